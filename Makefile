@@ -1,0 +1,60 @@
+# phasemig: see README.md. `make example` sets up and runs the built-in
+# example; `make test` runs every test, plain and under ASan+UBSan.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+LIBS    := -lcsv -lz -lsqlite3
+SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# Debian packages the build and the tests need (installed by `make deps`).
+DEPS    := libcsv-dev zlib1g-dev libsqlite3-dev libcmocka-dev sqlite3 gzip
+
+SRC     := $(wildcard pipeline/*.c) $(wildcard stages/*.c)
+LIBSRC  := $(filter-out pipeline/main.c,$(SRC))
+HDR     := $(wildcard pipeline/*.h) $(wildcard stages/*.h)
+UNIT    := $(wildcard tests/unit/*.c)
+
+.PHONY: all deps example test test-plain test-asan unit e2e clean
+
+all: phasemig
+
+phasemig: $(SRC) $(HDR)
+	$(CC) $(CFLAGS) $(WARN) -o $@ $(SRC) $(LIBS)
+
+build/asan/phasemig: $(SRC) $(HDR)
+	@mkdir -p build/asan
+	$(CC) $(SAN) $(WARN) -o $@ $(SRC) $(LIBS)
+
+build/plain/unit: $(UNIT) $(LIBSRC) $(HDR)
+	@mkdir -p build/plain
+	$(CC) $(CFLAGS) $(WARN) -o $@ $(UNIT) $(LIBSRC) $(LIBS) -lcmocka
+
+build/asan/unit: $(UNIT) $(LIBSRC) $(HDR)
+	@mkdir -p build/asan
+	$(CC) $(SAN) $(WARN) -o $@ $(UNIT) $(LIBSRC) $(LIBS) -lcmocka
+
+build/gendump: tests/gendump.c
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) -o $@ tests/gendump.c
+
+# Installs the missing Debian packages (as root), once; then does nothing.
+deps:
+	@missing=""; for p in $(DEPS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+example: deps
+	@$(MAKE) --no-print-directory phasemig
+	./phasemig migrate --force fixtures/planner-seed build/planner-seed-migrated
+
+# Every test, plain and sanitized; the last line counts them all.
+test: deps
+	@$(MAKE) --no-print-directory phasemig build/plain/unit build/asan/phasemig build/asan/unit
+	@tests/run-all.sh
+
+clean:
+	rm -rf phasemig build

@@ -1,0 +1,21 @@
+/*
+** chain.h: drives one table's rows from a source through stages.
+*/
+#ifndef PHASEMIG_CHAIN_H
+#define PHASEMIG_CHAIN_H
+
+#include "stage.h"
+
+/* Pushes every row of `src` through stages[0..n) in order: a row goes to
+** the next stage while each says STAGE_PASS. At the end every stage gets
+** the NULL row, in order. Stops reading early when `problems` is full.
+** Counts the rows read in *rows. Returns 0, or -1 when the source could
+** not be read to its end or a stage found the table unusable (fatal). */
+int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
+              uint64_t *rows);
+
+/* Calls each stage's header function in order, starting from `in`;
+** returns the header of the rows that leave the last stage. */
+const table_t *chain_header(stage_t **stages, size_t n, const table_t *in);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+** commands.h: the command table. Each command parses its own options,
+** wires readers, stages and writers into chains, and returns the exit
+** status (0 all well, 1 findings, 2 trouble).
+*/
+#ifndef PHASEMIG_COMMANDS_H
+#define PHASEMIG_COMMANDS_H
+
+typedef struct command {
+    const char *name;
+    const char *summary;
+    const char *usage;
+    int (*run)(int argc, char **argv);
+} command_t;
+
+int cmd_migrate(int argc, char **argv);
+
+extern const char MIGRATE_USAGE[];
+
+#endif

@@ -1,0 +1,116 @@
+#include "dataset.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../stages/stages.h"
+
+bool two_decimal_column(const char *col)
+{
+    size_t n = strlen(col);
+    return (n >= 7 && strcmp(col + n - 7, "_budget") == 0) ||
+           (n >= 11 && strcmp(col + n - 11, "_percentage") == 0);
+}
+
+static bool has_sqlite_header(const char *path)
+{
+    char head[16];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return n == sizeof head && memcmp(head, "SQLite format 3", 16) == 0;
+}
+
+dataset_t *dataset_open(const char *path, problems_t *problems)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        problem_fatal(problems, path, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    dataset_t *d = xcalloc(1, sizeof *d);
+    d->path = xstrdup(path);
+    if (S_ISDIR(st.st_mode))
+        return d;
+    if (!has_sqlite_header(path)) {
+        problem_fatal(problems, path,
+                      "not a dataset: neither a directory of CSV files nor a SQLite database");
+        dataset_close(d);
+        return NULL;
+    }
+    if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        problem_fatal(problems, path, "cannot open the database: %s", sqlite3_errmsg(d->db));
+        dataset_close(d);
+        return NULL;
+    }
+    return d;
+}
+
+static bool is_gzip(const char *path)
+{
+    unsigned char head[2];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    size_t n = fread(head, 1, 2, f);
+    fclose(f);
+    return n == 2 && head[0] == 0x1f && head[1] == 0x8b;
+}
+
+source_t *dataset_table(dataset_t *d, const char *table, problems_t *problems)
+{
+    buf_t display;
+    buf_init(&display);
+    source_t *src = NULL;
+    if (d->db) {
+        buf_printf(&display, "%s[%s]", d->path, table);
+        src = sqlite_source_open(d->db, table, buf_str(&display), two_decimal_column, problems);
+        buf_free(&display);
+        return src;
+    }
+    buf_t plain, gz;
+    buf_init(&plain);
+    buf_init(&gz);
+    buf_printf(&plain, "%s/%s.csv", d->path, table);
+    buf_printf(&gz, "%s/%s.csv.gz", d->path, table);
+    struct stat st;
+    bool has_plain = stat(buf_str(&plain), &st) == 0;
+    bool has_gz = stat(buf_str(&gz), &st) == 0;
+    const char *path = has_plain ? buf_str(&plain) : buf_str(&gz);
+    if (has_plain && has_gz) {
+        problem_fatal(problems, d->path, "both %s.csv and %s.csv.gz: which one is meant?", table,
+                      table);
+    } else if (!has_plain && !has_gz) {
+        problem_fatal(problems, d->path, "no %s.csv or %s.csv.gz in it", table, table);
+    } else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        problem_fatal(problems, path, "is a directory, not a CSV file");
+    } else {
+        bytesrc_t *bytes = bytesrc_file_open(path);
+        if (!bytes) {
+            problem_fatal(problems, path, "cannot open: %s", strerror(errno));
+        } else {
+            if (is_gzip(path))
+                bytes = gzip_bytesrc_new(bytes);
+            src = csv_source_open(bytes, table, path, problems);
+        }
+    }
+    buf_free(&plain);
+    buf_free(&gz);
+    buf_free(&display);
+    return src;
+}
+
+void dataset_close(dataset_t *d)
+{
+    if (!d)
+        return;
+    if (d->db)
+        sqlite3_close(d->db);
+    free(d->path);
+    free(d);
+}

@@ -1,0 +1,35 @@
+/*
+** dataset.h: the three tables of a dataset, wherever they are.
+**
+** A dataset is a directory of NAME.csv files (each possibly gzip, told by
+** its bytes, whatever its name: NAME.csv or NAME.csv.gz), or a SQLite
+** database file (told by its header). dataset_table() opens one table as a
+** source of rows.
+*/
+#ifndef PHASEMIG_DATASET_H
+#define PHASEMIG_DATASET_H
+
+#include <sqlite3.h>
+
+#include "problems.h"
+#include "stage.h"
+
+#define TABLE_PROJECTS "projects"
+#define TABLE_PHASES "project_phases"
+#define TABLE_ASSIGNMENTS "resource_assignments"
+
+typedef struct dataset {
+    char *path;
+    sqlite3 *db;        /* NULL for a directory of CSV files */
+} dataset_t;
+
+/* NULL, with a fatal problem reported, if `path` is no dataset. */
+dataset_t *dataset_open(const char *path, problems_t *problems);
+/* NULL, with a fatal problem reported, if the table cannot be read. */
+source_t *dataset_table(dataset_t *d, const char *table, problems_t *problems);
+void dataset_close(dataset_t *d);
+
+/* Money and percentages: NUMERIC(p,2) columns. */
+bool two_decimal_column(const char *col);
+
+#endif

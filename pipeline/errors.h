@@ -1,0 +1,23 @@
+/*
+** errors.h: the two ways a run ends early, as in sqlite's sqldiff.
+**
+** cmdline_error(): the command line is wrong; prints the message and a
+** hint to --help. runtime_error(): the run cannot go on (an I/O failure,
+** an interrupt); prints "phasemig: message". Both exit with status 2;
+** the output commit's exit hook removes anything staged, so nothing is
+** left half-written.
+*/
+#ifndef PHASEMIG_ERRORS_H
+#define PHASEMIG_ERRORS_H
+
+#include <signal.h>
+
+_Noreturn void cmdline_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void runtime_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Set by SIGINT/SIGTERM; long loops call check_interrupted(). */
+extern volatile sig_atomic_t interrupted_by;
+void install_signal_handlers(void);
+void check_interrupted(void);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+** output.h: output that appears whole or not at all.
+**
+** Everything is written into a staging directory beside OUT (same parent,
+** so the final rename cannot cross file systems); every file is fsynced
+** when closed. output_commit() swaps the staging directory into place in
+** one rename. Until then an exit hook removes the staging directory, so
+** an error, a signal or a crash-free failure leaves OUT as it was.
+*/
+#ifndef PHASEMIG_OUTPUT_H
+#define PHASEMIG_OUTPUT_H
+
+#include <stdbool.h>
+
+#include "stage.h"
+
+typedef struct output {
+    char *final;        /* OUT as given */
+    char *staging;      /* where files are written until commit */
+} output_t;
+
+/* Checks OUT (absent, or an empty directory, or anything with `force`)
+** and creates the staging directory; exits with status 2 on failure. */
+void output_prepare(output_t *o, const char *out, bool force);
+/* Joins the staging directory and `name`; the caller frees. */
+char *output_path(const output_t *o, const char *name);
+/* Moves the staging directory to OUT (replacing what was there). */
+void output_commit(output_t *o);
+void output_free(output_t *o);
+
+/* A buffered file that reports write failures (disk full, ...) through
+** runtime_error and fsyncs on close. */
+bytesink_t *bytesink_file_new(const char *path);
+/* A byte source reading a file. NULL with errno set if it cannot open. */
+bytesrc_t *bytesrc_file_open(const char *path);
+
+#endif

@@ -1,0 +1,133 @@
+#include "problems.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "values.h"
+
+#define VALUE_SHOWN 60
+
+void problems_init(problems_t *p, size_t max_errors)
+{
+    memset(p, 0, sizeof *p);
+    p->max_errors = max_errors;
+}
+
+void problems_free(problems_t *p)
+{
+    for (size_t i = 0; i < p->nshown; i++)
+        free(p->shown[i]);
+    p->nshown = 0;
+}
+
+void problem_escape(buf_t *b, const char *s, size_t len)
+{
+    size_t n = len > VALUE_SHOWN ? VALUE_SHOWN : len;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\\' || c == '\'') {
+            buf_addc(b, '\\');
+            buf_addc(b, (char)c);
+            i++;
+        } else if (c == '\n') {
+            buf_adds(b, "\\n");
+            i++;
+        } else if (c == '\r') {
+            buf_adds(b, "\\r");
+            i++;
+        } else if (c == '\t') {
+            buf_adds(b, "\\t");
+            i++;
+        } else if (c < 0x20 || c == 0x7f) {
+            buf_printf(b, "\\x%02x", c);
+            i++;
+        } else if (c < 0x80) {
+            buf_addc(b, (char)c);
+            i++;
+        } else {
+            /* keep a whole valid UTF-8 sequence, else escape the byte */
+            size_t seq = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            if (i + seq <= len && utf8_valid(s + i, seq)) {
+                buf_add(b, s + i, seq);
+                i += seq;
+            } else {
+                buf_printf(b, "\\x%02x", c);
+                i++;
+            }
+        }
+    }
+    if (len > VALUE_SHOWN)
+        buf_adds(b, "...");
+}
+
+static void keep(problems_t *p, buf_t *msg)
+{
+    p->count++;
+    if (p->nshown < PROBLEMS_SHOWN)
+        p->shown[p->nshown++] = xstrdup(buf_str(msg));
+    buf_free(msg);
+}
+
+static void vproblem_at(problems_t *p, const table_t *t, int64_t line, const char *col,
+                        const char *value, size_t value_len, const char *fmt, va_list ap)
+{
+    buf_t msg;
+    buf_init(&msg);
+    buf_printf(&msg, "%s:%lld: column %s: '", t->source, (long long)line, col);
+    if (value)
+        problem_escape(&msg, value, value_len);
+    buf_adds(&msg, "': ");
+    char rule[512];
+    vsnprintf(rule, sizeof rule, fmt, ap);
+    buf_adds(&msg, rule);
+    keep(p, &msg);
+}
+
+void problem_at(problems_t *p, const table_t *t, int64_t line, const char *col,
+                const char *value, size_t value_len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vproblem_at(p, t, line, col, value, value_len, fmt, ap);
+    va_end(ap);
+}
+
+void problem_field(problems_t *p, const table_t *t, const row_t *row, size_t col,
+                   const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const field_t *f = &row->f[col];
+    vproblem_at(p, t, row->line, t->cols[col], f->null ? NULL : f->data, f->len, fmt, ap);
+    va_end(ap);
+}
+
+void problem_fatal(problems_t *p, const char *source, const char *fmt, ...)
+{
+    buf_t msg;
+    buf_init(&msg);
+    buf_printf(&msg, "%s: ", source);
+    char cause[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cause, sizeof cause, fmt, ap);
+    va_end(ap);
+    buf_adds(&msg, cause);
+    p->fatal = true;
+    keep(p, &msg);
+}
+
+bool problems_full(const problems_t *p)
+{
+    return p->max_errors > 0 && p->count >= p->max_errors;
+}
+
+void problems_print(const problems_t *p, FILE *out)
+{
+    for (size_t i = 0; i < p->nshown; i++)
+        fprintf(out, "%s\n", p->shown[i]);
+    if (p->count > p->nshown)
+        fprintf(out, "... and %zu more\n", p->count - p->nshown);
+    fprintf(out, "phasemig: %zu problem%s in the input; nothing written\n", p->count,
+            p->count == 1 ? "" : "s");
+}

@@ -1,0 +1,56 @@
+/*
+** problems.h: collecting what is wrong with the input.
+**
+** Every problem names the input, the line (CSV physical line where the
+** record starts, header = 1; SQLite rowid), the column, the value and the
+** rule broken, printed as
+**     FILE:LINE: column COL: 'VALUE': rule
+** A problem that makes a whole table unreadable (not CSV, corrupt gzip,
+** missing table) is printed as "FILE: cause" and marks the run fatal.
+** The collector keeps the first PROBLEMS_SHOWN messages and a count;
+** --max-errors N makes problems_full() true after N so readers stop early.
+*/
+#ifndef PHASEMIG_PROBLEMS_H
+#define PHASEMIG_PROBLEMS_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "row.h"
+
+#define PROBLEMS_SHOWN 20
+
+typedef struct problems {
+    size_t count;
+    size_t max_errors;          /* 0: no limit */
+    bool fatal;                 /* a table could not be read at all */
+    size_t nshown;
+    char *shown[PROBLEMS_SHOWN];
+} problems_t;
+
+void problems_init(problems_t *p, size_t max_errors);
+void problems_free(problems_t *p);
+
+/* A problem with field `col` of `row` (read from table `t`). */
+void problem_field(problems_t *p, const table_t *t, const row_t *row, size_t col,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A problem at a line of `t` with an explicit column name and value
+** (value NULL prints as ''). */
+void problem_at(problems_t *p, const table_t *t, int64_t line, const char *col,
+                const char *value, size_t value_len, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+/* The whole input `source` is unreadable. */
+void problem_fatal(problems_t *p, const char *source, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* True when the reader should stop: --max-errors reached. */
+bool problems_full(const problems_t *p);
+/* Prints the kept messages and a closing count line to `out`. */
+void problems_print(const problems_t *p, FILE *out);
+
+/* Appends `s` to `b` quoted for a message: printable UTF-8 as is, control
+** bytes and invalid UTF-8 as \xNN, long values cut at 60 bytes with "...". */
+void problem_escape(buf_t *b, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,123 @@
+#include "row.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+table_t *table_new(const char *name, const char *source)
+{
+    table_t *t = xcalloc(1, sizeof *t);
+    t->name = xstrdup(name);
+    t->source = xstrdup(source);
+    return t;
+}
+
+void table_add_col(table_t *t, const char *col, size_t len)
+{
+    t->cols = xrealloc(t->cols, (t->ncols + 1) * sizeof *t->cols);
+    t->cols[t->ncols++] = xstrndup(col, len);
+}
+
+int table_col(const table_t *t, const char *col)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        if (strcmp(t->cols[i], col) == 0)
+            return (int)i;
+    return -1;
+}
+
+table_t *table_copy(const table_t *t)
+{
+    table_t *c = table_new(t->name, t->source);
+    for (size_t i = 0; i < t->ncols; i++)
+        table_add_col(c, t->cols[i], strlen(t->cols[i]));
+    return c;
+}
+
+void table_free(table_t *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->ncols; i++)
+        free(t->cols[i]);
+    free(t->cols);
+    free(t->name);
+    free(t->source);
+    free(t);
+}
+
+void row_init(row_t *r)
+{
+    memset(r, 0, sizeof *r);
+    buf_init(&r->bytes);
+    buf_init(&r->rawbuf);
+}
+
+void row_free(row_t *r)
+{
+    free(r->f);
+    free(r->offs);
+    buf_free(&r->bytes);
+    buf_free(&r->rawbuf);
+    memset(r, 0, sizeof *r);
+}
+
+void row_reset(row_t *r)
+{
+    r->n = 0;
+    r->line = 0;
+    r->raw = NULL;
+    r->raw_len = 0;
+    r->broken = false;
+    buf_clear(&r->bytes);
+}
+
+void row_push(row_t *r, const char *data, size_t len)
+{
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 16;
+        r->f = xrealloc(r->f, r->cap * sizeof *r->f);
+        r->offs = xrealloc(r->offs, r->cap * sizeof *r->offs);
+    }
+    field_t *f = &r->f[r->n];
+    r->offs[r->n] = r->bytes.len;
+    f->null = data == NULL;
+    f->len = data ? len : 0;
+    if (data)
+        buf_add(&r->bytes, data, len);
+    buf_addc(&r->bytes, '\0');
+    r->n++;
+}
+
+void row_seal(row_t *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        r->f[i].data = r->bytes.data + r->offs[i];
+}
+
+void row_set_raw(row_t *r, const char *raw, size_t len)
+{
+    buf_clear(&r->rawbuf);
+    buf_add(&r->rawbuf, raw, len);
+    r->raw = buf_str(&r->rawbuf);
+    r->raw_len = len;
+}
+
+void row_remove(row_t *r, size_t i)
+{
+    memmove(&r->f[i], &r->f[i + 1], (r->n - i - 1) * sizeof *r->f);
+    memmove(&r->offs[i], &r->offs[i + 1], (r->n - i - 1) * sizeof *r->offs);
+    r->n--;
+}
+
+row_t *row_clone(const row_t *r)
+{
+    row_t *c = xmalloc(sizeof *c);
+    row_init(c);
+    for (size_t i = 0; i < r->n; i++)
+        row_push(c, r->f[i].null ? NULL : r->f[i].data, r->f[i].len);
+    row_seal(c);
+    c->line = r->line;
+    if (r->raw)
+        row_set_raw(c, r->raw, r->raw_len);
+    return c;
+}

@@ -1,0 +1,69 @@
+/*
+** row.h: the record model every stage sees.
+**
+** A table_t is a table's header: its name ("projects"), where it came from
+** (for problem messages) and its column names in order. A row_t is one
+** record of it: fields in header order, each either NULL or a byte string
+** (an empty string is not NULL), plus where the record stood in the input
+** (CSV physical line of its first byte, or SQLite rowid) and the record's
+** raw text. A row owns its bytes; stages may replace or drop fields and
+** append new ones, and must then pass a header that says so.
+*/
+#ifndef PHASEMIG_ROW_H
+#define PHASEMIG_ROW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+typedef struct field {
+    const char *data;   /* NUL-terminated; "" when null */
+    size_t len;
+    bool null;
+} field_t;
+
+typedef struct table {
+    char *name;         /* logical table: projects, project_phases, ... */
+    char *source;       /* display name of its input, e.g. dir/projects.csv */
+    size_t ncols;
+    char **cols;
+} table_t;
+
+table_t *table_new(const char *name, const char *source);
+void table_add_col(table_t *t, const char *col, size_t len);
+/* Index of the column named `col`, or -1. */
+int table_col(const table_t *t, const char *col);
+table_t *table_copy(const table_t *t);
+void table_free(table_t *t);
+
+typedef struct row {
+    size_t n;           /* number of fields */
+    field_t *f;
+    int64_t line;       /* CSV line of the record's start, or SQLite rowid */
+    const char *raw;    /* the record as it stood in the input (no line end) */
+    size_t raw_len;
+    bool broken;        /* the reader found it malformed (already reported) */
+    /* private: storage */
+    size_t cap;
+    buf_t bytes;
+    size_t *offs;       /* field start offsets into bytes while building */
+    buf_t rawbuf;
+} row_t;
+
+void row_init(row_t *r);
+void row_free(row_t *r);
+/* Starts a new record (keeps the allocations). */
+void row_reset(row_t *r);
+/* Appends a field; data NULL means SQL NULL. Pointers in r->f are valid
+** only after row_seal(). */
+void row_push(row_t *r, const char *data, size_t len);
+void row_seal(row_t *r);
+void row_set_raw(row_t *r, const char *raw, size_t len);
+/* Removes field i (0 <= i < n). */
+void row_remove(row_t *r, size_t i);
+/* A deep copy that owns its bytes; free with row_free() + free(). */
+row_t *row_clone(const row_t *r);
+
+#endif

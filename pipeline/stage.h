@@ -1,0 +1,89 @@
+/*
+** stage.h: the small interfaces every filter implements.
+**
+** Data flows   bytesrc -> source -> stage -> stage -> ... (-> sink)
+**
+**  bytesrc  raw bytes of one input file (plain, or inflated gzip);
+**  source   records of one table with its header (CSV or SQLite reader);
+**  stage    a filter, as a Unix filter or a Miller verb: it sees each row
+**           and says pass it on, or drop it; a NULL row marks the end of
+**           the stream so stages that buffer can flush;
+**  sink     where rows of whole tables go (CSV, gzip CSV, SQLite writer);
+**  bytesink raw bytes of one output file (plain, or deflated gzip).
+**
+** Ownership: a source owns the row it hands out until its next call; a
+** stage may change the row in place (fields, header) but keeps no pointer
+** into it after returning unless it copies it (row_clone). Each object is
+** freed by its own free function, which accepts NULL.
+*/
+#ifndef PHASEMIG_STAGE_H
+#define PHASEMIG_STAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "problems.h"
+#include "row.h"
+
+typedef struct bytesrc bytesrc_t;
+struct bytesrc {
+    const char *path;   /* for messages */
+    /* Reads up to n bytes into buf: the count, 0 at the end, -1 on error
+    ** (then `err` says why). */
+    ssize_t (*read)(bytesrc_t *self, void *buf, size_t n);
+    void (*free)(bytesrc_t *self);
+    char err[256];
+};
+
+typedef struct source source_t;
+struct source {
+    table_t *table;     /* the header, owned by the source */
+    /* 1: *row is the next record; 0: end of table; -1: the table cannot be
+    ** read further (a fatal problem has been reported). */
+    int (*next)(source_t *self, row_t **row);
+    void (*free)(source_t *self);
+};
+
+typedef enum { STAGE_PASS, STAGE_DROP } stage_result_t;
+
+typedef struct stage stage_t;
+struct stage {
+    const char *name;
+    /* Given the header of the rows coming in, returns the header of the
+    ** rows going out (may be `in`; owned by the stage). Called once before
+    ** the first row. NULL: the header is unchanged. */
+    const table_t *(*header)(stage_t *self, const table_t *in);
+    /* One row, or NULL at the end of the stream. */
+    stage_result_t (*process)(stage_t *self, row_t *row);
+    void (*free)(stage_t *self);
+};
+
+typedef struct sink sink_t;
+struct sink {
+    /* Starts a table whose rows have header `t`. */
+    void (*begin)(sink_t *self, const table_t *t);
+    void (*row)(sink_t *self, const row_t *row);
+    /* Ends the current table. */
+    void (*end)(sink_t *self);
+    /* Finishes everything (flush, fsync); the sink is still to be freed. */
+    void (*close)(sink_t *self);
+    void (*free)(sink_t *self);
+};
+
+typedef struct bytesink bytesink_t;
+struct bytesink {
+    const char *path;
+    void (*write)(bytesink_t *self, const void *p, size_t n);
+    /* Flushes and closes the file (fsync included). */
+    void (*close)(bytesink_t *self);
+    void (*free)(bytesink_t *self);
+};
+
+void bytesrc_free(bytesrc_t *b);
+void source_free(source_t *s);
+void stage_free(stage_t *s);
+void sink_free(sink_t *s);
+void bytesink_free(bytesink_t *b);
+
+#endif

@@ -1,0 +1,242 @@
+#include "values.h"
+
+#include <string.h>
+
+/* Howard Hinnant's days_from_civil: exact for the proleptic Gregorian
+** calendar, no tables, no floating point. */
+day_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int yoe = y - era * 400;
+    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (day_t)(era * 146097 + doe - 719468);
+}
+
+static void civil_from_days(day_t z0, int *y, int *m, int *d)
+{
+    int z = z0 + 719468;
+    const int era = (z >= 0 ? z : z - 146096) / 146097;
+    const int doe = z - era * 146097;
+    const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static bool is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+bool date_parse(const char *s, size_t len, day_t *out)
+{
+    static const int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (len != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+    if (y < 1 || m < 1 || m > 12 || d < 1)
+        return false;
+    int dim = month_days[m - 1] + (m == 2 && is_leap(y));
+    if (d > dim)
+        return false;
+    *out = days_from_civil(y, m, d);
+    return true;
+}
+
+void date_format(day_t day, char out[11])
+{
+    int y, m, d;
+    civil_from_days(day, &y, &m, &d);
+    out[0] = (char)('0' + y / 1000 % 10);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + m / 10);
+    out[6] = (char)('0' + m % 10);
+    out[7] = '-';
+    out[8] = (char)('0' + d / 10);
+    out[9] = (char)('0' + d % 10);
+    out[10] = '\0';
+}
+
+bool cents_parse(const char *s, size_t len, int int_digits, cents_t *out)
+{
+    size_t i = 0;
+    bool negative = false;
+    if (i < len && (s[i] == '-' || s[i] == '+'))
+        negative = s[i++] == '-';
+    int64_t whole = 0;
+    int nwhole = 0, nfrac = 0, frac = 0;
+    bool significant = false;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (s[i] != '0')
+            significant = true;
+        if (significant)
+            nwhole++;
+        if (nwhole > int_digits)
+            return false;
+        whole = whole * 10 + (s[i] - '0');
+    }
+    size_t whole_end = i;
+    if (i < len && s[i] == '.') {
+        i++;
+        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+            if (++nfrac > 2)
+                return false;
+            frac = frac * 10 + (s[i] - '0');
+        }
+    }
+    /* at least one digit somewhere, and nothing left over */
+    if (i != len || (whole_end == (size_t)(s[0] == '-' || s[0] == '+') && nfrac == 0))
+        return false;
+    if (nfrac == 1)
+        frac *= 10;
+    cents_t v = whole * 100 + frac;
+    *out = negative ? -v : v;
+    return true;
+}
+
+static size_t format_hundredths(char *out, bool negative, unsigned __int128 mag)
+{
+    char tmp[48];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + (int)(mag % 10));
+        mag /= 10;
+    } while (mag > 0 || n < 3);
+    size_t o = 0;
+    if (negative)
+        out[o++] = '-';
+    while (n > 2)
+        out[o++] = tmp[--n];
+    out[o++] = '.';
+    out[o++] = tmp[1];
+    out[o++] = tmp[0];
+    out[o] = '\0';
+    return o;
+}
+
+void cents_format(cents_t v, char out[24])
+{
+    unsigned __int128 mag = v < 0 ? (unsigned __int128)(-(__int128)v) : (unsigned __int128)v;
+    format_hundredths(out, v < 0, mag);
+}
+
+void money_sum_add(money_sum_t *s, cents_t v)
+{
+    s->v += v;
+}
+
+bool money_sum_eq(money_sum_t a, money_sum_t b)
+{
+    return a.v == b.v;
+}
+
+void money_sum_format(money_sum_t s, char out[48])
+{
+    unsigned __int128 mag = s.v < 0 ? (unsigned __int128)(-s.v) : (unsigned __int128)s.v;
+    format_hundredths(out, s.v < 0, mag);
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool uuid_parse(const char *s, size_t len, uuid_t *out)
+{
+    if (len != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+        return false;
+    int nibble = 0;
+    for (size_t i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23)
+            continue;
+        int v = hexval(s[i]);
+        if (v < 0)
+            return false;
+        if (nibble % 2 == 0)
+            out->b[nibble / 2] = (uint8_t)(v << 4);
+        else
+            out->b[nibble / 2] |= (uint8_t)v;
+        nibble++;
+    }
+    return true;
+}
+
+bool uuid_eq(const uuid_t *a, const uuid_t *b)
+{
+    return memcmp(a->b, b->b, 16) == 0;
+}
+
+uint64_t uuid_hash(const uuid_t *u)
+{
+    /* FNV-1a then a final mix: fixtures use readable, low-entropy UUIDs,
+    ** so the raw bytes are not a usable hash. */
+    uint64_t h = 1469598103934665603ULL;
+    for (int i = 0; i < 16; i++) {
+        h ^= u->b[i];
+        h *= 1099511628211ULL;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+bool utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            if (c == 0)
+                return false;
+            p++;
+            continue;
+        }
+        size_t n;
+        unsigned min;
+        unsigned cp;
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1, min = 0x80, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 2, min = 0x800, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 3, min = 0x10000, cp = c & 0x07;
+        else
+            return false;
+        if ((size_t)(end - p) <= n)
+            return false;
+        for (size_t i = 1; i <= n; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        p += n + 1;
+    }
+    return true;
+}

@@ -1,0 +1,235 @@
+/*
+** diff: what the migration changes, as diff.csv
+**     table,id,change,field,before,after
+** First the schema changes (id empty; column_removed / column_added, found
+** by comparing each table's header before and after), then per phase four
+** `remapped` rows (phase_type before; name, start_date, end_date after),
+** then one row per moved or orphaned assignment (project_phase_id before,
+** the implicit phase id after, empty when orphaned). Kept assignments are
+** counted, not listed. Without a file (dry run) only a preview is kept:
+** the first DIFF_PREVIEW_ROWS rows of each section.
+*/
+#include <string.h>
+
+#include "stages.h"
+
+#define DIFF_PREVIEW_ROWS 10
+
+enum { SECTION_SCHEMA, SECTION_PHASES, SECTION_ASSIGNMENTS, SECTIONS };
+
+struct diff {
+    bytesink_t *out;
+    /* schema and phase rows are few: held until the first assignment row */
+    buf_t section[SECTIONS];
+    bool head_written;
+    buf_t preview;
+    size_t preview_rows[SECTIONS];
+    uint64_t rows;
+};
+
+typedef struct {
+    stage_t base;
+    diff_t *diff;
+    table_t *before;
+    int id, type, name, start, end, phase, change, implicit;
+} diff_stage_t;
+
+diff_t *diff_new(bytesink_t *out)
+{
+    diff_t *d = xcalloc(1, sizeof *d);
+    d->out = out;
+    for (int i = 0; i < SECTIONS; i++)
+        buf_init(&d->section[i]);
+    buf_init(&d->preview);
+    return d;
+}
+
+static void write_held(diff_t *d)
+{
+    if (d->head_written)
+        return;
+    d->head_written = true;
+    static const char *const header[] = {"table", "id", "change", "field", "before", "after"};
+    buf_t head;
+    buf_init(&head);
+    csv_format_strings(&head, header, ARRAY_LEN(header));
+    if (d->out) {
+        d->out->write(d->out, head.data, head.len);
+        d->out->write(d->out, d->section[SECTION_SCHEMA].data, d->section[SECTION_SCHEMA].len);
+        d->out->write(d->out, d->section[SECTION_PHASES].data, d->section[SECTION_PHASES].len);
+    }
+    buf_free(&head);
+    buf_clear(&d->section[SECTION_SCHEMA]);
+    buf_clear(&d->section[SECTION_PHASES]);
+}
+
+static void emit(diff_t *d, int section, const char *table, const field_t *id,
+                 const char *change, const char *fieldname, const field_t *before,
+                 const field_t *after)
+{
+    static const field_t none = {"", 0, true};
+    field_t f[6] = {
+        {table, strlen(table), false},
+        id ? *id : none,
+        {change, strlen(change), false},
+        {fieldname, strlen(fieldname), false},
+        before ? *before : none,
+        after ? *after : none,
+    };
+    if (section == SECTION_ASSIGNMENTS)
+        write_held(d);
+    buf_t *b = &d->section[section];
+    size_t at = b->len;
+    csv_format_record(b, f, 6);
+    d->rows++;
+    if (d->preview_rows[section] < DIFF_PREVIEW_ROWS) {
+        buf_add(&d->preview, b->data + at, b->len - at);
+        d->preview_rows[section]++;
+    }
+    if (section != SECTION_ASSIGNMENTS)
+        return;
+    if (!d->out)
+        buf_clear(b);
+    else if (b->len >= 64 * 1024) {
+        d->out->write(d->out, b->data, b->len);
+        buf_clear(b);
+    }
+}
+
+static const table_t *schema_header(stage_t *self, const table_t *in)
+{
+    diff_stage_t *s = (diff_stage_t *)self;
+    const table_t *before = s->before;
+    for (size_t i = 0; i < before->ncols; i++)
+        if (table_col(in, before->cols[i]) < 0)
+            emit(s->diff, SECTION_SCHEMA, before->name, NULL, "column_removed", before->cols[i],
+                 NULL, NULL);
+    for (size_t i = 0; i < in->ncols; i++)
+        if (table_col(before, in->cols[i]) < 0)
+            emit(s->diff, SECTION_SCHEMA, before->name, NULL, "column_added", in->cols[i], NULL,
+                 NULL);
+    return in;
+}
+
+static stage_result_t schema_process(stage_t *self, row_t *row)
+{
+    (void)self, (void)row;
+    return STAGE_PASS;
+}
+
+static const table_t *phases_header(stage_t *self, const table_t *in)
+{
+    diff_stage_t *s = (diff_stage_t *)self;
+    s->id = table_col(in, "id");
+    s->type = table_col(in, "phase_type");
+    s->name = table_col(in, "name");
+    s->start = table_col(in, "start_date");
+    s->end = table_col(in, "end_date");
+    return in;
+}
+
+static stage_result_t phases_process(stage_t *self, row_t *row)
+{
+    diff_stage_t *s = (diff_stage_t *)self;
+    if (!row)
+        return STAGE_DROP;
+    const field_t *id = &row->f[s->id];
+    diff_t *d = s->diff;
+    emit(d, SECTION_PHASES, "project_phases", id, "remapped", "phase_type", &row->f[s->type],
+         NULL);
+    emit(d, SECTION_PHASES, "project_phases", id, "remapped", "name", NULL, &row->f[s->name]);
+    emit(d, SECTION_PHASES, "project_phases", id, "remapped", "start_date", NULL,
+         &row->f[s->start]);
+    emit(d, SECTION_PHASES, "project_phases", id, "remapped", "end_date", NULL,
+         &row->f[s->end]);
+    return STAGE_PASS;
+}
+
+static const table_t *assignments_header(stage_t *self, const table_t *in)
+{
+    diff_stage_t *s = (diff_stage_t *)self;
+    s->id = table_col(in, "id");
+    s->phase = table_col(in, "project_phase_id");
+    s->change = table_col(in, MATCH_CHANGE);
+    s->implicit = table_col(in, MATCH_PHASE);
+    return in;
+}
+
+static stage_result_t assignments_process(stage_t *self, row_t *row)
+{
+    diff_stage_t *s = (diff_stage_t *)self;
+    if (!row)
+        return STAGE_DROP;
+    const char *change = row->f[s->change].data;
+    if (strcmp(change, "kept") != 0)
+        emit(s->diff, SECTION_ASSIGNMENTS, "resource_assignments", &row->f[s->id], change,
+             "project_phase_id", &row->f[s->phase], &row->f[s->implicit]);
+    return STAGE_PASS;
+}
+
+static void diff_stage_free(stage_t *self)
+{
+    table_free(((diff_stage_t *)self)->before);
+    free(self);
+}
+
+static stage_t *diff_stage_new(diff_t *d, const table_t *(*header)(stage_t *, const table_t *),
+                               stage_result_t (*process)(stage_t *, row_t *))
+{
+    diff_stage_t *s = xcalloc(1, sizeof *s);
+    s->base.name = "diff";
+    s->base.header = header;
+    s->base.process = process;
+    s->base.free = diff_stage_free;
+    s->diff = d;
+    return &s->base;
+}
+
+stage_t *diff_schema_new(diff_t *d, const table_t *before)
+{
+    stage_t *s = diff_stage_new(d, schema_header, schema_process);
+    ((diff_stage_t *)s)->before = table_copy(before);
+    return s;
+}
+
+stage_t *diff_phases_new(diff_t *d)
+{
+    return diff_stage_new(d, phases_header, phases_process);
+}
+
+stage_t *diff_assignments_new(diff_t *d)
+{
+    return diff_stage_new(d, assignments_header, assignments_process);
+}
+
+void diff_close(diff_t *d)
+{
+    write_held(d);
+    if (!d->out)
+        return;
+    buf_t *b = &d->section[SECTION_ASSIGNMENTS];
+    d->out->write(d->out, b->data, b->len);
+    buf_clear(b);
+    d->out->close(d->out);
+}
+
+const char *diff_preview(diff_t *d)
+{
+    return buf_str(&d->preview);
+}
+
+uint64_t diff_rows(const diff_t *d)
+{
+    return d->rows;
+}
+
+void diff_free(diff_t *d)
+{
+    if (!d)
+        return;
+    bytesink_free(d->out);
+    for (int i = 0; i < SECTIONS; i++)
+        buf_free(&d->section[i]);
+    buf_free(&d->preview);
+    free(d);
+}

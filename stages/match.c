@@ -1,0 +1,115 @@
+/*
+** match: classifies each assignment against the new phases (SPEC
+** "migrate"). Its implicit phase is the phase of its project whose range
+** contains assignment_date: kept when that is the phase it pointed at,
+** moved when it is another one, orphaned when there is none. A
+** project_phase_id naming a phase of another project is counted as a
+** cross-project link and classified like any other.
+**
+** The row leaves with two more columns, MATCH_CHANGE (kept, moved,
+** orphaned) and MATCH_PHASE (the implicit phase id, NULL when orphaned),
+** for the diff; the cut stage drops them and project_phase_id afterwards.
+*/
+#include <string.h>
+
+#include "stages.h"
+
+typedef struct {
+    stage_t base;
+    plan_t *plan;
+    table_t *out;
+    int project_col, phase_col, date_col;
+} match_t;
+
+static const table_t *match_header(stage_t *self, const table_t *in)
+{
+    match_t *m = (match_t *)self;
+    table_free(m->out);
+    m->out = table_copy(in);
+    table_add_col(m->out, MATCH_CHANGE, strlen(MATCH_CHANGE));
+    table_add_col(m->out, MATCH_PHASE, strlen(MATCH_PHASE));
+    m->project_col = table_col(in, "project_id");
+    m->phase_col = table_col(in, "project_phase_id");
+    m->date_col = table_col(in, "assignment_date");
+    return m->out;
+}
+
+static size_t lookup(const uuidmap_t *index, const field_t *f)
+{
+    uuid_t id;
+    size_t at;
+    if (f->null || !uuid_parse(f->data, f->len, &id) || !uuidmap_get(index, &id, &at))
+        return NO_INDEX;
+    return at;
+}
+
+static stage_result_t match_process(stage_t *self, row_t *row)
+{
+    match_t *m = (match_t *)self;
+    if (!row)
+        return STAGE_DROP;
+    plan_t *plan = m->plan;
+    size_t project = lookup(&plan->project_index, &row->f[m->project_col]);
+    size_t pointed = lookup(&plan->phase_index, &row->f[m->phase_col]);
+    const field_t *df = &row->f[m->date_col];
+    day_t date;
+    if (project == NO_INDEX || pointed == NO_INDEX || !date_parse(df->data, df->len, &date))
+        return STAGE_DROP;  /* validate lets no such row through */
+    project_t *pr = &plan->projects[project];
+    const phase_t *from = &plan->phases[pointed];
+    size_t implicit = NO_INDEX;
+    int to = TO_NONE;
+    unsigned containing = 0;
+    for (int t = 0; t < PHASE_TYPES; t++) {
+        size_t i = pr->phase[t];
+        if (i != NO_INDEX && plan->phases[i].has_range && plan->phases[i].start <= date &&
+            date <= plan->phases[i].end) {
+            containing++;
+            implicit = i;
+            to = t;
+        }
+    }
+    assignment_counts_t *c = &plan->counts;
+    c->total++;
+    if (containing == 0)
+        c->in_none++;
+    else if (containing == 1)
+        c->in_one++;
+    else
+        c->in_many++;
+    if (from->project != project)
+        c->cross_project_links++;
+    const char *change;
+    if (implicit == NO_INDEX)
+        change = "orphaned", c->orphaned++;
+    else if (implicit == pointed)
+        change = "kept", c->kept++;
+    else
+        change = "moved", c->moved++;
+    pr->moves[from->project != project ? FROM_OTHER_PROJECT : from->type][to]++;
+    row_push(row, change, strlen(change));
+    if (implicit == NO_INDEX)
+        row_push(row, NULL, 0);
+    else
+        row_push(row, plan->phases[implicit].id_text, strlen(plan->phases[implicit].id_text));
+    row_seal(row);
+    return STAGE_PASS;
+}
+
+static void match_free(stage_t *self)
+{
+    match_t *m = (match_t *)self;
+    table_free(m->out);
+    free(m);
+}
+
+stage_t *match_new(plan_t *plan)
+{
+    match_t *m = xcalloc(1, sizeof *m);
+    m->base.name = "match";
+    m->base.header = match_header;
+    m->base.process = match_process;
+    m->base.free = match_free;
+    m->plan = plan;
+    return &m->base;
+}

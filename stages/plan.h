@@ -1,0 +1,80 @@
+/*
+** plan.h: the small tables of a migration, in memory and indexed.
+**
+** Projects and phases are few (thousands), so they are held whole: validate
+** fills them in input order, remap gives each phase its name and date
+** range, match and verify look assignments up against them. Assignments
+** are never held: only counters live here.
+*/
+#ifndef PHASEMIG_PLAN_H
+#define PHASEMIG_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../pipeline/row.h"
+#include "../pipeline/uuidmap.h"
+#include "../pipeline/values.h"
+
+#define NO_INDEX ((size_t)-1)
+
+enum phase_type { PHASE_PLANNING = 0, PHASE_EXECUTION = 1, PHASE_TYPES = 2 };
+/* The move matrix: what an assignment pointed at (a phase of its project
+** by type, or a phase of another project) and where its date lands. */
+enum { FROM_OTHER_PROJECT = 2, FROM_KINDS = 3 };
+enum { TO_PLANNING = 0, TO_EXECUTION = 1, TO_NONE = 2, TO_KINDS = 3 };
+
+typedef struct project {
+    uuid_t id;
+    day_t start, end;
+    row_t *row;                 /* the record, for output */
+    const char *id_text;        /* the id as read */
+    const char *name;           /* its "name" column, or NULL */
+    bool rejected;
+    size_t phase[PHASE_TYPES];  /* index of its phase of each type, or NO_INDEX */
+    uint64_t moves[FROM_KINDS][TO_KINDS];
+} project_t;
+
+typedef struct phase {
+    uuid_t id;
+    size_t project;             /* index into projects, NO_INDEX if unknown */
+    int type;                   /* enum phase_type, -1 if unknown */
+    cents_t capital, expense, total;
+    row_t *row;
+    const char *id_text;        /* the id as read, for output */
+    bool rejected;
+    /* after remap */
+    bool has_range;
+    day_t start, end;
+} phase_t;
+
+typedef struct assignment_counts {
+    uint64_t total, kept, moved, orphaned, cross_project_links;
+    /* check 9: phases containing the date */
+    uint64_t in_one, in_none, in_many;
+} assignment_counts_t;
+
+typedef struct plan {
+    project_t *projects;
+    size_t nprojects, projects_cap;
+    phase_t *phases;
+    size_t nphases, phases_cap;
+    uuidmap_t project_index, phase_index;
+    assignment_counts_t counts;
+    /* budget sums of the phases read, for check 7 */
+    money_sum_t capital_in, expense_in, total_in;
+} plan_t;
+
+void plan_init(plan_t *p);
+void plan_free(plan_t *p);
+project_t *plan_add_project(plan_t *p);
+phase_t *plan_add_phase(plan_t *p);
+
+/* The held projects (phases = false) or phases that are not rejected, in
+** input order, as a source of rows with `header`. */
+struct source;
+struct source *plan_source_new(plan_t *plan, bool phases, const table_t *header);
+
+extern const char *const PHASE_NAMES[PHASE_TYPES];   /* "Planning", "Execution" */
+
+#endif

@@ -1,0 +1,269 @@
+/*
+** read_csv: records of one table from CSV bytes, parsed by libcsv.
+**
+** Dialect (SPEC "Datasets"): RFC 4180, comma, '"' quoting, header row, LF
+** or CRLF line ends, UTF-8 with an optional BOM. An empty unquoted field
+** is NULL, "" is the empty string (libcsv's CSV_EMPTY_IS_NULL). libcsv is
+** told that only LF ends a record and that CR is the only "space" (which
+** it trims around unquoted fields and after a closing quote), so CRLF line
+** ends vanish while spaces and CRs inside quotes are kept exactly.
+**
+** The input is fed to libcsv one physical line at a time, so a finished
+** record always ends at the line just fed: that gives each record's
+** starting line and its raw text without a second parse.
+**
+** Structural damage (malformed quoting, an unterminated quote, a bad
+** header) makes the table unreadable: a fatal problem. A ragged row or a
+** field that is not UTF-8 is a problem of that row alone: the row is
+** still handed out, marked broken, for validate to drop (or reject).
+*/
+#include <csv.h>
+#include <string.h>
+
+#include "stages.h"
+
+#define CSV_CHUNK (256 * 1024)
+
+typedef struct {
+    source_t base;
+    bytesrc_t *bytes;
+    problems_t *problems;
+    struct csv_parser parser;
+    char *chunk;
+    size_t chunk_len, chunk_pos;
+    bool eof;
+    bool first_chunk;
+    int64_t line;           /* physical line of the next byte */
+    int64_t record_line;
+    bool in_record;
+    bool record_done;
+    bool failed;
+    row_t row;
+    buf_t raw;
+} csv_src_t;
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+    csv_src_t *c = ctx;
+    row_push(&c->row, data, len);
+}
+
+static void on_record_end(int ch, void *ctx)
+{
+    (void)ch;
+    csv_src_t *c = ctx;
+    c->record_done = true;
+}
+
+static int is_cr(unsigned char ch)
+{
+    return ch == '\r';
+}
+
+static int is_lf(unsigned char ch)
+{
+    return ch == '\n';
+}
+
+/* Refills the chunk; returns false at the end or on error (c->failed). */
+static bool refill(csv_src_t *c)
+{
+    ssize_t got = c->bytes->read(c->bytes, c->chunk, CSV_CHUNK);
+    if (got < 0) {
+        problem_fatal(c->problems, c->base.table->source, "%s", c->bytes->err);
+        c->failed = true;
+        return false;
+    }
+    c->chunk_len = (size_t)got;
+    c->chunk_pos = 0;
+    if (got == 0) {
+        c->eof = true;
+        return false;
+    }
+    if (c->first_chunk) {
+        c->first_chunk = false;
+        if (got >= 3 && memcmp(c->chunk, "\xEF\xBB\xBF", 3) == 0)
+            c->chunk_pos = 3;
+    }
+    return true;
+}
+
+static void report_parse_error(csv_src_t *c, const char *rule)
+{
+    const table_t *t = c->base.table;
+    size_t col = c->row.n;
+    char name[32];
+    const char *colname = name;
+    if (t->ncols > 0 && col < t->ncols)
+        colname = t->cols[col];
+    else
+        snprintf(name, sizeof name, "#%zu", col + 1);
+    problem_at(c->problems, t, c->record_line, colname, c->raw.data, c->raw.len, "%s", rule);
+    c->failed = true;
+}
+
+/* Parses until one whole record is in c->row. Returns 1, 0 at the end,
+** -1 when the table cannot be read further. */
+static int parse_record(csv_src_t *c)
+{
+    row_reset(&c->row);
+    c->record_done = false;
+    for (;;) {
+        if (c->chunk_pos == c->chunk_len) {
+            if (c->failed || c->eof || !refill(c)) {
+                if (c->failed)
+                    return -1;
+                /* end of input: finish a last line without a line end */
+                if (csv_fini(&c->parser, on_field, on_record_end, c) != 0) {
+                    report_parse_error(c, "unterminated quoted field");
+                    return -1;
+                }
+                if (c->record_done)
+                    break;
+                return 0;
+            }
+        }
+        const char *start = c->chunk + c->chunk_pos;
+        size_t avail = c->chunk_len - c->chunk_pos;
+        const char *lf = memchr(start, '\n', avail);
+        size_t piece = lf ? (size_t)(lf - start) + 1 : avail;
+        if (!c->in_record) {
+            size_t i = 0;
+            while (i < piece && (start[i] == '\r' || start[i] == '\n'))
+                i++;
+            if (i < piece) {
+                c->in_record = true;
+                c->record_line = c->line;
+                buf_clear(&c->raw);
+            }
+        }
+        if (c->in_record)
+            buf_add(&c->raw, start, piece);
+        size_t used = csv_parse(&c->parser, start, piece, on_field, on_record_end, c);
+        c->chunk_pos += piece;
+        if (lf)
+            c->line++;
+        if (used != piece) {
+            report_parse_error(c, csv_error(&c->parser) == CSV_EPARSE
+                                      ? "malformed quoting (a quote inside an unquoted field, "
+                                        "or text after a closing quote)"
+                                      : "record too large for memory");
+            return -1;
+        }
+        if (c->record_done)
+            break;
+    }
+    /* strip the line end from the raw record */
+    size_t len = c->raw.len;
+    while (len > 0 && (c->raw.data[len - 1] == '\n' || c->raw.data[len - 1] == '\r'))
+        len--;
+    row_seal(&c->row);
+    row_set_raw(&c->row, c->raw.len ? c->raw.data : "", len);
+    c->row.line = c->record_line;
+    c->in_record = false;
+    return 1;
+}
+
+static bool check_row_shape(csv_src_t *c)
+{
+    const table_t *t = c->base.table;
+    row_t *r = &c->row;
+    if (r->n != t->ncols) {
+        if (r->n < t->ncols)
+            problem_at(c->problems, t, r->line, t->cols[r->n], NULL, 0,
+                       "ragged row: %zu fields, the header has %zu", r->n, t->ncols);
+        else {
+            char name[32];
+            snprintf(name, sizeof name, "#%zu", t->ncols + 1);
+            problem_at(c->problems, t, r->line, name, r->f[t->ncols].data,
+                       r->f[t->ncols].len, "ragged row: %zu fields, the header has %zu", r->n,
+                       t->ncols);
+        }
+        return false;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        if (!r->f[i].null && !utf8_valid(r->f[i].data, r->f[i].len)) {
+            problem_field(c->problems, t, r, i,
+                          memchr(r->f[i].data, '\0', r->f[i].len)
+                              ? "not text: contains a NUL byte"
+                              : "not valid UTF-8");
+            return false;
+        }
+    }
+    return true;
+}
+
+static int csv_next(source_t *self, row_t **row)
+{
+    csv_src_t *c = (csv_src_t *)self;
+    int got = parse_record(c);
+    if (got <= 0)
+        return got;
+    c->row.broken = !check_row_shape(c);
+    *row = &c->row;
+    return 1;
+}
+
+static void csv_free_source(source_t *self)
+{
+    csv_src_t *c = (csv_src_t *)self;
+    csv_free(&c->parser);
+    bytesrc_free(c->bytes);
+    table_free(c->base.table);
+    row_free(&c->row);
+    buf_free(&c->raw);
+    free(c->chunk);
+    free(c);
+}
+
+source_t *csv_source_open(bytesrc_t *bytes, const char *table_name, const char *display,
+                          problems_t *problems)
+{
+    csv_src_t *c = xcalloc(1, sizeof *c);
+    c->base.next = csv_next;
+    c->base.free = csv_free_source;
+    c->base.table = table_new(table_name, display);
+    c->bytes = bytes;
+    c->problems = problems;
+    c->chunk = xmalloc(CSV_CHUNK);
+    c->first_chunk = true;
+    c->line = 1;
+    row_init(&c->row);
+    buf_init(&c->raw);
+    csv_init(&c->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
+    csv_set_space_func(&c->parser, is_cr);
+    csv_set_term_func(&c->parser, is_lf);
+    csv_set_blk_size(&c->parser, 4096);
+
+    int got = parse_record(c);
+    if (got <= 0) {
+        if (got == 0)
+            problem_fatal(problems, display, "empty file: no header row");
+        csv_free_source(&c->base);
+        return NULL;
+    }
+    table_t *t = c->base.table;
+    row_t *h = &c->row;
+    for (size_t i = 0; i < h->n; i++) {
+        const field_t *f = &h->f[i];
+        if (f->null || !utf8_valid(f->data, f->len)) {
+            problem_fatal(problems, display,
+                          f->null ? "not a CSV header: column %zu has no name"
+                                  : "not a CSV file: the header is not UTF-8 text (column %zu)",
+                          i + 1);
+            csv_free_source(&c->base);
+            return NULL;
+        }
+        table_add_col(t, f->data, f->len);
+    }
+    for (size_t i = 0; i < t->ncols; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(t->cols[i], t->cols[j]) == 0) {
+                problem_at(problems, t, 1, t->cols[i], t->cols[i], strlen(t->cols[i]),
+                           "duplicated column (also column %zu)", j + 1);
+                problems->fatal = true;
+                csv_free_source(&c->base);
+                return NULL;
+            }
+    return &c->base;
+}

@@ -1,0 +1,115 @@
+/*
+** stages.h: every filter of phasemig, one file each under stages/.
+** A stage knows its rule and nothing of the command line.
+*/
+#ifndef PHASEMIG_STAGES_H
+#define PHASEMIG_STAGES_H
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../pipeline/errors.h"
+#include "../pipeline/output.h"
+#include "../pipeline/stage.h"
+#include "../pipeline/values.h"
+#include "plan.h"
+
+/* ---- readers ---- */
+/* read_gzip.c: inflates `inner` (taking ownership). */
+bytesrc_t *gzip_bytesrc_new(bytesrc_t *inner);
+/* read_csv.c: reads the header; NULL (and a fatal problem) if unreadable.
+** Takes ownership of `bytes` either way. */
+source_t *csv_source_open(bytesrc_t *bytes, const char *table, const char *display,
+                          problems_t *problems);
+/* read_sqlite.c: NULL (and a fatal problem) if the table cannot be read. */
+source_t *sqlite_source_open(sqlite3 *db, const char *table, const char *display,
+                             bool (*two_decimals)(const char *col), problems_t *problems);
+
+/* ---- validate.c ---- */
+stage_t *validate_projects_new(plan_t *plan, problems_t *problems);
+stage_t *validate_phases_new(plan_t *plan, problems_t *problems);
+stage_t *validate_assignments_new(plan_t *plan, problems_t *problems);
+
+/* unique.c: repeated assignment ids, bounded memory. */
+typedef struct unique unique_t;
+unique_t *unique_new(void);
+void unique_add(unique_t *u, const uuid_t *id, int64_t line);
+void unique_finish(unique_t *u, void (*repeated)(void *ctx, int64_t line, int64_t first_line),
+                   void *ctx);
+void unique_free(unique_t *u);
+
+/* ---- remap.c ---- */
+void remap_plan(plan_t *plan);
+stage_t *remap_new(plan_t *plan);
+
+/* ---- match.c ---- */
+#define MATCH_CHANGE "phasemig:change"
+#define MATCH_PHASE "phasemig:implicit_phase_id"
+stage_t *match_new(plan_t *plan);
+
+/* ---- cut.c: drops named columns (NULL-terminated list) ---- */
+stage_t *cut_new(const char *const *names);
+
+/* ---- writers ---- */
+void csv_format_field(buf_t *out, const field_t *f);
+void csv_format_record(buf_t *out, const field_t *f, size_t n);
+void csv_format_strings(buf_t *out, const char *const *values, size_t n);
+sink_t *csv_sink_new(const char *dir, bool gzip);
+sink_t *sqlite_sink_new(const char *dir);
+bytesink_t *gzip_bytesink_new(bytesink_t *inner);
+stage_t *write_new(sink_t *sink, uint64_t *count);
+
+/* ---- diff.c ---- */
+typedef struct diff diff_t;
+diff_t *diff_new(bytesink_t *out);     /* out NULL: preview only */
+/* Emits the schema changes between `before` and the header it is given. */
+stage_t *diff_schema_new(diff_t *d, const table_t *before);
+stage_t *diff_phases_new(diff_t *d);
+stage_t *diff_assignments_new(diff_t *d);
+void diff_close(diff_t *d);
+const char *diff_preview(diff_t *d);
+uint64_t diff_rows(const diff_t *d);
+void diff_free(diff_t *d);
+
+/* ---- verify.c ---- */
+#define VERIFY_CHECKS 9
+typedef struct check {
+    int id;
+    const char *name;
+    bool ok;
+    char detail[256];
+} check_t;
+typedef struct verify verify_t;
+verify_t *verify_new(void);
+void verify_expect_budget(verify_t *v, money_sum_t capital, money_sum_t expense,
+                          money_sum_t total);
+void verify_sqlite_indexes(verify_t *v, int found);
+stage_t *verify_projects_new(verify_t *v);
+stage_t *verify_phases_new(verify_t *v);
+stage_t *verify_assignments_new(verify_t *v);
+size_t verify_checks(verify_t *v, check_t out[VERIFY_CHECKS]);
+void verify_budget(const verify_t *v, money_sum_t *capital, money_sum_t *expense,
+                   money_sum_t *total);
+size_t verify_names(const verify_t *v, const char *const **names, const uint64_t **counts);
+void verify_free(verify_t *v);
+
+/* ---- summary.c ---- */
+typedef struct table_rows {
+    const char *table;
+    uint64_t in, out, rejected;
+} table_rows_t;
+typedef struct summary_input {
+    const plan_t *plan;
+    verify_t *verify;
+    const table_rows_t *rows;   /* 3 tables */
+    const char *in_path, *out_path;
+    bool dry_run;
+    const char *diff_preview;
+    uint64_t diff_rows;
+} summary_input_t;
+void summary_json(buf_t *out, const summary_input_t *in);
+void summary_text(FILE *out, const summary_input_t *in);
+
+#endif

@@ -1,0 +1,204 @@
+/*
+** summary: the story of a run, as summary.json for programs and as text
+** on stdout for a person: the numbers, the checks, and per project how
+** many assignments move from which phase to which.
+*/
+#include <inttypes.h>
+
+#include "stages.h"
+
+#define SHOWN_PROJECTS 20
+
+static const char *const FROM_NAMES[FROM_KINDS] = {"Planning", "Execution",
+                                                   "a phase of another project"};
+static const char *const TO_NAMES[TO_KINDS] = {"Planning", "Execution", "no phase"};
+
+static void json_string(buf_t *b, const char *s)
+{
+    buf_addc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            buf_printf(b, "\\%c", *p);
+        else if (*p < 0x20)
+            buf_printf(b, "\\u%04x", *p);
+        else
+            buf_addc(b, (char)*p);
+    }
+    buf_addc(b, '"');
+}
+
+static bool is_change(int from, int to)
+{
+    return from == FROM_OTHER_PROJECT || from != to;
+}
+
+static uint64_t changes_of(const project_t *p)
+{
+    uint64_t n = 0;
+    for (int f = 0; f < FROM_KINDS; f++)
+        for (int t = 0; t < TO_KINDS; t++)
+            if (is_change(f, t))
+                n += p->moves[f][t];
+    return n;
+}
+
+static const plan_t *order_plan;
+static int by_changes(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    uint64_t cx = changes_of(&order_plan->projects[x]), cy = changes_of(&order_plan->projects[y]);
+    if (cx != cy)
+        return cx > cy ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
+/* Projects with changed assignments, most first; returns their count. */
+static size_t changed_projects(const plan_t *plan, size_t **out)
+{
+    size_t *idx = xcalloc(plan->nprojects + 1, sizeof *idx), n = 0;
+    for (size_t i = 0; i < plan->nprojects; i++)
+        if (changes_of(&plan->projects[i]) > 0)
+            idx[n++] = i;
+    order_plan = plan;
+    qsort(idx, n, sizeof *idx, by_changes);
+    order_plan = NULL;
+    *out = idx;
+    return n;
+}
+
+
+void summary_json(buf_t *b, const summary_input_t *in)
+{
+    const plan_t *plan = in->plan;
+    check_t checks[VERIFY_CHECKS];
+    verify_checks(in->verify, checks);
+    const char *const *names;
+    const uint64_t *counts;
+    size_t nnames = verify_names(in->verify, &names, &counts);
+    uint64_t phases = 0;
+    for (size_t i = 0; i < nnames; i++)
+        phases += counts[i];
+    buf_printf(b, "{\n  \"projects\": %" PRIu64 ",\n", in->rows[0].out);
+    buf_printf(b, "  \"phases\": {\"total\": %" PRIu64 ", \"by_name\": {", phases);
+    for (size_t i = 0; i < nnames; i++) {
+        buf_adds(b, i ? ", " : "");
+        json_string(b, names[i]);
+        buf_printf(b, ": %" PRIu64, counts[i]);
+    }
+    buf_adds(b, "}},\n");
+    money_sum_t capital, expense, total;
+    verify_budget(in->verify, &capital, &expense, &total);
+    char cap[48], exp[48], tot[48];
+    money_sum_format(capital, cap);
+    money_sum_format(expense, exp);
+    money_sum_format(total, tot);
+    buf_printf(b, "  \"budget\": {\"capital\": \"%s\", \"expense\": \"%s\", \"total\": \"%s\"},\n",
+               cap, exp, tot);
+    const assignment_counts_t *c = &plan->counts;
+    buf_printf(b,
+               "  \"assignments\": {\"total\": %" PRIu64 ", \"kept\": %" PRIu64
+               ", \"moved\": %" PRIu64 ", \"orphaned\": %" PRIu64
+               ", \"cross_project_links\": %" PRIu64 "},\n",
+               c->total, c->kept, c->moved, c->orphaned, c->cross_project_links);
+    buf_adds(b, "  \"rows\": {");
+    for (int t = 0; t < 3; t++)
+        buf_printf(b, "%s\"%s\": {\"in\": %" PRIu64 ", \"out\": %" PRIu64
+                      ", \"rejected\": %" PRIu64 "}",
+                   t ? ", " : "", in->rows[t].table, in->rows[t].in, in->rows[t].out,
+                   in->rows[t].rejected);
+    buf_adds(b, "},\n  \"moves\": [");
+    size_t *order;
+    size_t n = changed_projects(plan, &order);
+    bool first = true;
+    for (size_t k = 0; k < n; k++) {
+        const project_t *p = &plan->projects[order[k]];
+        for (int f = 0; f < FROM_KINDS; f++)
+            for (int t = 0; t < TO_KINDS; t++) {
+                if (!is_change(f, t) || p->moves[f][t] == 0)
+                    continue;
+                buf_adds(b, first ? "\n    {\"project_id\": " : ",\n    {\"project_id\": ");
+                first = false;
+                json_string(b, p->id_text);
+                buf_adds(b, ", \"project\": ");
+                if (p->name)
+                    json_string(b, p->name);
+                else
+                    buf_adds(b, "null");
+                buf_printf(b, ", \"from\": \"%s\", \"to\": \"%s\", \"count\": %" PRIu64 "}",
+                           f == FROM_OTHER_PROJECT ? "other project" : FROM_NAMES[f],
+                           t == TO_NONE ? "none" : TO_NAMES[t], p->moves[f][t]);
+            }
+    }
+    free(order);
+    buf_adds(b, first ? "],\n" : "\n  ],\n");
+    buf_adds(b, "  \"checks\": [");
+    for (size_t i = 0; i < VERIFY_CHECKS; i++) {
+        buf_printf(b, "%s\n    {\"id\": %d, \"name\": ", i ? "," : "", checks[i].id);
+        json_string(b, checks[i].name);
+        buf_printf(b, ", \"ok\": %s, \"detail\": ", checks[i].ok ? "true" : "false");
+        json_string(b, checks[i].detail);
+        buf_adds(b, "}");
+    }
+    buf_adds(b, "\n  ]\n}\n");
+}
+
+void summary_text(FILE *out, const summary_input_t *in)
+{
+    const plan_t *plan = in->plan;
+    check_t checks[VERIFY_CHECKS];
+    verify_checks(in->verify, checks);
+    const char *const *names;
+    const uint64_t *counts;
+    size_t nnames = verify_names(in->verify, &names, &counts);
+    uint64_t phases = 0;
+    for (size_t i = 0; i < nnames; i++)
+        phases += counts[i];
+    if (in->dry_run)
+        fprintf(out, "phasemig migrate %s (dry run: nothing written)\n\n", in->in_path);
+    else
+        fprintf(out, "phasemig migrate %s -> %s\n\n", in->in_path, in->out_path);
+    fprintf(out, "projects     %" PRIu64 "\n", in->rows[0].out);
+    fprintf(out, "phases       %" PRIu64 " (", phases);
+    for (size_t i = 0; i < nnames; i++)
+        fprintf(out, "%s%s %" PRIu64, i ? ", " : "", names[i], counts[i]);
+    fprintf(out, ")\nbudget       %s\n", checks[6].detail);
+    const assignment_counts_t *c = &plan->counts;
+    fprintf(out,
+            "assignments  %" PRIu64 ": %" PRIu64 " kept, %" PRIu64 " moved, %" PRIu64
+            " orphaned, %" PRIu64 " cross-project links\n",
+            c->total, c->kept, c->moved, c->orphaned, c->cross_project_links);
+
+    size_t *order;
+    size_t n = changed_projects(plan, &order);
+    if (n == 0) {
+        fprintf(out, "\nNo assignment changes phase.\n");
+    } else {
+        fprintf(out, "\nAssignments that change phase, per project:\n");
+        for (size_t k = 0; k < n && k < SHOWN_PROJECTS; k++) {
+            const project_t *p = &plan->projects[order[k]];
+            fprintf(out, "  %s (%s)\n", p->name ? p->name : "unnamed project", p->id_text);
+            for (int f = 0; f < FROM_KINDS; f++)
+                for (int t = 0; t < TO_KINDS; t++)
+                    if (is_change(f, t) && p->moves[f][t] > 0)
+                        fprintf(out, "    %" PRIu64 " %s from %s to %s\n", p->moves[f][t],
+                                t == TO_NONE ? "orphaned" : "move", FROM_NAMES[f], TO_NAMES[t]);
+        }
+        if (n > SHOWN_PROJECTS)
+            fprintf(out, "  ... and %zu more projects with changes (see diff.csv)\n",
+                    n - SHOWN_PROJECTS);
+    }
+    free(order);
+
+    fprintf(out, "\nChecks:\n");
+    for (size_t i = 0; i < VERIFY_CHECKS; i++)
+        fprintf(out, "  %s %d %s: %s\n", checks[i].ok ? "PASS" : "FAIL", checks[i].id,
+                checks[i].name, checks[i].detail);
+    fprintf(out, "\nRows:\n");
+    for (int t = 0; t < 3; t++)
+        fprintf(out, "  %-21s %" PRIu64 " in, %" PRIu64 " out, %" PRIu64 " rejected\n",
+                in->rows[t].table, in->rows[t].in, in->rows[t].out, in->rows[t].rejected);
+    if (in->dry_run && in->diff_preview) {
+        fprintf(out, "\nDiff preview (%" PRIu64 " rows in all):\n", in->diff_rows);
+        fputs(in->diff_preview, out);
+    }
+}

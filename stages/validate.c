@@ -1,0 +1,368 @@
+/*
+** validate: the rules of SPEC "Bad input", one stage per table.
+**
+** Each stage checks its rows, reports every problem it finds (a row may
+** have several), stores projects and phases in the plan, and passes on
+** only rows that are fit to migrate. A rejected project or phase takes its
+** whole project with it; a rejected assignment goes alone. Rows the
+** reader marked broken were reported there and are dropped here.
+*/
+#include <string.h>
+#include <strings.h>
+
+#include "stages.h"
+
+typedef struct {
+    stage_t base;
+    plan_t *plan;
+    problems_t *problems;
+    const table_t *table;
+    int col[12];
+    unique_t *ids;      /* assignments only */
+} validate_t;
+
+enum { P_ID, P_START, P_END, P_NAME };
+static const char *const PROJECT_COLS[] = {"id", "start_date", "end_date", NULL};
+enum { F_ID, F_PROJECT, F_TYPE, F_CAPITAL, F_EXPENSE, F_TOTAL };
+static const char *const PHASE_COLS[] = {"id",           "project_id",     "phase_type",
+                                         "capital_budget", "expense_budget", "total_budget",
+                                         NULL};
+enum { A_ID, A_PROJECT, A_PHASE, A_DATE, A_ALLOCATION, A_CAPITAL, A_EXPENSE };
+static const char *const ASSIGNMENT_COLS[] = {"id", "project_id", "project_phase_id",
+                                              "assignment_date", NULL};
+
+/* Finds the required columns (reporting the missing ones, which makes the
+** table unreadable) and the optional ones. */
+static void find_columns(validate_t *v, const table_t *t, const char *const *required,
+                         const char *const *optional)
+{
+    v->table = t;
+    size_t i = 0;
+    for (; required[i]; i++) {
+        v->col[i] = table_col(t, required[i]);
+        if (v->col[i] < 0) {
+            problem_at(v->problems, t, 1, required[i], NULL, 0, "required column missing");
+            v->problems->fatal = true;
+        }
+    }
+    for (size_t j = 0; optional && optional[j]; j++)
+        v->col[i + j] = table_col(t, optional[j]);
+}
+
+static const field_t *field(const row_t *r, const validate_t *v, int which)
+{
+    return v->col[which] >= 0 ? &r->f[v->col[which]] : NULL;
+}
+
+/* id column: present and a UUID. */
+static bool check_id(validate_t *v, const row_t *r, int which, uuid_t *out)
+{
+    const field_t *f = field(r, v, which);
+    if (f->null) {
+        problem_field(v->problems, v->table, r, (size_t)v->col[which], "missing id");
+        return false;
+    }
+    if (!uuid_parse(f->data, f->len, out)) {
+        problem_field(v->problems, v->table, r, (size_t)v->col[which],
+                      "not a UUID (8-4-4-4-12 hex digits)");
+        return false;
+    }
+    return true;
+}
+
+static bool check_date(validate_t *v, const row_t *r, int which, day_t *out)
+{
+    const field_t *f = field(r, v, which);
+    if (f->null || !date_parse(f->data, f->len, out)) {
+        problem_field(v->problems, v->table, r, (size_t)v->col[which],
+                      "not a real date (YYYY-MM-DD)");
+        return false;
+    }
+    return true;
+}
+
+static bool check_money(validate_t *v, const row_t *r, int which, cents_t *out)
+{
+    const field_t *f = field(r, v, which);
+    size_t col = (size_t)v->col[which];
+    if (f->null) {
+        problem_field(v->problems, v->table, r, col, "missing budget");
+        return false;
+    }
+    if (!cents_parse(f->data, f->len, 13, out)) {
+        problem_field(v->problems, v->table, r, col, "not NUMERIC(15,2)");
+        return false;
+    }
+    if (*out < 0) {
+        problem_field(v->problems, v->table, r, col, "negative budget");
+        return false;
+    }
+    return true;
+}
+
+/* ---- projects ---- */
+
+static const table_t *projects_header(stage_t *self, const table_t *in)
+{
+    validate_t *v = (validate_t *)self;
+    static const char *const optional[] = {"name", NULL};
+    find_columns(v, in, PROJECT_COLS, optional);
+    return in;
+}
+
+static stage_result_t projects_process(stage_t *self, row_t *r)
+{
+    validate_t *v = (validate_t *)self;
+    if (!r || r->broken)
+        return STAGE_DROP;
+    uuid_t id;
+    day_t start = 0, end = 0;
+    bool ok = check_id(v, r, P_ID, &id);
+    bool dates = check_date(v, r, P_START, &start);
+    dates = check_date(v, r, P_END, &end) && dates;
+    if (dates && start >= end) {
+        char e[11];
+        date_format(end, e);
+        problem_field(v->problems, v->table, r, (size_t)v->col[P_START],
+                      "start_date is not before end_date %s", e);
+        dates = false;
+    }
+    if (!ok)
+        return STAGE_DROP;
+    plan_t *plan = v->plan;
+    size_t first;
+    if (!uuidmap_put(&plan->project_index, &id, plan->nprojects, &first)) {
+        project_t *pr = &plan->projects[first];
+        problem_field(v->problems, v->table, r, (size_t)v->col[P_ID],
+                      "repeated id (also on line %lld)", (long long)pr->row->line);
+        pr->rejected = true;
+        return STAGE_DROP;
+    }
+    project_t *pr = plan_add_project(plan);
+    pr->id = id;
+    pr->start = start;
+    pr->end = end;
+    pr->rejected = !dates;
+    pr->row = row_clone(r);
+    pr->id_text = pr->row->f[v->col[P_ID]].data;
+    const field_t *name = field(pr->row, v, P_NAME);
+    pr->name = name && !name->null ? name->data : NULL;
+    return STAGE_PASS;
+}
+
+/* ---- phases ---- */
+
+static const table_t *phases_header(stage_t *self, const table_t *in)
+{
+    find_columns((validate_t *)self, in, PHASE_COLS, NULL);
+    return in;
+}
+
+static int phase_type_of(const field_t *f)
+{
+    if (f->null)
+        return -1;
+    if (strcasecmp(f->data, "PLANNING") == 0)
+        return PHASE_PLANNING;
+    if (strcasecmp(f->data, "EXECUTION") == 0)
+        return PHASE_EXECUTION;
+    return -1;
+}
+
+static stage_result_t phases_process(stage_t *self, row_t *r)
+{
+    validate_t *v = (validate_t *)self;
+    if (!r || r->broken)
+        return STAGE_DROP;
+    plan_t *plan = v->plan;
+    uuid_t id, project_id;
+    bool ok = check_id(v, r, F_ID, &id);
+    size_t project = NO_INDEX;
+    const field_t *pf = field(r, v, F_PROJECT);
+    if (pf->null || !uuid_parse(pf->data, pf->len, &project_id) ||
+        !uuidmap_get(&plan->project_index, &project_id, &project)) {
+        problem_field(v->problems, v->table, r, (size_t)v->col[F_PROJECT], "unknown project");
+        project = NO_INDEX;
+    }
+    int type = phase_type_of(field(r, v, F_TYPE));
+    if (type < 0)
+        problem_field(v->problems, v->table, r, (size_t)v->col[F_TYPE],
+                      "unknown phase type (PLANNING or EXECUTION)");
+    cents_t cap = 0, exp = 0, tot = 0;
+    bool money = check_money(v, r, F_CAPITAL, &cap);
+    money = check_money(v, r, F_EXPENSE, &exp) && money;
+    money = check_money(v, r, F_TOTAL, &tot) && money;
+    if (money && cap + exp != tot) {
+        char sum[24];
+        cents_format(cap + exp, sum);
+        problem_field(v->problems, v->table, r, (size_t)v->col[F_TOTAL],
+                      "capital_budget + expense_budget = %s, not total_budget", sum);
+        money = false;
+    }
+    bool good = ok && project != NO_INDEX && type >= 0 && money;
+    if (project != NO_INDEX && type >= 0) {
+        project_t *pr = &plan->projects[project];
+        if (pr->phase[type] != NO_INDEX) {
+            problem_field(v->problems, v->table, r, (size_t)v->col[F_TYPE],
+                          "second %s phase of its project (first on line %lld)",
+                          type == PHASE_PLANNING ? "PLANNING" : "EXECUTION",
+                          (long long)plan->phases[pr->phase[type]].row->line);
+            good = false;
+        }
+    }
+    if (!good && project != NO_INDEX)
+        plan->projects[project].rejected = true;
+    if (!ok)
+        return STAGE_DROP;
+    size_t first;
+    if (!uuidmap_put(&plan->phase_index, &id, plan->nphases, &first)) {
+        phase_t *other = &plan->phases[first];
+        problem_field(v->problems, v->table, r, (size_t)v->col[F_ID],
+                      "repeated id (also on line %lld)", (long long)other->row->line);
+        other->rejected = true;
+        if (other->project != NO_INDEX)
+            plan->projects[other->project].rejected = true;
+        if (project != NO_INDEX)
+            plan->projects[project].rejected = true;
+        return STAGE_DROP;
+    }
+    phase_t *ph = plan_add_phase(plan);
+    ph->id = id;
+    ph->project = project;
+    ph->type = type;
+    ph->capital = cap;
+    ph->expense = exp;
+    ph->total = tot;
+    ph->rejected = !good;
+    ph->row = row_clone(r);
+    ph->id_text = ph->row->f[v->col[F_ID]].data;
+    if (good) {
+        plan->projects[project].phase[type] = plan->nphases - 1;
+        money_sum_add(&plan->capital_in, cap);
+        money_sum_add(&plan->expense_in, exp);
+        money_sum_add(&plan->total_in, tot);
+    }
+    return good ? STAGE_PASS : STAGE_DROP;
+}
+
+/* ---- assignments ---- */
+
+static const table_t *assignments_header(stage_t *self, const table_t *in)
+{
+    static const char *const optional[] = {"allocation_percentage", "capital_percentage",
+                                           "expense_percentage", NULL};
+    find_columns((validate_t *)self, in, ASSIGNMENT_COLS, optional);
+    return in;
+}
+
+static bool check_percentage(validate_t *v, const row_t *r, int which, cents_t *out,
+                             bool *present)
+{
+    const field_t *f = field(r, v, which);
+    *present = f && !f->null;
+    if (!*present)
+        return true;
+    if (!cents_parse(f->data, f->len, 3, out) || *out < 0 || *out > 10000) {
+        problem_field(v->problems, v->table, r, (size_t)v->col[which],
+                      "not a percentage (0 to 100, two decimals)");
+        return false;
+    }
+    return true;
+}
+
+static void report_repeat(void *ctx, int64_t line, int64_t first_line)
+{
+    validate_t *v = ctx;
+    problem_at(v->problems, v->table, line, "id", NULL, 0, "repeated id (also on line %lld)",
+               (long long)first_line);
+}
+
+static stage_result_t assignments_process(stage_t *self, row_t *r)
+{
+    validate_t *v = (validate_t *)self;
+    if (!r) {
+        unique_finish(v->ids, report_repeat, v);
+        return STAGE_DROP;
+    }
+    if (r->broken)
+        return STAGE_DROP;
+    plan_t *plan = v->plan;
+    uuid_t id, project_id, phase_id;
+    bool good = check_id(v, r, A_ID, &id);
+    if (good)
+        unique_add(v->ids, &id, r->line);
+    size_t project = NO_INDEX, phase = NO_INDEX;
+    const field_t *pf = field(r, v, A_PROJECT);
+    if (pf->null || !uuid_parse(pf->data, pf->len, &project_id) ||
+        !uuidmap_get(&plan->project_index, &project_id, &project)) {
+        problem_field(v->problems, v->table, r, (size_t)v->col[A_PROJECT], "unknown project");
+        good = false;
+    }
+    const field_t *ph = field(r, v, A_PHASE);
+    if (ph->null || !uuid_parse(ph->data, ph->len, &phase_id) ||
+        !uuidmap_get(&plan->phase_index, &phase_id, &phase)) {
+        problem_field(v->problems, v->table, r, (size_t)v->col[A_PHASE],
+                      "names no phase in the dump");
+        good = false;
+    }
+    day_t date;
+    good = check_date(v, r, A_DATE, &date) && good;
+    cents_t alloc, cap, exp;
+    bool has_alloc, has_cap, has_exp;
+    good = check_percentage(v, r, A_ALLOCATION, &alloc, &has_alloc) && good;
+    bool split = check_percentage(v, r, A_CAPITAL, &cap, &has_cap);
+    split = check_percentage(v, r, A_EXPENSE, &exp, &has_exp) && split;
+    if (split && has_cap && has_exp && cap + exp != 10000) {
+        char sum[24];
+        cents_format(cap + exp, sum);
+        problem_field(v->problems, v->table, r, (size_t)v->col[A_EXPENSE],
+                      "capital_percentage + expense_percentage = %s, not 100", sum);
+        split = false;
+    }
+    good = good && split;
+    /* a rejected project or phase takes its assignments with it */
+    if (good && (plan->projects[project].rejected || plan->phases[phase].rejected))
+        good = false;
+    return good ? STAGE_PASS : STAGE_DROP;
+}
+
+static void validate_free(stage_t *self)
+{
+    validate_t *v = (validate_t *)self;
+    unique_free(v->ids);
+    free(v);
+}
+
+static stage_t *validate_new(plan_t *plan, problems_t *problems, const char *name,
+                             const table_t *(*header)(stage_t *, const table_t *),
+                             stage_result_t (*process)(stage_t *, row_t *))
+{
+    validate_t *v = xcalloc(1, sizeof *v);
+    v->base.name = name;
+    v->base.header = header;
+    v->base.process = process;
+    v->base.free = validate_free;
+    v->plan = plan;
+    v->problems = problems;
+    for (size_t i = 0; i < ARRAY_LEN(v->col); i++)
+        v->col[i] = -1;
+    return &v->base;
+}
+
+stage_t *validate_projects_new(plan_t *plan, problems_t *problems)
+{
+    return validate_new(plan, problems, "validate-projects", projects_header, projects_process);
+}
+
+stage_t *validate_phases_new(plan_t *plan, problems_t *problems)
+{
+    return validate_new(plan, problems, "validate-phases", phases_header, phases_process);
+}
+
+stage_t *validate_assignments_new(plan_t *plan, problems_t *problems)
+{
+    stage_t *s = validate_new(plan, problems, "validate-assignments", assignments_header,
+                              assignments_process);
+    ((validate_t *)s)->ids = unique_new();
+    return s;
+}

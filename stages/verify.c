@@ -1,0 +1,406 @@
+/*
+** verify: the nine checks of SPEC "verify", on the rows of a new-schema
+** dataset as they pass (migrate runs them on what it writes).
+**
+** The stages record projects (id, range), phases (project, name, range,
+** budgets) and, per assignment, how many phases of its project contain
+** its date; verify_checks() then judges. Memory: projects and phases only.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "stages.h"
+
+typedef struct {
+    uuid_t project;
+    day_t start, end;
+    bool dated;
+    size_t name;            /* index into names */
+} vphase_t;
+
+typedef struct {
+    uuid_t id;
+    day_t start, end;
+    bool dated;
+    size_t first, count;    /* its phases in `order` */
+} vproject_t;
+
+struct verify {
+    vproject_t *projects;
+    size_t nprojects, projects_cap;
+    uuidmap_t project_index;
+    vphase_t *phases;
+    size_t nphases, phases_cap;
+    size_t *order;          /* phase indexes grouped by project, by start */
+    char **names;
+    uint64_t *name_counts;
+    size_t nnames;
+    uint64_t missing_fields, reversed;
+    bool phase_type_present, phase_id_present;
+    money_sum_t capital, expense, total;
+    bool expect_budget;
+    money_sum_t want_capital, want_expense, want_total;
+    int sqlite_indexes;     /* -1 not applicable, else number found of 2 */
+    uint64_t in_one, in_none, in_many;
+    bool indexed;
+};
+
+typedef struct {
+    stage_t base;
+    verify_t *v;
+    int id, project, name, start, end, date, capital, expense, total;
+} vstage_t;
+
+verify_t *verify_new(void)
+{
+    verify_t *v = xcalloc(1, sizeof *v);
+    uuidmap_init(&v->project_index);
+    v->sqlite_indexes = -1;
+    return v;
+}
+
+void verify_free(verify_t *v)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < v->nnames; i++)
+        free(v->names[i]);
+    free(v->names);
+    free(v->name_counts);
+    free(v->projects);
+    free(v->phases);
+    free(v->order);
+    uuidmap_free(&v->project_index);
+    free(v);
+}
+
+void verify_expect_budget(verify_t *v, money_sum_t capital, money_sum_t expense,
+                          money_sum_t total)
+{
+    v->expect_budget = true;
+    v->want_capital = capital;
+    v->want_expense = expense;
+    v->want_total = total;
+}
+
+void verify_sqlite_indexes(verify_t *v, int found)
+{
+    v->sqlite_indexes = found;
+}
+
+static bool get_date(const row_t *r, int col, day_t *d)
+{
+    return col >= 0 && !r->f[col].null && date_parse(r->f[col].data, r->f[col].len, d);
+}
+
+static bool get_uuid(const row_t *r, int col, uuid_t *u)
+{
+    return col >= 0 && !r->f[col].null && uuid_parse(r->f[col].data, r->f[col].len, u);
+}
+
+static void add_money(const row_t *r, int col, money_sum_t *sum)
+{
+    cents_t c;
+    if (col >= 0 && !r->f[col].null && cents_parse(r->f[col].data, r->f[col].len, 13, &c))
+        money_sum_add(sum, c);
+}
+
+static const table_t *projects_header(stage_t *self, const table_t *in)
+{
+    vstage_t *s = (vstage_t *)self;
+    s->id = table_col(in, "id");
+    s->start = table_col(in, "start_date");
+    s->end = table_col(in, "end_date");
+    return in;
+}
+
+static stage_result_t projects_process(stage_t *self, row_t *r)
+{
+    vstage_t *s = (vstage_t *)self;
+    verify_t *v = s->v;
+    uuid_t id;
+    if (!r || !get_uuid(r, s->id, &id))
+        return STAGE_PASS;
+    if (!uuidmap_put(&v->project_index, &id, v->nprojects, NULL))
+        return STAGE_PASS;
+    if (v->nprojects == v->projects_cap) {
+        v->projects_cap = v->projects_cap ? v->projects_cap * 2 : 64;
+        v->projects = xrealloc(v->projects, v->projects_cap * sizeof *v->projects);
+    }
+    vproject_t *p = &v->projects[v->nprojects++];
+    memset(p, 0, sizeof *p);
+    p->id = id;
+    p->dated = get_date(r, s->start, &p->start) && get_date(r, s->end, &p->end);
+    return STAGE_PASS;
+}
+
+static const table_t *phases_header(stage_t *self, const table_t *in)
+{
+    vstage_t *s = (vstage_t *)self;
+    s->project = table_col(in, "project_id");
+    s->name = table_col(in, "name");
+    s->start = table_col(in, "start_date");
+    s->end = table_col(in, "end_date");
+    s->capital = table_col(in, "capital_budget");
+    s->expense = table_col(in, "expense_budget");
+    s->total = table_col(in, "total_budget");
+    s->v->phase_type_present = table_col(in, "phase_type") >= 0;
+    return in;
+}
+
+static size_t name_index(verify_t *v, const field_t *f)
+{
+    const char *name = f ? f->data : "";
+    for (size_t i = 0; i < v->nnames; i++)
+        if (strcmp(v->names[i], name) == 0)
+            return i;
+    v->names = xrealloc(v->names, (v->nnames + 1) * sizeof *v->names);
+    v->name_counts = xrealloc(v->name_counts, (v->nnames + 1) * sizeof *v->name_counts);
+    v->names[v->nnames] = xstrdup(name);
+    v->name_counts[v->nnames] = 0;
+    return v->nnames++;
+}
+
+static stage_result_t phases_process(stage_t *self, row_t *r)
+{
+    vstage_t *s = (vstage_t *)self;
+    verify_t *v = s->v;
+    if (!r)
+        return STAGE_PASS;
+    if (v->nphases == v->phases_cap) {
+        v->phases_cap = v->phases_cap ? v->phases_cap * 2 : 64;
+        v->phases = xrealloc(v->phases, v->phases_cap * sizeof *v->phases);
+    }
+    vphase_t *p = &v->phases[v->nphases++];
+    memset(p, 0, sizeof *p);
+    get_uuid(r, s->project, &p->project);
+    const field_t *name = s->name >= 0 && !r->f[s->name].null ? &r->f[s->name] : NULL;
+    bool has_start = get_date(r, s->start, &p->start), has_end = get_date(r, s->end, &p->end);
+    p->dated = has_start && has_end;
+    if (!name || !has_start || !has_end)
+        v->missing_fields++;
+    if (p->dated && p->start > p->end)
+        v->reversed++;
+    p->name = name_index(v, name);
+    v->name_counts[p->name]++;
+    add_money(r, s->capital, &v->capital);
+    add_money(r, s->expense, &v->expense);
+    add_money(r, s->total, &v->total);
+    return STAGE_PASS;
+}
+
+static verify_t *sort_v;
+static int by_project_then_start(const void *a, const void *b)
+{
+    const vphase_t *x = &sort_v->phases[*(const size_t *)a];
+    const vphase_t *y = &sort_v->phases[*(const size_t *)b];
+    int c = memcmp(&x->project, &y->project, sizeof x->project);
+    if (c)
+        return c;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+/* Groups dated phases by project, each group ordered by start. */
+static void build_index(verify_t *v)
+{
+    if (v->indexed)
+        return;
+    v->indexed = true;
+    v->order = xcalloc(v->nphases + 1, sizeof *v->order);
+    size_t n = 0;
+    for (size_t i = 0; i < v->nphases; i++)
+        if (v->phases[i].dated)
+            v->order[n++] = i;
+    sort_v = v;
+    qsort(v->order, n, sizeof *v->order, by_project_then_start);
+    sort_v = NULL;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && uuid_eq(&v->phases[v->order[j]].project, &v->phases[v->order[i]].project))
+            j++;
+        size_t at;
+        if (uuidmap_get(&v->project_index, &v->phases[v->order[i]].project, &at)) {
+            v->projects[at].first = i;
+            v->projects[at].count = j - i;
+        }
+        i = j;
+    }
+}
+
+static const table_t *assignments_header(stage_t *self, const table_t *in)
+{
+    vstage_t *s = (vstage_t *)self;
+    s->project = table_col(in, "project_id");
+    s->date = table_col(in, "assignment_date");
+    s->v->phase_id_present = table_col(in, "project_phase_id") >= 0;
+    build_index(s->v);
+    return in;
+}
+
+static stage_result_t assignments_process(stage_t *self, row_t *r)
+{
+    vstage_t *s = (vstage_t *)self;
+    verify_t *v = s->v;
+    if (!r)
+        return STAGE_PASS;
+    uuid_t project;
+    day_t date;
+    size_t at;
+    unsigned containing = 0;
+    if (get_uuid(r, s->project, &project) && get_date(r, s->date, &date) &&
+        uuidmap_get(&v->project_index, &project, &at)) {
+        const vproject_t *p = &v->projects[at];
+        for (size_t i = 0; i < p->count; i++) {
+            const vphase_t *ph = &v->phases[v->order[p->first + i]];
+            if (ph->start > date)
+                break;
+            if (date <= ph->end)
+                containing++;
+        }
+    }
+    if (containing == 0)
+        v->in_none++;
+    else if (containing == 1)
+        v->in_one++;
+    else
+        v->in_many++;
+    return STAGE_PASS;
+}
+
+static void vstage_free(stage_t *self)
+{
+    free(self);
+}
+
+static stage_t *vstage_new(verify_t *v, const table_t *(*header)(stage_t *, const table_t *),
+                           stage_result_t (*process)(stage_t *, row_t *))
+{
+    vstage_t *s = xcalloc(1, sizeof *s);
+    s->base.name = "verify";
+    s->base.header = header;
+    s->base.process = process;
+    s->base.free = vstage_free;
+    s->v = v;
+    return &s->base;
+}
+
+stage_t *verify_projects_new(verify_t *v)
+{
+    return vstage_new(v, projects_header, projects_process);
+}
+
+stage_t *verify_phases_new(verify_t *v)
+{
+    return vstage_new(v, phases_header, phases_process);
+}
+
+stage_t *verify_assignments_new(verify_t *v)
+{
+    return vstage_new(v, assignments_header, assignments_process);
+}
+
+/* Check 6: the first phase starts on the project's start, the last ends on
+** its end, each next one starts the day after the previous ends. */
+static void coverage(verify_t *v, uint64_t *uncovered, uint64_t *gaps, uint64_t *overlaps)
+{
+    build_index(v);
+    for (size_t i = 0; i < v->nprojects; i++) {
+        const vproject_t *p = &v->projects[i];
+        if (!p->dated)
+            continue;
+        if (p->count == 0) {
+            (*uncovered)++;
+            continue;
+        }
+        const vphase_t *first = &v->phases[v->order[p->first]];
+        day_t reach = first->end;
+        bool ok = first->start == p->start;
+        for (size_t k = 1; k < p->count; k++) {
+            const vphase_t *ph = &v->phases[v->order[p->first + k]];
+            if (ph->start > reach + 1)
+                (*gaps)++, ok = false;
+            else if (ph->start <= reach)
+                (*overlaps)++, ok = false;
+            if (ph->end > reach)
+                reach = ph->end;
+        }
+        if (reach != p->end || !ok)
+            (*uncovered)++;
+    }
+}
+
+static void set(check_t *c, int id, const char *name, bool ok)
+{
+    c->id = id;
+    c->name = name;
+    c->ok = ok;
+    c->detail[0] = '\0';
+}
+
+size_t verify_checks(verify_t *v, check_t out[VERIFY_CHECKS])
+{
+    check_t *c = out;
+    set(&c[0], 1, "every phase has name, start_date, end_date", v->missing_fields == 0);
+    snprintf(c[0].detail, sizeof c[0].detail, "%zu phases, %llu incomplete", v->nphases,
+             (unsigned long long)v->missing_fields);
+    set(&c[1], 2, "project_phases has no phase_type column", !v->phase_type_present);
+    snprintf(c[1].detail, sizeof c[1].detail, "phase_type %s",
+             v->phase_type_present ? "present" : "absent");
+    set(&c[2], 3, "resource_assignments has no project_phase_id column", !v->phase_id_present);
+    snprintf(c[2].detail, sizeof c[2].detail, "project_phase_id %s",
+             v->phase_id_present ? "present" : "absent");
+    set(&c[3], 4, "start_date <= end_date on every phase", v->reversed == 0);
+    snprintf(c[3].detail, sizeof c[3].detail, "%llu phases end before they start",
+             (unsigned long long)v->reversed);
+    set(&c[4], 5, "phase name distribution", true);
+    size_t len = 0;
+    for (size_t i = 0; i < v->nnames && len + 1 < sizeof c[4].detail; i++)
+        len += (size_t)snprintf(c[4].detail + len, sizeof c[4].detail - len, "%s%s %llu",
+                                i ? ", " : "", v->names[i],
+                                (unsigned long long)v->name_counts[i]);
+    uint64_t uncovered = 0, gaps = 0, overlaps = 0;
+    coverage(v, &uncovered, &gaps, &overlaps);
+    set(&c[5], 6, "phases cover each project's dates exactly", uncovered == 0);
+    snprintf(c[5].detail, sizeof c[5].detail,
+             "%zu projects, %llu not covered exactly (%llu gaps, %llu overlaps)", v->nprojects,
+             (unsigned long long)uncovered, (unsigned long long)gaps,
+             (unsigned long long)overlaps);
+    char cap[48], exp[48], tot[48];
+    money_sum_format(v->capital, cap);
+    money_sum_format(v->expense, exp);
+    money_sum_format(v->total, tot);
+    bool same = !v->expect_budget || (money_sum_eq(v->capital, v->want_capital) &&
+                                      money_sum_eq(v->expense, v->want_expense) &&
+                                      money_sum_eq(v->total, v->want_total));
+    set(&c[6], 7, "budget preserved", same);
+    snprintf(c[6].detail, sizeof c[6].detail, "capital %s, expense %s, total %s%s", cap, exp,
+             tot, !v->expect_budget ? "" : same ? " (equal to the input)" : " (input differs)");
+    set(&c[7], 8, "SQLite indexes on start_date and end_date",
+        v->sqlite_indexes < 0 || v->sqlite_indexes == 2);
+    if (v->sqlite_indexes < 0)
+        snprintf(c[7].detail, sizeof c[7].detail, "not applicable to CSV");
+    else
+        snprintf(c[7].detail, sizeof c[7].detail, "%d of 2 indexes present", v->sqlite_indexes);
+    set(&c[8], 9, "each assignment's date falls in one phase", v->in_many == 0);
+    snprintf(c[8].detail, sizeof c[8].detail, "%llu in one phase, %llu in none, %llu in more",
+             (unsigned long long)v->in_one, (unsigned long long)v->in_none,
+             (unsigned long long)v->in_many);
+    return VERIFY_CHECKS;
+}
+
+size_t verify_names(const verify_t *v, const char *const **names, const uint64_t **counts)
+{
+    *names = (const char *const *)v->names;
+    *counts = v->name_counts;
+    return v->nnames;
+}
+
+void verify_budget(const verify_t *v, money_sum_t *capital, money_sum_t *expense,
+                   money_sum_t *total)
+{
+    *capital = v->capital;
+    *expense = v->expense;
+    *total = v->total;
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test twice: the plain build, then the ASan+UBSan build.
+# Unit tests are cmocka; end-to-end tests are tests/e2e/*.sh run by
+# tests/e2e.sh against a given binary. The last line counts them all.
+set -u
+cd "$(dirname "$0")/.."
+passed=0 failed=0
+tally() { # reads "N passed, M failed" from a runner's last line
+    local line; line=$(tail -n 1 "$1")
+    local p f; p=$(sed -n 's/.*\b\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1/p' <<<"$line")
+    f=$(sed -n 's/.*\b\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\2/p' <<<"$line")
+    if [ -z "$p" ]; then echo "runner printed no count: $1"; failed=$((failed + 1)); return; fi
+    passed=$((passed + p)); failed=$((failed + f))
+}
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+for flavour in plain asan; do
+    echo "== unit tests ($flavour)"
+    if [ "$flavour" = plain ]; then unit=build/plain/unit; bin=./phasemig; else unit=build/asan/unit; bin=build/asan/phasemig; fi
+    "$unit" 2>&1 | tee "$log/unit-$flavour"
+    up=$(grep -c '^\[       OK \]' "$log/unit-$flavour"); uf=$(grep -c '^\[  FAILED  \]' "$log/unit-$flavour")
+    uf=$((uf > 0 ? uf - 1 : 0))  # cmocka repeats a summary FAILED line
+    echo "unit ($flavour): $up passed, $uf failed" > "$log/unit-$flavour-count"
+    tally "$log/unit-$flavour-count"
+    echo "== end-to-end tests ($flavour)"
+    PHASEMIG="$bin" tests/e2e.sh 2>&1 | tee "$log/e2e-$flavour"
+    tally "$log/e2e-$flavour"
+done
+echo
+echo "all: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
