@@ -98,8 +98,16 @@ static void parse(int argc, char **argv, migrate_opts_t *o)
     o->out = o->dry_run ? NULL : pos[1];
 }
 
-/* Runs one chain; returns the rows read. Exits with the problems printed
-** when the table could not be read. */
+/* Prints the problems found and ends the run: status 2, nothing written
+** (the output's exit hook removes anything staged). */
+_Noreturn static void give_up(problems_t *problems)
+{
+    problems_print(problems, stderr);
+    exit(2);
+}
+
+/* Runs one chain; returns the rows read. Gives up when the table could
+** not be read. */
 static uint64_t run(source_t *src, stage_t **stages, size_t n, problems_t *problems)
 {
     uint64_t rows = 0;
@@ -108,8 +116,7 @@ static uint64_t run(source_t *src, stage_t **stages, size_t n, problems_t *probl
         stage_free(stages[i]);
     if (rc < 0 || problems->fatal) {
         source_free(src);
-        problems_print(problems, stderr);
-        exit(2);
+        give_up(problems);
     }
     return rows;
 }
@@ -117,10 +124,8 @@ static uint64_t run(source_t *src, stage_t **stages, size_t n, problems_t *probl
 static source_t *open_table(dataset_t *ds, const char *table, problems_t *problems)
 {
     source_t *src = dataset_table(ds, table, problems);
-    if (!src) {
-        problems_print(problems, stderr);
-        exit(2);
-    }
+    if (!src)
+        give_up(problems);
     return src;
 }
 
@@ -156,10 +161,8 @@ int cmd_migrate(int argc, char **argv)
                             {TABLE_ASSIGNMENTS, 0, 0, 0}};
 
     dataset_t *ds = dataset_open(o.in, &problems);
-    if (!ds) {
-        problems_print(&problems, stderr);
-        return 2;
-    }
+    if (!ds)
+        give_up(&problems);
 
     /* the small tables, held */
     source_t *projects = open_table(ds, TABLE_PROJECTS, &problems);
@@ -168,7 +171,7 @@ int cmd_migrate(int argc, char **argv)
     source_t *phases = open_table(ds, TABLE_PHASES, &problems);
     stage_t *load_phases[] = {validate_phases_new(&plan, &problems)};
     rows[1].in = run(phases, load_phases, 1, &problems);
-    remap_plan(&plan);
+    remap_plan(&plan, &problems);
 
     /* where the output goes */
     output_t out = {0};
@@ -228,10 +231,8 @@ int cmd_migrate(int argc, char **argv)
     source_free(assignments);
     dataset_close(ds);
 
-    if (problems.count > 0) {
-        problems_print(&problems, stderr);
-        exit(2);
-    }
+    if (problems.count > 0)
+        give_up(&problems);
     diff_close(diff);
     if (sink) {
         sink->close(sink);
@@ -260,6 +261,7 @@ int cmd_migrate(int argc, char **argv)
         buf_free(&json);
         output_commit(&out);
     }
+    problems_print_warnings(&problems, stderr);
     summary_text(stdout, &summary);
     check_t checks[VERIFY_CHECKS];
     verify_checks(verify, checks);

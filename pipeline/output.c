@@ -160,6 +160,8 @@ static void flush_file(file_sink_t *f)
 static void file_write(bytesink_t *self, const void *p, size_t n)
 {
     file_sink_t *f = (file_sink_t *)self;
+    if (n == 0)
+        return;
     if (f->len + n > FILE_BUF)
         flush_file(f);
     if (n > FILE_BUF) {

@@ -18,6 +18,31 @@ void problems_free(problems_t *p)
     for (size_t i = 0; i < p->nshown; i++)
         free(p->shown[i]);
     p->nshown = 0;
+    for (size_t i = 0; i < p->nwarnings && i < PROBLEMS_SHOWN; i++)
+        free(p->warnings[i]);
+    p->nwarnings = 0;
+}
+
+void problem_warn(problems_t *p, const char *fmt, ...)
+{
+    if (p->nwarnings < PROBLEMS_SHOWN) {
+        char msg[512];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        p->warnings[p->nwarnings] = xstrdup(msg);
+    }
+    p->nwarnings++;
+}
+
+void problems_print_warnings(const problems_t *p, FILE *out)
+{
+    for (size_t i = 0; i < p->nwarnings && i < PROBLEMS_SHOWN; i++)
+        fprintf(out, "phasemig: warning: %s\n", p->warnings[i]);
+    if (p->nwarnings > PROBLEMS_SHOWN)
+        fprintf(out, "phasemig: warning: ... and %zu more warnings\n",
+                p->nwarnings - PROBLEMS_SHOWN);
 }
 
 void problem_escape(buf_t *b, const char *s, size_t len)
@@ -128,6 +153,10 @@ void problems_print(const problems_t *p, FILE *out)
         fprintf(out, "%s\n", p->shown[i]);
     if (p->count > p->nshown)
         fprintf(out, "... and %zu more\n", p->count - p->nshown);
-    fprintf(out, "phasemig: %zu problem%s in the input; nothing written\n", p->count,
-            p->count == 1 ? "" : "s");
+    if (problems_full(p))
+        fprintf(out, "phasemig: stopped after %zu problems (--max-errors); nothing written\n",
+                p->count);
+    else
+        fprintf(out, "phasemig: %zu problem%s in the input; nothing written\n", p->count,
+                p->count == 1 ? "" : "s");
 }

@@ -27,6 +27,9 @@ typedef struct problems {
     bool fatal;                 /* a table could not be read at all */
     size_t nshown;
     char *shown[PROBLEMS_SHOWN];
+    /* warnings: the run goes on (e.g. a project without phases) */
+    size_t nwarnings;
+    char *warnings[PROBLEMS_SHOWN];
 } problems_t;
 
 void problems_init(problems_t *p, size_t max_errors);
@@ -43,6 +46,11 @@ void problem_at(problems_t *p, const table_t *t, int64_t line, const char *col,
 /* The whole input `source` is unreadable. */
 void problem_fatal(problems_t *p, const char *source, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Something the user should know that is not a problem of the input. */
+void problem_warn(problems_t *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the warnings kept, as "phasemig: warning: ...", to `out`. */
+void problems_print_warnings(const problems_t *p, FILE *out);
 
 /* True when the reader should stop: --max-errors reached. */
 bool problems_full(const problems_t *p);

@@ -185,6 +185,19 @@ bool uuid_parse(const char *s, size_t len, uuid_t *out)
     return true;
 }
 
+void uuid_format(const uuid_t *u, char out[37])
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        out[o++] = hex[u->b[i] >> 4];
+        out[o++] = hex[u->b[i] & 15];
+    }
+    out[o] = '\0';
+}
+
 bool uuid_eq(const uuid_t *a, const uuid_t *b)
 {
     return memcmp(a->b, b->b, 16) == 0;

@@ -44,6 +44,8 @@ typedef struct { uint8_t b[16]; } uuid_t;
 
 /* 8-4-4-4-12 hex digits, either case. */
 bool uuid_parse(const char *s, size_t len, uuid_t *out);
+/* Writes the lower-case 8-4-4-4-12 form and a NUL (37 bytes). */
+void uuid_format(const uuid_t *u, char out[37]);
 bool uuid_eq(const uuid_t *a, const uuid_t *b);
 uint64_t uuid_hash(const uuid_t *u);
 

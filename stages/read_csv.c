@@ -65,27 +65,43 @@ static int is_lf(unsigned char ch)
     return ch == '\n';
 }
 
-/* Refills the chunk; returns false at the end or on error (c->failed). */
-static bool refill(csv_src_t *c)
+/* Reads up to `want` bytes into the chunk at `at`; false on error. */
+static bool read_some(csv_src_t *c, size_t at, size_t want, size_t *got)
 {
-    ssize_t got = c->bytes->read(c->bytes, c->chunk, CSV_CHUNK);
-    if (got < 0) {
+    ssize_t n = c->bytes->read(c->bytes, c->chunk + at, want);
+    if (n < 0) {
         problem_fatal(c->problems, c->base.table->source, "%s", c->bytes->err);
         c->failed = true;
         return false;
     }
-    c->chunk_len = (size_t)got;
+    *got = (size_t)n;
+    return true;
+}
+
+/* Refills the chunk; returns false at the end or on error (c->failed). */
+static bool refill(csv_src_t *c)
+{
+    size_t got;
+    if (!read_some(c, 0, CSV_CHUNK, &got))
+        return false;
+    c->chunk_len = got;
     c->chunk_pos = 0;
-    if (got == 0) {
+    if (c->first_chunk) {
+        /* a BOM may arrive split over reads */
+        c->first_chunk = false;
+        while (got > 0 && c->chunk_len < 3) {
+            if (!read_some(c, c->chunk_len, CSV_CHUNK - c->chunk_len, &got))
+                return false;
+            c->chunk_len += got;
+        }
+        if (c->chunk_len >= 3 && memcmp(c->chunk, "\xEF\xBB\xBF", 3) == 0)
+            c->chunk_pos = 3;
+    }
+    if (c->chunk_len == 0) {
         c->eof = true;
         return false;
     }
-    if (c->first_chunk) {
-        c->first_chunk = false;
-        if (got >= 3 && memcmp(c->chunk, "\xEF\xBB\xBF", 3) == 0)
-            c->chunk_pos = 3;
-    }
-    return true;
+    return c->chunk_pos < c->chunk_len || refill(c);
 }
 
 static void report_parse_error(csv_src_t *c, const char *rule)
@@ -144,6 +160,8 @@ static int parse_record(csv_src_t *c)
         if (lf)
             c->line++;
         if (used != piece) {
+            /* show the record up to the offending byte, wherever reads split */
+            c->raw.len -= piece - used - 1;
             report_parse_error(c, csv_error(&c->parser) == CSV_EPARSE
                                       ? "malformed quoting (a quote inside an unquoted field, "
                                         "or text after a closing quote)"

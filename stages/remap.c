@@ -4,7 +4,7 @@
 ** Per project, with its phases found by type: both phases split the
 ** project at mid = start + floor((end - start) / 2), Planning [start, mid]
 ** and Execution [mid + 1, end]; a single phase spans [start, end]. Each
-** phase row leaves with four new columns: name, start_date, end_date,
+** project without phases gets none, and a warning. Each phase row leaves with four new columns: name, start_date, end_date,
 ** description (NULL). Dropping phase_type is the cut stage's job.
 */
 #include "stages.h"
@@ -18,7 +18,7 @@ typedef struct {
     int id_col;
 } remap_t;
 
-void remap_plan(plan_t *plan)
+void remap_plan(plan_t *plan, problems_t *problems)
 {
     for (size_t i = 0; i < plan->nprojects; i++) {
         project_t *pr = &plan->projects[i];
@@ -33,6 +33,9 @@ void remap_plan(plan_t *plan)
         } else if (planning != NO_INDEX || execution != NO_INDEX) {
             phase_t *only = &plan->phases[planning != NO_INDEX ? planning : execution];
             only->start = pr->start, only->end = pr->end, only->has_range = true;
+        } else {
+            problem_warn(problems, "project %s (%s) has no phase: its assignments are orphaned",
+                         pr->id_text, pr->name ? pr->name : "unnamed");
         }
     }
 }

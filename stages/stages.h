@@ -36,12 +36,15 @@ stage_t *validate_assignments_new(plan_t *plan, problems_t *problems);
 typedef struct unique unique_t;
 unique_t *unique_new(void);
 void unique_add(unique_t *u, const uuid_t *id, int64_t line);
-void unique_finish(unique_t *u, void (*repeated)(void *ctx, int64_t line, int64_t first_line),
+/* Calls `repeated` for each later occurrence of an id, in line order. */
+void unique_finish(unique_t *u,
+                   void (*repeated)(void *ctx, const uuid_t *id, int64_t line, int64_t first_line),
                    void *ctx);
 void unique_free(unique_t *u);
 
 /* ---- remap.c ---- */
-void remap_plan(plan_t *plan);
+/* Gives each phase of the plan its range; warns of projects without phases. */
+void remap_plan(plan_t *plan, problems_t *problems);
 stage_t *remap_new(plan_t *plan);
 
 /* ---- match.c ---- */

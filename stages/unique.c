@@ -81,6 +81,7 @@ void unique_add(unique_t *u, const uuid_t *id, int64_t line)
 }
 
 typedef struct {
+    uuid_t id;
     int64_t line, first_line;
 } repeat_t;
 
@@ -104,6 +105,7 @@ static void check_group(const id_line_t *e, size_t n, repeat_t **dups, size_t *n
                 *cap = *cap ? *cap * 2 : 16;
                 *dups = xrealloc(*dups, *cap * sizeof **dups);
             }
+            (*dups)[*ndups].id = e[i].id;
             (*dups)[*ndups].line = e[i].line;
             (*dups)[*ndups].first_line = (int64_t)first;
             (*ndups)++;
@@ -112,7 +114,8 @@ static void check_group(const id_line_t *e, size_t n, repeat_t **dups, size_t *n
     uuidmap_free(&seen);
 }
 
-void unique_finish(unique_t *u, void (*repeated)(void *ctx, int64_t line, int64_t first_line),
+void unique_finish(unique_t *u,
+                   void (*repeated)(void *ctx, const uuid_t *id, int64_t line, int64_t first_line),
                    void *ctx)
 {
     repeat_t *dups = NULL;
@@ -136,9 +139,10 @@ void unique_finish(unique_t *u, void (*repeated)(void *ctx, int64_t line, int64_
             free(e);
         }
     }
-    qsort(dups, ndups, sizeof *dups, by_line);
+    if (ndups > 1)
+        qsort(dups, ndups, sizeof *dups, by_line);
     for (size_t i = 0; i < ndups; i++)
-        repeated(ctx, dups[i].line, dups[i].first_line);
+        repeated(ctx, &dups[i].id, dups[i].line, dups[i].first_line);
     free(dups);
 }
 

@@ -110,11 +110,57 @@ static const table_t *projects_header(stage_t *self, const table_t *in)
     return in;
 }
 
+/* The UUID in column `which` of a row the reader found broken, if any. */
+static bool broken_row_uuid(const validate_t *v, const row_t *r, int which, uuid_t *out)
+{
+    int col = v->col[which];
+    return col >= 0 && (size_t)col < r->n && !r->f[col].null &&
+           uuid_parse(r->f[col].data, r->f[col].len, out);
+}
+
+/* A broken row was reported by the reader. If its ids can be read it is
+** still registered, as rejected, with its project: so the rows that refer
+** to it go along quietly instead of each being reported as unknown. */
+static void register_broken_project(validate_t *v, const row_t *r)
+{
+    uuid_t id;
+    plan_t *plan = v->plan;
+    if (!broken_row_uuid(v, r, P_ID, &id) ||
+        !uuidmap_put(&plan->project_index, &id, plan->nprojects, NULL))
+        return;
+    project_t *pr = plan_add_project(plan);
+    pr->id = id;
+    pr->rejected = true;
+    pr->row = row_clone(r);
+}
+
+static void register_broken_phase(validate_t *v, const row_t *r)
+{
+    uuid_t id, project_id;
+    size_t project = NO_INDEX;
+    plan_t *plan = v->plan;
+    if (broken_row_uuid(v, r, F_PROJECT, &project_id) &&
+        uuidmap_get(&plan->project_index, &project_id, &project))
+        plan->projects[project].rejected = true;
+    if (!broken_row_uuid(v, r, F_ID, &id) ||
+        !uuidmap_put(&plan->phase_index, &id, plan->nphases, NULL))
+        return;
+    phase_t *ph = plan_add_phase(plan);
+    ph->id = id;
+    ph->project = project;
+    ph->rejected = true;
+    ph->row = row_clone(r);
+}
+
 static stage_result_t projects_process(stage_t *self, row_t *r)
 {
     validate_t *v = (validate_t *)self;
-    if (!r || r->broken)
+    if (!r)
         return STAGE_DROP;
+    if (r->broken) {
+        register_broken_project(v, r);
+        return STAGE_DROP;
+    }
     uuid_t id;
     day_t start = 0, end = 0;
     bool ok = check_id(v, r, P_ID, &id);
@@ -172,8 +218,12 @@ static int phase_type_of(const field_t *f)
 static stage_result_t phases_process(stage_t *self, row_t *r)
 {
     validate_t *v = (validate_t *)self;
-    if (!r || r->broken)
+    if (!r)
         return STAGE_DROP;
+    if (r->broken) {
+        register_broken_phase(v, r);
+        return STAGE_DROP;
+    }
     plan_t *plan = v->plan;
     uuid_t id, project_id;
     bool ok = check_id(v, r, F_ID, &id);
@@ -270,10 +320,12 @@ static bool check_percentage(validate_t *v, const row_t *r, int which, cents_t *
     return true;
 }
 
-static void report_repeat(void *ctx, int64_t line, int64_t first_line)
+static void report_repeat(void *ctx, const uuid_t *id, int64_t line, int64_t first_line)
 {
     validate_t *v = ctx;
-    problem_at(v->problems, v->table, line, "id", NULL, 0, "repeated id (also on line %lld)",
+    char text[37];
+    uuid_format(id, text);
+    problem_at(v->problems, v->table, line, "id", text, 36, "repeated id (also on line %lld)",
                (long long)first_line);
 }
 

@@ -17,10 +17,16 @@ trap 'rm -rf "$log"' EXIT
 for flavour in plain asan; do
     echo "== unit tests ($flavour)"
     if [ "$flavour" = plain ]; then unit=build/plain/unit; bin=./phasemig; else unit=build/asan/unit; bin=build/asan/phasemig; fi
-    "$unit" 2>&1 | tee "$log/unit-$flavour"
-    up=$(grep -c '^\[       OK \]' "$log/unit-$flavour"); uf=$(grep -c '^\[  FAILED  \]' "$log/unit-$flavour")
-    uf=$((uf > 0 ? uf - 1 : 0))  # cmocka repeats a summary FAILED line
-    echo "unit ($flavour): $up passed, $uf failed" > "$log/unit-$flavour-count"
+    "$unit" >"$log/unit-$flavour" 2>&1
+    rc=$?
+    cat "$log/unit-$flavour"
+    # cmocka's group summaries: "[  PASSED  ] N test(s)." and
+    # "[  FAILED  ] N test(s), listed below:"
+    up=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' "$log/unit-$flavour" | awk '{s += $1} END {print s + 0}')
+    uf=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:/\1/p' "$log/unit-$flavour" | awk '{s += $1} END {print s + 0}')
+    uf=${uf:-0}
+    [ "$rc" -ne 0 ] && [ "$uf" -eq 0 ] && uf=1   # crashed (a sanitizer report)
+    echo "unit ($flavour): ${up:-0} passed, $uf failed" | tee "$log/unit-$flavour-count"
     tally "$log/unit-$flavour-count"
     echo "== end-to-end tests ($flavour)"
     PHASEMIG="$bin" tests/e2e.sh 2>&1 | tee "$log/e2e-$flavour"

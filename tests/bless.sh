@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Writes the expected files of the golden and bad-input tests from the
+# current ./phasemig. Review every change with `git diff fixtures/expected`
+# before committing: a blessed wrong answer is a test that cannot fail.
+set -eu
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for exp in fixtures/expected/*/; do
+    name=$(basename "$exp")
+    [ "$name" = bad ] && continue
+    args=()
+    [ -f "$exp/args" ] && read -r -a args <"$exp/args"
+    input=$name
+    [ -f "$exp/input" ] && input=$(cat "$exp/input")
+    rm -rf "$work/out"
+    set +e
+    ./phasemig migrate "${args[@]}" "fixtures/$input" "$work/out" >"$work/stdout" 2>"$work/stderr"
+    echo $? >"$exp/status"
+    set -e
+    sed "s|$work|WORK|g" "$work/stdout" >"$exp/stdout"
+    rm -f "$exp/stderr"
+    [ -s "$work/stderr" ] && sed "s|$work|WORK|g" "$work/stderr" >"$exp/stderr"
+    for f in "$work"/out/*; do
+        case $(basename "$f") in
+        dataset.db) sqlite3 "$f" .dump >"$exp/dataset.sql" ;;
+        *) cp "$f" "$exp/" ;;
+        esac
+    done
+done
+for exp in fixtures/expected/bad/*/; do
+    name=$(basename "$exp")
+    args=()
+    [ -f "$exp/args" ] && read -r -a args <"$exp/args"
+    input=$name
+    [ -f "$exp/input" ] && input=$(cat "$exp/input")
+    set +e
+    ./phasemig migrate "${args[@]}" "fixtures/bad/$input" "$work/bad-out" 2>"$work/stderr" >/dev/null
+    echo $? >"$exp/status"
+    set -e
+    sed "s|$work|WORK|g" "$work/stderr" >"$exp/stderr"
+done

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# End-to-end tests: run the built binary ($PHASEMIG, default ./phasemig) on
+# fixtures and compare what it prints, writes and returns with expected
+# files (cmp). Each tests/e2e/*.sh file is sourced and calls `expect`.
+# The last line is "N passed, M failed".
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PHASEMIG=$(realpath "${PHASEMIG:-./phasemig}")
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+
+# expect NAME COMMAND...: the test passes when COMMAND succeeds; its output
+# is shown only when it fails.
+expect() {
+    local name=$1
+    shift
+    local log
+    if log=$("$@" 2>&1); then
+        passed=$((passed + 1))
+        echo "ok - $name"
+    else
+        failed=$((failed + 1))
+        echo "not ok - $name"
+        printf '%s\n' "$log" | sed 's/^/#   /' | head -40
+    fi
+}
+
+# same FILE_A FILE_B: byte-identical, else a diff
+same() {
+    if cmp -s "$1" "$2"; then return 0; fi
+    echo "differs: $1 $2"
+    diff -u "$1" "$2" | head -30
+    return 1
+}
+
+# same_dir DIR_A DIR_B: the same file names with the same bytes
+same_dir() {
+    local rc=0 f
+    if ! diff <(cd "$1" && ls -A) <(cd "$2" && ls -A); then return 1; fi
+    for f in "$1"/*; do same "$f" "$2/$(basename "$f")" || rc=1; done
+    return $rc
+}
+
+# migrate_to OUT ARGS...: runs migrate, keeping stdout, stderr and status
+# in $WORK/stdout, $WORK/stderr, $WORK/status (paths under $WORK shown as WORK)
+run_phasemig() {
+    "$PHASEMIG" "$@" >"$WORK/stdout.raw" 2>"$WORK/stderr.raw"
+    echo $? >"$WORK/status"
+    sed "s|$WORK|WORK|g" "$WORK/stdout.raw" >"$WORK/stdout"
+    sed "s|$WORK|WORK|g" "$WORK/stderr.raw" >"$WORK/stderr"
+}
+
+# nothing_left DIR: no OUT and no staging directory left in DIR
+nothing_left() {
+    local left
+    left=$(ls -A "$1")
+    if [ -n "$left" ]; then echo "left behind in $1: $left"; return 1; fi
+}
+
+for t in tests/e2e/*.sh; do
+    # shellcheck source=/dev/null
+    . "$t"
+done
+
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,127 @@
+# The same data in every input format gives byte-identical output, and the
+# same input twice gives the same bytes (csv, csv.gz and sqlite output).
+
+# seed_as_sqlite DB: the planner seed as an old-schema SQLite file, with
+# NUMERIC columns, so money comes back as INTEGER (50000, not 50000.00)
+seed_as_sqlite() {
+    sqlite3 "$1" <<SQL
+CREATE TABLE projects (program_id TEXT, name TEXT, business_sponsor TEXT, project_manager TEXT,
+  technical_lead TEXT, start_date DATE, end_date DATE, cost_center_code TEXT, description TEXT,
+  id TEXT PRIMARY KEY, created_at TEXT, updated_at TEXT);
+CREATE TABLE project_phases (project_id TEXT, phase_type TEXT, capital_budget NUMERIC(15,2),
+  expense_budget NUMERIC(15,2), total_budget NUMERIC(15,2), id TEXT PRIMARY KEY,
+  created_at TEXT, updated_at TEXT);
+CREATE TABLE resource_assignments (resource_id TEXT, project_id TEXT, project_phase_id TEXT,
+  assignment_date DATE, allocation_percentage NUMERIC(5,2), capital_percentage NUMERIC(5,2),
+  expense_percentage NUMERIC(5,2), id TEXT PRIMARY KEY, created_at TEXT, updated_at TEXT);
+.import --csv --skip 1 $ROOT/fixtures/planner-seed/projects.csv projects
+.import --csv --skip 1 $ROOT/fixtures/planner-seed/project_phases.csv project_phases
+.import --csv --skip 1 $ROOT/fixtures/planner-seed/resource_assignments.csv resource_assignments
+SQL
+}
+
+tables_and_diff() { # OUT_A OUT_B: the same tables, diff and summary
+    local f rc=0
+    for f in projects.csv project_phases.csv resource_assignments.csv diff.csv summary.json; do
+        same "$1/$f" "$2/$f" || rc=1
+    done
+    return $rc
+}
+
+from_gzip() {
+    rm -rf "$WORK/gz" "$WORK/a" "$WORK/b" && mkdir "$WORK/gz"
+    local f
+    for f in fixtures/planner-seed/*.csv; do gzip -c "$f" >"$WORK/gz/$(basename "$f")"; done
+    "$PHASEMIG" migrate fixtures/planner-seed "$WORK/a" >/dev/null &&
+        "$PHASEMIG" migrate "$WORK/gz" "$WORK/b" >/dev/null && tables_and_diff "$WORK/a" "$WORK/b"
+}
+
+from_multi_member_gzip() {
+    rm -rf "$WORK/gz" "$WORK/a" "$WORK/b" && mkdir "$WORK/gz"
+    cp fixtures/planner-seed/projects.csv fixtures/planner-seed/project_phases.csv "$WORK/gz/"
+    local src=fixtures/planner-seed/resource_assignments.csv
+    # three members, split mid-line, named .csv.gz
+    { head -c 1000 "$src" | gzip -c; tail -c +1001 "$src" | head -c 30000 | gzip -c
+      tail -c +31001 "$src" | gzip -c; } >"$WORK/gz/resource_assignments.csv.gz"
+    "$PHASEMIG" migrate fixtures/planner-seed "$WORK/a" >/dev/null &&
+        "$PHASEMIG" migrate "$WORK/gz" "$WORK/b" >/dev/null && tables_and_diff "$WORK/a" "$WORK/b"
+}
+
+from_sqlite() {
+    rm -rf "$WORK/seed.db" "$WORK/a" "$WORK/b"
+    seed_as_sqlite "$WORK/seed.db" || return 1
+    [ "$(sqlite3 "$WORK/seed.db" "SELECT typeof(capital_budget) FROM project_phases LIMIT 1")" = integer ] || return 1
+    "$PHASEMIG" migrate fixtures/planner-seed "$WORK/a" >/dev/null &&
+        "$PHASEMIG" migrate "$WORK/seed.db" "$WORK/b" >/dev/null && tables_and_diff "$WORK/a" "$WORK/b"
+}
+
+# NULL and '' stay apart from SQLite input, as from CSV
+sqlite_null_and_empty() {
+    rm -rf "$WORK/ne.db" "$WORK/ne"
+    sqlite3 "$WORK/ne.db" <<SQL
+CREATE TABLE projects (id TEXT, name TEXT, start_date TEXT, end_date TEXT, note TEXT);
+INSERT INTO projects VALUES ('10000000-0000-4000-8000-000000000001', NULL, '2024-01-01', '2024-01-31', '');
+CREATE TABLE project_phases (id TEXT, project_id TEXT, phase_type TEXT, capital_budget NUMERIC,
+  expense_budget NUMERIC, total_budget NUMERIC, note TEXT);
+INSERT INTO project_phases VALUES ('20000000-0000-4000-8000-000000000001',
+  '10000000-0000-4000-8000-000000000001', 'Execution', 0.1, 0.2, 0.3, NULL);
+CREATE TABLE resource_assignments (id TEXT, project_id TEXT, project_phase_id TEXT,
+  assignment_date TEXT, note TEXT);
+INSERT INTO resource_assignments VALUES ('40000000-0000-4000-8000-000000000001',
+  '10000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '2024-01-15', '');
+INSERT INTO resource_assignments VALUES ('40000000-0000-4000-8000-000000000002',
+  '10000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '2024-01-16', NULL);
+SQL
+    "$PHASEMIG" migrate "$WORK/ne.db" "$WORK/ne" >/dev/null || return 1
+    same <(printf '%s\n' 'id,name,start_date,end_date,note' \
+        '10000000-0000-4000-8000-000000000001,,2024-01-01,2024-01-31,""') "$WORK/ne/projects.csv" &&
+    same <(printf '%s\n' 'id,project_id,capital_budget,expense_budget,total_budget,note,name,start_date,end_date,description' \
+        '20000000-0000-4000-8000-000000000001,10000000-0000-4000-8000-000000000001,0.10,0.20,0.30,,Execution,2024-01-01,2024-01-31,') \
+        "$WORK/ne/project_phases.csv" &&
+    same <(printf '%s\n' 'id,project_id,assignment_date,note' \
+        '40000000-0000-4000-8000-000000000001,10000000-0000-4000-8000-000000000001,2024-01-15,""' \
+        '40000000-0000-4000-8000-000000000002,10000000-0000-4000-8000-000000000001,2024-01-16,') \
+        "$WORK/ne/resource_assignments.csv"
+}
+
+gzip_output_is_the_csv() {
+    rm -rf "$WORK/a" "$WORK/b"
+    "$PHASEMIG" migrate fixtures/edge-cases "$WORK/a" >/dev/null
+    "$PHASEMIG" migrate --format csv.gz fixtures/edge-cases "$WORK/b" >/dev/null
+    local t rc=0
+    for t in projects project_phases resource_assignments; do
+        same "$WORK/a/$t.csv" <(gzip -dc "$WORK/b/$t.csv.gz") || rc=1
+    done
+    return $rc
+}
+
+sqlite_output_holds() {
+    rm -rf "$WORK/s"
+    "$PHASEMIG" migrate --format sqlite fixtures/planner-seed "$WORK/s" >/dev/null || return 1
+    local db=$WORK/s/dataset.db
+    [ "$(sqlite3 "$db" 'PRAGMA integrity_check')" = ok ] || return 1
+    [ "$(sqlite3 "$db" 'SELECT count(*) FROM resource_assignments')" = 420 ] || return 1
+    # the checks are there: a phase ending before it starts, a negative budget
+    ! sqlite3 "$db" "UPDATE project_phases SET end_date = '2000-01-01'" 2>/dev/null || return 1
+    ! sqlite3 "$db" "UPDATE project_phases SET capital_budget = -1" 2>/dev/null || return 1
+    [ "$(sqlite3 "$db" "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name" | tr '\n' ' ')" = \
+        "ix_project_phases_end_date ix_project_phases_start_date " ]
+}
+
+twice_same_bytes() {
+    local fmt=$1
+    rm -rf "$WORK/a" "$WORK/b"
+    "$PHASEMIG" migrate --format "$fmt" fixtures/edge-cases "$WORK/a" >/dev/null
+    "$PHASEMIG" migrate --format "$fmt" fixtures/edge-cases "$WORK/b" >/dev/null
+    same_dir "$WORK/a" "$WORK/b"
+}
+
+expect "formats: gzip input gives the same output as CSV" from_gzip
+expect "formats: a multi-member gzip stream is read whole" from_multi_member_gzip
+expect "formats: SQLite input (INTEGER money) gives the same output as CSV" from_sqlite
+expect "formats: SQLite NULL and '' stay apart, REAL money gets two decimals" sqlite_null_and_empty
+expect "formats: --format csv.gz holds the same bytes as csv" gzip_output_is_the_csv
+expect "formats: --format sqlite has the checks and both indexes" sqlite_output_holds
+for fmt in csv csv.gz sqlite; do
+    expect "determinism: two runs, same bytes ($fmt)" twice_same_bytes "$fmt"
+done

@@ -1,0 +1,31 @@
+# Golden tests: for each fixtures/expected/NAME (but bad/), migrate
+# fixtures/NAME (or the fixture named in its `input` file) with the options
+# in its `args` file and compare status,
+# stdout and every output file with the expected ones.
+
+golden() {
+    local name=$1 exp=$ROOT/fixtures/expected/$1 args=()
+    [ -f "$exp/args" ] && read -r -a args <"$exp/args"
+    local input=$name
+    [ -f "$exp/input" ] && input=$(cat "$exp/input")
+    rm -rf "$WORK/out"
+    run_phasemig migrate "${args[@]}" "fixtures/$input" "$WORK/out"
+    same "$exp/status" "$WORK/status" || return 1
+    same "$exp/stdout" "$WORK/stdout" || return 1
+    if [ -f "$exp/stderr" ]; then same "$exp/stderr" "$WORK/stderr"; else same /dev/null "$WORK/stderr"; fi || return 1
+    local f rc=0
+    for f in "$exp"/*; do
+        case $(basename "$f") in
+        args | input | status | stdout | stderr) ;;
+        dataset.sql) same "$f" <(sqlite3 "$WORK/out/dataset.db" .dump) || rc=1 ;;
+        *) same "$f" "$WORK/out/$(basename "$f")" || rc=1 ;;
+        esac
+    done
+    return $rc
+}
+
+for exp in fixtures/expected/*/; do
+    name=$(basename "$exp")
+    [ "$name" = bad ] && continue
+    expect "golden: $name" golden "$name"
+done

@@ -1,0 +1,10 @@
+#include "unit.h"
+
+int main(void)
+{
+    int failed = 0;
+    failed += run_values_tests();
+    failed += run_csv_tests();
+    failed += run_uuidmap_tests();
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,219 @@
+/*
+** The CSV reader, fed every input at every chunk size from 1 byte up (as
+** libcsv's own tests do): the records, their lines, their raw text and
+** the problems must not depend on where the reads split the bytes.
+*/
+#include <string.h>
+
+#include "../../stages/stages.h"
+#include "unit.h"
+
+typedef struct {
+    bytesrc_t base;
+    const char *data;
+    size_t len, pos, chunk;
+} mem_src_t;
+
+static ssize_t mem_read(bytesrc_t *self, void *buf, size_t n)
+{
+    mem_src_t *m = (mem_src_t *)self;
+    size_t k = m->len - m->pos;
+    if (k > n)
+        k = n;
+    if (k > m->chunk)
+        k = m->chunk;
+    memcpy(buf, m->data + m->pos, k);
+    m->pos += k;
+    return (ssize_t)k;
+}
+
+static void mem_free(bytesrc_t *self)
+{
+    free(self);
+}
+
+/* Renders what the reader makes of `data` read `chunk` bytes at a time:
+** "cols=a|b" then per record "LINE: [f1] [f2] ... <raw>", NULL as "NULL",
+** a broken record marked "broken", problems as "! message". */
+static char *render(const char *data, size_t len, size_t chunk)
+{
+    mem_src_t *m = calloc(1, sizeof *m);
+    m->base.path = "t.csv";
+    m->base.read = mem_read;
+    m->base.free = mem_free;
+    m->data = data;
+    m->len = len;
+    m->chunk = chunk;
+    problems_t problems;
+    problems_init(&problems, 0);
+    buf_t out;
+    buf_init(&out);
+    source_t *src = csv_source_open(&m->base, "t", "t.csv", &problems);
+    if (src) {
+        buf_adds(&out, "cols=");
+        for (size_t i = 0; i < src->table->ncols; i++)
+            buf_printf(&out, "%s%s", i ? "|" : "", src->table->cols[i]);
+        buf_addc(&out, '\n');
+        row_t *row;
+        int got;
+        while ((got = src->next(src, &row)) == 1) {
+            buf_printf(&out, "%lld:", (long long)row->line);
+            for (size_t i = 0; i < row->n; i++) {
+                if (row->f[i].null)
+                    buf_adds(&out, " NULL");
+                else {
+                    buf_adds(&out, " [");
+                    buf_add(&out, row->f[i].data, row->f[i].len);
+                    buf_adds(&out, "]");
+                }
+            }
+            buf_adds(&out, " <");
+            buf_add(&out, row->raw, row->raw_len);
+            buf_adds(&out, row->broken ? "> broken\n" : ">\n");
+        }
+        if (got < 0)
+            buf_adds(&out, "unreadable\n");
+        source_free(src);
+    }
+    for (size_t i = 0; i < problems.nshown; i++)
+        buf_printf(&out, "! %s\n", problems.shown[i]);
+    problems_free(&problems);
+    return out.data;
+}
+
+/* The rendering is `want` at every chunk size. */
+static void check_all_chunks(const char *data, size_t len, const char *want)
+{
+    for (size_t chunk = 1; chunk <= len + 1; chunk++) {
+        char *got = render(data, len, chunk);
+        if (strcmp(got, want) != 0)
+            fail_msg("chunk size %zu:\n--- want\n%s--- got\n%s", chunk, want, got);
+        free(got);
+    }
+}
+
+#define CHECK(data, want) check_all_chunks(data, sizeof(data) - 1, want)
+
+static void null_is_not_empty(void **state)
+{
+    (void)state;
+    CHECK("a,b,c\n1,,\"\"\n",
+          "cols=a|b|c\n"
+          "2: [1] NULL [] <1,,\"\">\n");
+}
+
+static void quotes_commas_newlines(void **state)
+{
+    (void)state;
+    CHECK("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n\"two\nlines\",z\n\"\",\" \"\n",
+          "cols=a|b\n"
+          "2: [x, y] [say \"hi\"] <\"x, y\",\"say \"\"hi\"\"\">\n"
+          "3: [two\nlines] [z] <\"two\nlines\",z>\n"
+          "5: [] [ ] <\"\",\" \">\n");
+}
+
+static void crlf_and_bom(void **state)
+{
+    (void)state;
+    CHECK("\xEF\xBB\xBF"
+          "a,b\r\n1,2\r\n\"x\r\ny\",3\r\n,\r\n",
+          "cols=a|b\n"
+          "2: [1] [2] <1,2>\n"
+          "3: [x\r\ny] [3] <\"x\r\ny\",3>\n"
+          "5: NULL NULL <,>\n");
+}
+
+static void spaces_kept(void **state)
+{
+    (void)state;
+    CHECK("a,b\n  x , y\t\n",
+          "cols=a|b\n"
+          "2: [  x ] [ y\t] <  x , y\t>\n");
+}
+
+static void no_final_newline_and_blank_lines(void **state)
+{
+    (void)state;
+    CHECK("a,b\n\n1,2\n\n\n3,4",
+          "cols=a|b\n"
+          "3: [1] [2] <1,2>\n"
+          "6: [3] [4] <3,4>\n");
+}
+
+static void ragged_rows(void **state)
+{
+    (void)state;
+    CHECK("a,b\n1\n1,2,3\n",
+          "cols=a|b\n"
+          "2: [1] <1> broken\n"
+          "3: [1] [2] [3] <1,2,3> broken\n"
+          "! t.csv:2: column b: '': ragged row: 1 fields, the header has 2\n"
+          "! t.csv:3: column #3: '3': ragged row: 3 fields, the header has 2\n");
+}
+
+static void not_utf8(void **state)
+{
+    (void)state;
+    CHECK("a,b\n1,Caf\xe9\n2,x\n",
+          "cols=a|b\n"
+          "2: [1] [Caf\xe9] <1,Caf\xe9> broken\n"
+          "3: [2] [x] <2,x>\n"
+          "! t.csv:2: column b: 'Caf\\xe9': not valid UTF-8\n");
+}
+
+static void unterminated_quote(void **state)
+{
+    (void)state;
+    CHECK("a,b\n1,\"open\n2,3\n",
+          "cols=a|b\n"
+          "unreadable\n"
+          "! t.csv:2: column b: '1,\"open\\n2,3\\n': unterminated quoted field\n");
+}
+
+static void stray_quote(void **state)
+{
+    (void)state;
+    CHECK("a,b\n1,2\n3,x\"y\n",
+          "cols=a|b\n"
+          "2: [1] [2] <1,2>\n"
+          "unreadable\n"
+          "! t.csv:3: column b: '3,x\"': malformed quoting (a quote inside an unquoted "
+          "field, or text after a closing quote)\n");
+}
+
+static void text_after_closing_quote(void **state)
+{
+    (void)state;
+    CHECK("a\n\"x\"y\n",
+          "cols=a\n"
+          "unreadable\n"
+          "! t.csv:2: column a: '\"x\"y': malformed quoting (a quote inside an unquoted "
+          "field, or text after a closing quote)\n");
+}
+
+static void empty_and_headerless(void **state)
+{
+    (void)state;
+    check_all_chunks("", 0, "! t.csv: empty file: no header row\n");
+    CHECK("\n\n", "! t.csv: empty file: no header row\n");
+    CHECK("a,,b\n", "! t.csv: not a CSV header: column 2 has no name\n");
+    CHECK("a,b,a\n", "! t.csv:1: column a: 'a': duplicated column (also column 1)\n");
+}
+
+int run_csv_tests(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(null_is_not_empty),
+        cmocka_unit_test(quotes_commas_newlines),
+        cmocka_unit_test(crlf_and_bom),
+        cmocka_unit_test(spaces_kept),
+        cmocka_unit_test(no_final_newline_and_blank_lines),
+        cmocka_unit_test(ragged_rows),
+        cmocka_unit_test(not_utf8),
+        cmocka_unit_test(unterminated_quote),
+        cmocka_unit_test(stray_quote),
+        cmocka_unit_test(text_after_closing_quote),
+        cmocka_unit_test(empty_and_headerless),
+    };
+    return cmocka_run_group_tests_name("csv reader", tests, NULL, NULL);
+}

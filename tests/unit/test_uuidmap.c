@@ -1,0 +1,43 @@
+#include <stdio.h>
+
+#include "../../pipeline/uuidmap.h"
+#include "unit.h"
+
+static uuid_t nth(size_t i)
+{
+    char text[37];
+    snprintf(text, sizeof text, "%08zx-0000-4000-8000-%012zx", i * 7, i);
+    uuid_t u;
+    uuid_parse(text, 36, &u);
+    return u;
+}
+
+static void put_get_through_growth(void **state)
+{
+    (void)state;
+    uuidmap_t m;
+    uuidmap_init(&m);
+    for (size_t i = 0; i < 10000; i++) {
+        uuid_t u = nth(i);
+        assert_true(uuidmap_put(&m, &u, i, NULL));
+    }
+    for (size_t i = 0; i < 10000; i++) {
+        uuid_t u = nth(i);
+        size_t v = 0;
+        assert_true(uuidmap_get(&m, &u, &v));
+        assert_int_equal(v, i);
+    }
+    uuid_t again = nth(42), absent = nth(20000);
+    size_t existing = 0, v;
+    assert_false(uuidmap_put(&m, &again, 1, &existing));
+    assert_int_equal(existing, 42);
+    assert_false(uuidmap_get(&m, &absent, &v));
+    assert_int_equal(m.count, 10000);
+    uuidmap_free(&m);
+}
+
+int run_uuidmap_tests(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(put_get_through_growth)};
+    return cmocka_run_group_tests_name("uuidmap", tests, NULL, NULL);
+}

@@ -1,0 +1,190 @@
+#include <string.h>
+
+#include "../../pipeline/values.h"
+#include "unit.h"
+
+static bool date_ok(const char *s, day_t *d)
+{
+    return date_parse(s, strlen(s), d);
+}
+
+static void dates_real_calendar(void **state)
+{
+    (void)state;
+    day_t d;
+    assert_true(date_ok("1970-01-01", &d));
+    assert_int_equal(d, 0);
+    assert_true(date_ok("2024-02-29", &d));
+    assert_int_equal(d, 19782);
+    assert_true(date_ok("2000-02-29", &d));
+    assert_true(date_ok("0001-01-01", &d));
+    assert_true(date_ok("9999-12-31", &d));
+    assert_false(date_ok("2023-02-29", &d));
+    assert_false(date_ok("1900-02-29", &d));
+    assert_false(date_ok("2024-04-31", &d));
+    assert_false(date_ok("2024-13-01", &d));
+    assert_false(date_ok("2024-00-10", &d));
+    assert_false(date_ok("2024-01-00", &d));
+    assert_false(date_ok("0000-01-01", &d));
+    assert_false(date_ok("2024-1-01", &d));
+    assert_false(date_ok("2024-01-01 ", &d));
+    assert_false(date_ok("2024/01/01", &d));
+    assert_false(date_ok("", &d));
+}
+
+static void dates_round_trip(void **state)
+{
+    (void)state;
+    char out[11];
+    /* every day from 1899 to 2101, formatted and parsed back */
+    day_t first = days_from_civil(1899, 1, 1), last = days_from_civil(2101, 12, 31);
+    for (day_t d = first; d <= last; d++) {
+        day_t back;
+        date_format(d, out);
+        assert_true(date_parse(out, 10, &back));
+        assert_int_equal(back, d);
+    }
+    date_format(days_from_civil(2024, 2, 28) + 1, out);
+    assert_string_equal(out, "2024-02-29");
+    date_format(days_from_civil(2024, 12, 31) + 1, out);
+    assert_string_equal(out, "2025-01-01");
+}
+
+static void midpoint_example_from_spec(void **state)
+{
+    (void)state;
+    /* 2024-01-01 .. 2024-12-31: Planning ends 2024-07-01 */
+    day_t start = days_from_civil(2024, 1, 1), end = days_from_civil(2024, 12, 31);
+    char out[11];
+    date_format(start + (end - start) / 2, out);
+    assert_string_equal(out, "2024-07-01");
+}
+
+static bool cents_ok(const char *s, int digits, cents_t *v)
+{
+    return cents_parse(s, strlen(s), digits, v);
+}
+
+static void decimals_exact(void **state)
+{
+    (void)state;
+    cents_t v;
+    assert_true(cents_ok("0", 13, &v));
+    assert_int_equal(v, 0);
+    assert_true(cents_ok("50000.00", 13, &v));
+    assert_int_equal(v, 5000000);
+    assert_true(cents_ok("1.5", 13, &v));
+    assert_int_equal(v, 150);
+    assert_true(cents_ok("-1.25", 13, &v));
+    assert_int_equal(v, -125);
+    assert_true(cents_ok("+3", 13, &v));
+    assert_int_equal(v, 300);
+    assert_true(cents_ok(".5", 13, &v));
+    assert_int_equal(v, 50);
+    assert_true(cents_ok("5.", 13, &v));
+    assert_int_equal(v, 500);
+    assert_true(cents_ok("0001.01", 13, &v));
+    assert_int_equal(v, 101);
+    assert_true(cents_ok("9999999999999.99", 13, &v));
+    assert_int_equal(v, 999999999999999LL);
+    assert_false(cents_ok("10000000000000.00", 13, &v));
+    assert_false(cents_ok("1.005", 13, &v));
+    assert_false(cents_ok("1.000", 13, &v));
+    assert_false(cents_ok("", 13, &v));
+    assert_false(cents_ok("-", 13, &v));
+    assert_false(cents_ok(".", 13, &v));
+    assert_false(cents_ok("1e5", 13, &v));
+    assert_false(cents_ok("1,5", 13, &v));
+    assert_false(cents_ok(" 1", 13, &v));
+    assert_false(cents_ok("1 ", 13, &v));
+    assert_true(cents_ok("100.00", 3, &v));
+    assert_false(cents_ok("1000", 3, &v));
+}
+
+static void decimals_format(void **state)
+{
+    (void)state;
+    char out[24];
+    cents_format(0, out);
+    assert_string_equal(out, "0.00");
+    cents_format(5, out);
+    assert_string_equal(out, "0.05");
+    cents_format(-5, out);
+    assert_string_equal(out, "-0.05");
+    cents_format(5000000, out);
+    assert_string_equal(out, "50000.00");
+    cents_format(INT64_MIN, out);
+    assert_string_equal(out, "-92233720368547758.08");
+}
+
+static void money_sums_do_not_overflow(void **state)
+{
+    (void)state;
+    money_sum_t s = {0};
+    char out[48];
+    for (int i = 0; i < 1000; i++)
+        money_sum_add(&s, 999999999999999LL);   /* 9999999999999.99 each */
+    money_sum_format(s, out);
+    assert_string_equal(out, "9999999999999990.00");
+    money_sum_t t = {0};
+    money_sum_add(&t, 10);
+    money_sum_add(&t, 20);
+    money_sum_t u = {0};
+    money_sum_add(&u, 30);
+    assert_true(money_sum_eq(t, u));
+    money_sum_add(&u, 1);
+    assert_false(money_sum_eq(t, u));
+}
+
+static void uuids(void **state)
+{
+    (void)state;
+    uuid_t a, b;
+    const char *lower = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    const char *upper = "0F8FAD5B-D9CB-469F-A165-70867728950E";
+    assert_true(uuid_parse(lower, 36, &a));
+    assert_true(uuid_parse(upper, 36, &b));
+    assert_true(uuid_eq(&a, &b));
+    assert_int_equal(a.b[0], 0x0f);
+    assert_int_equal(a.b[15], 0x0e);
+    char out[37];
+    uuid_format(&b, out);
+    assert_string_equal(out, lower);
+    assert_false(uuid_parse("0f8fad5b-d9cb-469f-a165-70867728950", 35, &a));
+    assert_false(uuid_parse("0f8fad5bd9cb-469f-a165-70867728950e-", 36, &a));
+    assert_false(uuid_parse("0f8fad5g-d9cb-469f-a165-70867728950e", 36, &a));
+    assert_false(uuid_parse("{f8fad5b-d9cb-469f-a165-70867728950}", 36, &a));
+    uuid_parse("00000000-0000-0000-0000-000000000001", 36, &a);
+    uuid_parse("00000000-0000-0000-0000-000000000002", 36, &b);
+    assert_false(uuid_eq(&a, &b));
+    assert_true(uuid_hash(&a) != uuid_hash(&b));
+}
+
+static void utf8(void **state)
+{
+    (void)state;
+    assert_true(utf8_valid("plain", 5));
+    assert_true(utf8_valid("Caf\xc3\xa9", 5));
+    assert_true(utf8_valid("\xe2\x82\xac", 3));        /* euro sign */
+    assert_true(utf8_valid("\xf0\x9f\x98\x80", 4));    /* emoji */
+    assert_true(utf8_valid("", 0));
+    assert_false(utf8_valid("Caf\xe9", 4));            /* Latin-1 */
+    assert_false(utf8_valid("a\0b", 3));               /* NUL */
+    assert_false(utf8_valid("\xc0\xaf", 2));           /* overlong */
+    assert_false(utf8_valid("\xe0\x80\xaf", 3));       /* overlong */
+    assert_false(utf8_valid("\xed\xa0\x80", 3));       /* surrogate */
+    assert_false(utf8_valid("\xf4\x90\x80\x80", 4));   /* above U+10FFFF */
+    assert_false(utf8_valid("\xe2\x82", 2));           /* truncated */
+    assert_false(utf8_valid("\x80", 1));               /* lone continuation */
+}
+
+int run_values_tests(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(dates_real_calendar),   cmocka_unit_test(dates_round_trip),
+        cmocka_unit_test(midpoint_example_from_spec), cmocka_unit_test(decimals_exact),
+        cmocka_unit_test(decimals_format),       cmocka_unit_test(money_sums_do_not_overflow),
+        cmocka_unit_test(uuids),                 cmocka_unit_test(utf8),
+    };
+    return cmocka_run_group_tests_name("values", tests, NULL, NULL);
+}
