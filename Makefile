@@ -49,6 +49,7 @@ deps:
 
 example: deps
 	@$(MAKE) --no-print-directory phasemig
+	@mkdir -p build
 	./phasemig migrate --force fixtures/planner-seed build/planner-seed-migrated
 
 # Every test, plain and sanitized; the last line counts them all.
