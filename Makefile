@@ -34,9 +34,9 @@ build/asan/unit: $(UNIT) $(LIBSRC) $(HDR)
 	@mkdir -p build/asan
 	$(CC) $(SAN) $(WARN) -o $@ $(UNIT) $(LIBSRC) $(LIBS) -lcmocka
 
-build/gendump: tests/gendump.c
+build/gendump: tests/gendump.c pipeline/values.c pipeline/values.h
 	@mkdir -p build
-	$(CC) $(CFLAGS) $(WARN) -o $@ tests/gendump.c
+	$(CC) $(CFLAGS) $(WARN) -o $@ tests/gendump.c pipeline/values.c
 
 # Installs the missing Debian packages (as root), once; then does nothing.
 deps:

@@ -154,35 +154,27 @@ void money_sum_format(money_sum_t s, char out[48])
     format_hundredths(out, s.v < 0, mag);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+/* hex digit values, -1 for anything else: a table, as ids are parsed on
+** every assignment row */
+static const int8_t HEX[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+    ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+    ['F'] = 16,
+};  /* value + 1, so that 0 means "not hex" */
 
 bool uuid_parse(const char *s, size_t len, uuid_t *out)
 {
+    static const uint8_t at[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
     if (len != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
         return false;
-    int nibble = 0;
-    for (size_t i = 0; i < 36; i++) {
-        if (i == 8 || i == 13 || i == 18 || i == 23)
-            continue;
-        int v = hexval(s[i]);
-        if (v < 0)
-            return false;
-        if (nibble % 2 == 0)
-            out->b[nibble / 2] = (uint8_t)(v << 4);
-        else
-            out->b[nibble / 2] |= (uint8_t)v;
-        nibble++;
+    int bad = 0;
+    for (int i = 0; i < 16; i++) {
+        int hi = HEX[(unsigned char)s[at[i]]], lo = HEX[(unsigned char)s[at[i] + 1]];
+        bad |= (hi == 0) | (lo == 0);
+        out->b[i] = (uint8_t)(((hi - 1) << 4) | ((lo - 1) & 15));
     }
-    return true;
+    return !bad;
 }
 
 void uuid_format(const uuid_t *u, char out[37])
@@ -196,11 +188,6 @@ void uuid_format(const uuid_t *u, char out[37])
         out[o++] = hex[u->b[i] & 15];
     }
     out[o] = '\0';
-}
-
-bool uuid_eq(const uuid_t *a, const uuid_t *b)
-{
-    return memcmp(a->b, b->b, 16) == 0;
 }
 
 uint64_t uuid_hash(const uuid_t *u)

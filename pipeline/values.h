@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- dates ---- */
 typedef int32_t day_t;          /* days since 1970-01-01 */
@@ -46,7 +47,10 @@ typedef struct { uint8_t b[16]; } uuid_t;
 bool uuid_parse(const char *s, size_t len, uuid_t *out);
 /* Writes the lower-case 8-4-4-4-12 form and a NUL (37 bytes). */
 void uuid_format(const uuid_t *u, char out[37]);
-bool uuid_eq(const uuid_t *a, const uuid_t *b);
+static inline bool uuid_eq(const uuid_t *a, const uuid_t *b)
+{
+    return memcmp(a->b, b->b, 16) == 0;
+}
 uint64_t uuid_hash(const uuid_t *u);
 
 /* ---- text ---- */
