@@ -172,7 +172,7 @@ bool uuid_parse(const char *s, size_t len, uuid_t *out)
     for (int i = 0; i < 16; i++) {
         int hi = HEX[(unsigned char)s[at[i]]], lo = HEX[(unsigned char)s[at[i] + 1]];
         bad |= (hi == 0) | (lo == 0);
-        out->b[i] = (uint8_t)(((hi - 1) << 4) | ((lo - 1) & 15));
+        out->b[i] = (uint8_t)((((unsigned)hi - 1u) & 15u) << 4 | (((unsigned)lo - 1u) & 15u));
     }
     return !bad;
 }
