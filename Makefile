@@ -8,14 +8,15 @@ LIBS    := -lcsv -lz -lsqlite3
 SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Debian packages the build and the tests need (installed by `make deps`).
-DEPS    := libcsv-dev zlib1g-dev libsqlite3-dev libcmocka-dev sqlite3 gzip
+DEPS    := libcsv-dev zlib1g-dev libsqlite3-dev libcmocka-dev sqlite3 gzip \
+           cppcheck clang-tidy valgrind
 
 SRC     := $(wildcard pipeline/*.c) $(wildcard stages/*.c)
 LIBSRC  := $(filter-out pipeline/main.c,$(SRC))
 HDR     := $(wildcard pipeline/*.h) $(wildcard stages/*.h)
 UNIT    := $(wildcard tests/unit/*.c)
 
-.PHONY: all deps example test test-plain test-asan unit e2e clean
+.PHONY: all deps example lint test clean
 
 all: phasemig
 
@@ -52,9 +53,16 @@ example: deps
 	@mkdir -p build
 	./phasemig migrate --force fixtures/planner-seed build/planner-seed-migrated
 
+# Static analysis: a warning is a bug (.clang-tidy says which checks).
+lint:
+	cppcheck -q --enable=warning,performance,portability --std=c11 -D_GNU_SOURCE \
+	  --error-exitcode=1 --inline-suppr pipeline stages tests
+	clang-tidy --quiet $(SRC) tests/gendump.c $(UNIT) -- $(WARN) 2>/dev/null
+
 # Every test, plain and sanitized; the last line counts them all.
 test: deps
 	@$(MAKE) --no-print-directory phasemig build/plain/unit build/asan/phasemig build/asan/unit
+	@$(MAKE) --no-print-directory lint
 	@tests/run-all.sh
 
 clean:

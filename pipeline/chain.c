@@ -24,6 +24,8 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
 {
     bool was_fatal = problems->fatal;
     chain_header(stages, n, src->table);
+    /* a stage's header function may have found the table unusable */
+    // cppcheck-suppress incorrectLogicOperator
     if (problems->fatal && !was_fatal)
         return -1;
     int rc = 0;

@@ -53,7 +53,7 @@ typedef struct {
 static void parse(int argc, char **argv, migrate_opts_t *o)
 {
     memset(o, 0, sizeof *o);
-    const char *pos[3];
+    const char *pos[3] = {NULL, NULL, NULL};
     int npos = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];

@@ -132,7 +132,7 @@ void output_free(output_t *o)
 
 /* ---- files ---- */
 
-#define FILE_BUF (256 * 1024)
+#define FILE_BUF ((size_t)256 * 1024)
 
 typedef struct {
     bytesink_t base;

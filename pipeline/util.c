@@ -64,7 +64,7 @@ void buf_free(buf_t *b)
 void buf_reserve(buf_t *b, size_t extra)
 {
     size_t need = b->len + extra + 1;
-    if (need <= b->cap)
+    if (b->data && need <= b->cap)
         return;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need)
@@ -96,22 +96,20 @@ void buf_adds(buf_t *b, const char *s)
 
 void buf_printf(buf_t *b, const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
+    va_copy(again, ap);
     char small[256];
     int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
+    if (n >= 0 && (size_t)n < sizeof small) {
         buf_add(b, small, (size_t)n);
-        return;
+    } else if (n >= 0) {
+        buf_reserve(b, (size_t)n);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+        b->len += (size_t)n;
     }
-    buf_reserve(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(again);
     va_end(ap);
-    b->len += (size_t)n;
 }
 
 void buf_clear(buf_t *b)
@@ -123,7 +121,9 @@ void buf_clear(buf_t *b)
 
 const char *buf_str(buf_t *b)
 {
-    if (!b->data)
-        buf_reserve(b, 0), b->data[0] = '\0';
+    if (!b->data) {
+        buf_reserve(b, 0);
+        b->data[0] = '\0';
+    }
     return b->data;
 }

@@ -34,21 +34,27 @@ static size_t slot_of(const uuidmap_t *m, const uuid_t *key)
 
 static void grow(uuidmap_t *m)
 {
-    uuidmap_t big = {0};
-    big.cap = m->cap * 2;
-    big.keys = xmalloc(big.cap * sizeof *big.keys);
-    big.vals = xmalloc(big.cap * sizeof *big.vals);
-    big.used = xcalloc(big.cap, sizeof *big.used);
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->used[i]) {
-            size_t j = slot_of(&big, &m->keys[i]);
-            big.used[j] = true;
-            big.keys[j] = m->keys[i];
-            big.vals[j] = m->vals[i];
-        }
-    big.count = m->count;
-    uuidmap_free(m);
-    *m = big;
+    size_t cap = m->cap ? m->cap * 2 : 64;
+    uuid_t *keys = xmalloc(cap * sizeof *keys);
+    size_t *vals = xmalloc(cap * sizeof *vals);
+    bool *used = xcalloc(cap, sizeof *used);
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->used[i])
+            continue;
+        size_t j = (size_t)uuid_hash(&m->keys[i]) & (cap - 1);
+        while (used[j])
+            j = (j + 1) & (cap - 1);
+        used[j] = true;
+        keys[j] = m->keys[i];
+        vals[j] = m->vals[i];
+    }
+    free(m->keys);
+    free(m->vals);
+    free(m->used);
+    m->keys = keys;
+    m->vals = vals;
+    m->used = used;
+    m->cap = cap;
 }
 
 bool uuidmap_put(uuidmap_t *m, const uuid_t *key, size_t val, size_t *existing)

@@ -156,7 +156,7 @@ void money_sum_format(money_sum_t s, char out[48])
 
 /* hex digit values, -1 for anything else: a table, as ids are parsed on
 ** every assignment row */
-static const int8_t HEX[256] = {
+static const uint8_t HEX[256] = {
     ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
     ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
     ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,

@@ -14,6 +14,7 @@
 #include "stages.h"
 
 #define DIFF_PREVIEW_ROWS 10
+#define DIFF_FLUSH ((size_t)64 * 1024)
 
 enum { SECTION_SCHEMA, SECTION_PHASES, SECTION_ASSIGNMENTS, SECTIONS };
 
@@ -90,7 +91,7 @@ static void emit(diff_t *d, int section, const char *table, const field_t *id,
         return;
     if (!d->out)
         buf_clear(b);
-    else if (b->len >= 64 * 1024) {
+    else if (b->len >= DIFF_FLUSH) {
         d->out->write(d->out, b->data, b->len);
         buf_clear(b);
     }

@@ -22,7 +22,7 @@
 
 #include "stages.h"
 
-#define CSV_CHUNK (256 * 1024)
+#define CSV_CHUNK ((size_t)256 * 1024)
 
 typedef struct {
     source_t base;

@@ -9,7 +9,7 @@
 
 #include "stages.h"
 
-#define GZ_IN_SIZE (256 * 1024)
+#define GZ_IN_SIZE ((size_t)256 * 1024)
 
 typedef struct {
     bytesrc_t base;

@@ -67,7 +67,7 @@ typedef struct {
     buf_t line;
 } csv_sink_t;
 
-#define FLUSH_AT (64 * 1024)
+#define FLUSH_AT ((size_t)64 * 1024)
 
 static void csv_begin(sink_t *self, const table_t *t)
 {

@@ -8,7 +8,7 @@
 
 #include "stages.h"
 
-#define GZ_OUT_SIZE (256 * 1024)
+#define GZ_OUT_SIZE ((size_t)256 * 1024)
 #define GZ_LEVEL 1
 
 typedef struct {
