@@ -86,7 +86,7 @@ static stage_result_t match_process(stage_t *self, row_t *row)
         change = "kept", c->kept++;
     else
         change = "moved", c->moved++;
-    pr->moves[from->project != project ? FROM_OTHER_PROJECT : from->type][to]++;
+    pr->moves.n[from->project != project ? FROM_OTHER_PROJECT : from->type][to]++;
     row_push(row, change, strlen(change));
     if (implicit == NO_INDEX)
         row_push(row, NULL, 0);

@@ -23,6 +23,9 @@ enum phase_type { PHASE_PLANNING = 0, PHASE_EXECUTION = 1, PHASE_TYPES = 2 };
 ** by type, or a phase of another project) and where its date lands. */
 enum { FROM_OTHER_PROJECT = 2, FROM_KINDS = 3 };
 enum { TO_PLANNING = 0, TO_EXECUTION = 1, TO_NONE = 2, TO_KINDS = 3 };
+typedef struct move_matrix {
+    uint64_t n[FROM_KINDS][TO_KINDS];
+} move_matrix_t;
 
 typedef struct project {
     uuid_t id;
@@ -32,7 +35,7 @@ typedef struct project {
     const char *name;           /* its "name" column, or NULL */
     bool rejected;
     size_t phase[PHASE_TYPES];  /* index of its phase of each type, or NO_INDEX */
-    uint64_t moves[FROM_KINDS][TO_KINDS];
+    move_matrix_t moves;
 } project_t;
 
 typedef struct phase {

@@ -38,7 +38,7 @@ static uint64_t changes_of(const project_t *p)
     for (int f = 0; f < FROM_KINDS; f++)
         for (int t = 0; t < TO_KINDS; t++)
             if (is_change(f, t))
-                n += p->moves[f][t];
+                n += p->moves.n[f][t];
     return n;
 }
 
@@ -114,7 +114,7 @@ void summary_json(buf_t *b, const summary_input_t *in)
         const project_t *p = &plan->projects[order[k]];
         for (int f = 0; f < FROM_KINDS; f++)
             for (int t = 0; t < TO_KINDS; t++) {
-                if (!is_change(f, t) || p->moves[f][t] == 0)
+                if (!is_change(f, t) || p->moves.n[f][t] == 0)
                     continue;
                 buf_adds(b, first ? "\n    {\"project_id\": " : ",\n    {\"project_id\": ");
                 first = false;
@@ -126,7 +126,7 @@ void summary_json(buf_t *b, const summary_input_t *in)
                     buf_adds(b, "null");
                 buf_printf(b, ", \"from\": \"%s\", \"to\": \"%s\", \"count\": %" PRIu64 "}",
                            f == FROM_OTHER_PROJECT ? "other project" : FROM_NAMES[f],
-                           t == TO_NONE ? "none" : TO_NAMES[t], p->moves[f][t]);
+                           t == TO_NONE ? "none" : TO_NAMES[t], p->moves.n[f][t]);
             }
     }
     free(order);
@@ -140,6 +140,16 @@ void summary_json(buf_t *b, const summary_input_t *in)
         buf_adds(b, "}");
     }
     buf_adds(b, "\n  ]\n}\n");
+}
+
+/* One line per kind of change: "180 move from Execution to Planning". */
+static void print_moves(FILE *out, const move_matrix_t *moves)
+{
+    for (int f = 0; f < FROM_KINDS; f++)
+        for (int t = 0; t < TO_KINDS; t++)
+            if (is_change(f, t) && moves->n[f][t] > 0)
+                fprintf(out, "    %" PRIu64 " %s from %s to %s\n", moves->n[f][t],
+                        t == TO_NONE ? "orphaned" : "move", FROM_NAMES[f], TO_NAMES[t]);
 }
 
 void summary_text(FILE *out, const summary_input_t *in)
@@ -177,15 +187,18 @@ void summary_text(FILE *out, const summary_input_t *in)
         for (size_t k = 0; k < n && k < SHOWN_PROJECTS; k++) {
             const project_t *p = &plan->projects[order[k]];
             fprintf(out, "  %s (%s)\n", p->name ? p->name : "unnamed project", p->id_text);
-            for (int f = 0; f < FROM_KINDS; f++)
-                for (int t = 0; t < TO_KINDS; t++)
-                    if (is_change(f, t) && p->moves[f][t] > 0)
-                        fprintf(out, "    %" PRIu64 " %s from %s to %s\n", p->moves[f][t],
-                                t == TO_NONE ? "orphaned" : "move", FROM_NAMES[f], TO_NAMES[t]);
+            print_moves(out, &p->moves);
         }
         if (n > SHOWN_PROJECTS)
             fprintf(out, "  ... and %zu more projects with changes (see diff.csv)\n",
                     n - SHOWN_PROJECTS);
+        move_matrix_t all = {{{0}}};
+        for (size_t k = 0; k < n; k++)
+            for (int f = 0; f < FROM_KINDS; f++)
+                for (int t = 0; t < TO_KINDS; t++)
+                    all.n[f][t] += plan->projects[order[k]].moves.n[f][t];
+        fprintf(out, "  in all, over %zu project%s:\n", n, n == 1 ? "" : "s");
+        print_moves(out, &all);
     }
     free(order);
 

@@ -59,6 +59,7 @@ seed_story() { # the summary a person reads: who moves where
     same <(echo 0) "$WORK/status" &&
         grep -A1 '^  Mobile Application Development' "$WORK/stdout" | grep -q '180 move from Execution to Planning' &&
         grep -A1 '^  Cloud Migration Phase 1' "$WORK/stdout" | grep -q '120 move from Execution to Planning' &&
+        grep -A1 '^  in all, over 2 projects:$' "$WORK/stdout" | grep -q '^    300 move from Execution to Planning$' &&
         grep -q '^phases       8 (Planning 3, Execution 5)$' "$WORK/stdout" &&
         grep -q 'total 2800000.00' "$WORK/stdout"
 }
