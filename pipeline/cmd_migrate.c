@@ -22,6 +22,7 @@
 #include "chain.h"
 #include "commands.h"
 #include "dataset.h"
+#include "run.h"
 
 const char MIGRATE_USAGE[] =
     "usage: phasemig migrate [OPTIONS] IN OUT\n"
@@ -41,117 +42,10 @@ const char MIGRATE_USAGE[] =
     "bad input (problems printed as FILE:LINE: column COL: 'VALUE': rule) or an\n"
     "I/O failure, and then nothing was written.\n";
 
-typedef enum { FORMAT_CSV, FORMAT_CSV_GZ, FORMAT_SQLITE } format_t;
-
-typedef struct {
-    const char *in, *out;
-    format_t format;
-    bool dry_run, force;
-    size_t max_errors;
-} migrate_opts_t;
-
-static void parse(int argc, char **argv, migrate_opts_t *o)
-{
-    memset(o, 0, sizeof *o);
-    const char *pos[3] = {NULL, NULL, NULL};
-    int npos = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--dry-run") == 0)
-            o->dry_run = true;
-        else if (strcmp(a, "--force") == 0)
-            o->force = true;
-        else if (strcmp(a, "--format") == 0 || strcmp(a, "--max-errors") == 0) {
-            if (i + 1 >= argc)
-                cmdline_error("migrate: %s needs a value", a);
-            const char *v = argv[++i];
-            if (strcmp(a, "--format") == 0) {
-                if (strcmp(v, "csv") == 0)
-                    o->format = FORMAT_CSV;
-                else if (strcmp(v, "csv.gz") == 0)
-                    o->format = FORMAT_CSV_GZ;
-                else if (strcmp(v, "sqlite") == 0)
-                    o->format = FORMAT_SQLITE;
-                else
-                    cmdline_error("migrate: --format takes csv, csv.gz or sqlite, not '%s'", v);
-            } else {
-                char *end;
-                errno = 0;
-                unsigned long long n = strtoull(v, &end, 10);
-                if (errno || *end || !*v || v[0] == '-' || n == 0)
-                    cmdline_error("migrate: --max-errors takes a positive number, not '%s'", v);
-                o->max_errors = (size_t)n;
-            }
-        } else if (a[0] == '-' && a[1] != '\0')
-            cmdline_error("migrate: unknown option '%s'", a);
-        else if (npos < 3)
-            pos[npos++] = a;
-        else
-            npos++;
-    }
-    int want = o->dry_run ? 1 : 2;
-    if (npos < 1 || (!o->dry_run && npos < 2))
-        cmdline_error("migrate: needs IN and OUT (or --dry-run IN)");
-    if (npos > want)
-        cmdline_error("migrate: too many arguments");
-    o->in = pos[0];
-    o->out = o->dry_run ? NULL : pos[1];
-}
-
-/* Prints the problems found and ends the run: status 2, nothing written
-** (the output's exit hook removes anything staged). */
-_Noreturn static void give_up(problems_t *problems)
-{
-    problems_print(problems, stderr);
-    exit(2);
-}
-
-/* Runs one chain; returns the rows read. Gives up when the table could
-** not be read. */
-static uint64_t run(source_t *src, stage_t **stages, size_t n, problems_t *problems)
-{
-    uint64_t rows = 0;
-    int rc = chain_run(src, stages, n, problems, &rows);
-    for (size_t i = 0; i < n; i++)
-        stage_free(stages[i]);
-    if (rc < 0 || problems->fatal) {
-        source_free(src);
-        give_up(problems);
-    }
-    return rows;
-}
-
-static source_t *open_table(dataset_t *ds, const char *table, problems_t *problems)
-{
-    source_t *src = dataset_table(ds, table, problems);
-    if (!src)
-        give_up(problems);
-    return src;
-}
-
-static int count_indexes(const char *db_path)
-{
-    sqlite3 *db;
-    int found = 0;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(db,
-                               "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
-                               "tbl_name = 'project_phases' AND name IN "
-                               "('ix_project_phases_start_date', 'ix_project_phases_end_date')",
-                               -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW)
-            found = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
-    }
-    sqlite3_close(db);
-    return found;
-}
-
 int cmd_migrate(int argc, char **argv)
 {
-    migrate_opts_t o;
-    parse(argc, argv, &o);
+    run_opts_t o;
+    run_opts_parse("migrate", argc, argv, &o);
     problems_t problems;
     problems_init(&problems, o.max_errors);
     plan_t plan;
@@ -160,30 +54,24 @@ int cmd_migrate(int argc, char **argv)
                             {TABLE_PHASES, 0, 0, 0},
                             {TABLE_ASSIGNMENTS, 0, 0, 0}};
 
-    dataset_t *ds = dataset_open(o.in, &problems);
-    if (!ds)
-        give_up(&problems);
+    dataset_t *ds = open_dataset(o.in, &problems);
 
     /* the small tables, held */
     source_t *projects = open_table(ds, TABLE_PROJECTS, &problems);
     stage_t *load_projects[] = {validate_projects_new(&plan, &problems)};
-    rows[0].in = run(projects, load_projects, 1, &problems);
+    rows[0].in = run_chain(projects, load_projects, 1, &problems);
     source_t *phases = open_table(ds, TABLE_PHASES, &problems);
-    stage_t *load_phases[] = {validate_phases_new(&plan, &problems)};
-    rows[1].in = run(phases, load_phases, 1, &problems);
+    stage_t *load_phases[] = {validate_phases_new(&plan, &problems, SCHEMA_OLD)};
+    rows[1].in = run_chain(phases, load_phases, 1, &problems);
     remap_plan(&plan, &problems);
 
     /* where the output goes */
     output_t out = {0};
-    sink_t *sink = NULL;
-    diff_t *diff;
-    if (o.dry_run) {
-        diff = diff_new(NULL);
-    } else {
-        output_prepare(&out, o.out, o.force);
-        sink = o.format == FORMAT_SQLITE ? sqlite_sink_new(out.staging)
-                                         : csv_sink_new(out.staging, o.format == FORMAT_CSV_GZ);
+    sink_t *sink = open_output(&o, &out);
+    diff_t *diff = diff_new(NULL);
+    if (sink) {
         char *diff_path = output_path(&out, "diff.csv");
+        diff_free(diff);
         diff = diff_new(bytesink_file_new(diff_path));
         free(diff_path);
     }
@@ -196,7 +84,7 @@ int cmd_migrate(int argc, char **argv)
                                                                   : NULL};
     if (!sink)
         rows[0].out = plan.nprojects;
-    run(project_rows, emit_projects, sink ? 2 : 1, &problems);
+    run_chain(project_rows, emit_projects, 2, &problems);
     source_free(project_rows);
 
     /* phases, remapped */
@@ -208,7 +96,7 @@ int cmd_migrate(int argc, char **argv)
                               diff_schema_new(diff, phases->table),
                               verify_phases_new(verify),
                               sink ? write_new(sink, &rows[1].out) : NULL};
-    uint64_t phases_out = run(phase_rows, emit_phases, sink ? 6 : 5, &problems);
+    uint64_t phases_out = run_chain(phase_rows, emit_phases, 6, &problems);
     if (!sink)
         rows[1].out = phases_out;
     source_free(phase_rows);
@@ -218,14 +106,14 @@ int cmd_migrate(int argc, char **argv)
     /* assignments, streamed */
     static const char *const drop_link[] = {"project_phase_id", MATCH_CHANGE, MATCH_PHASE, NULL};
     source_t *assignments = open_table(ds, TABLE_ASSIGNMENTS, &problems);
-    stage_t *stream[] = {validate_assignments_new(&plan, &problems),
+    stage_t *stream[] = {validate_assignments_new(&plan, &problems, SCHEMA_OLD),
                          match_new(&plan),
                          diff_assignments_new(diff),
                          cut_new(drop_link),
                          diff_schema_new(diff, assignments->table),
                          verify_assignments_new(verify),
                          sink ? write_new(sink, &rows[2].out) : NULL};
-    rows[2].in = run(assignments, stream, sink ? 7 : 6, &problems);
+    rows[2].in = run_chain(assignments, stream, 7, &problems);
     if (!sink)
         rows[2].out = plan.counts.total;
     source_free(assignments);
@@ -239,9 +127,13 @@ int cmd_migrate(int argc, char **argv)
         sink_free(sink);
     }
     if (o.format == FORMAT_SQLITE && !o.dry_run) {
-        char *db = output_path(&out, "dataset.db");
-        verify_sqlite_indexes(verify, count_indexes(db));
-        free(db);
+        char *path = output_path(&out, "dataset.db");
+        sqlite3 *db = NULL;
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+            runtime_error("%s: %s", path, sqlite3_errmsg(db));
+        verify_sqlite_db(verify, db);
+        sqlite3_close(db);
+        free(path);
     }
     for (int t = 0; t < 3; t++)
         rows[t].rejected = rows[t].in - rows[t].out;
@@ -252,12 +144,7 @@ int cmd_migrate(int argc, char **argv)
         buf_t json;
         buf_init(&json);
         summary_json(&json, &summary);
-        char *path = output_path(&out, "summary.json");
-        bytesink_t *f = bytesink_file_new(path);
-        f->write(f, json.data, json.len);
-        f->close(f);
-        bytesink_free(f);
-        free(path);
+        write_output_file(&out, "summary.json", json.data, json.len);
         buf_free(&json);
         output_commit(&out);
     }

@@ -45,8 +45,9 @@ typedef struct phase {
     cents_t capital, expense, total;
     row_t *row;
     const char *id_text;        /* the id as read, for output */
+    const char *name;           /* new schema: its name */
     bool rejected;
-    /* after remap */
+    /* new schema, or after remap */
     bool has_range;
     day_t start, end;
 } phase_t;

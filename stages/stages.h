@@ -27,10 +27,11 @@ source_t *csv_source_open(bytesrc_t *bytes, const char *table, const char *displ
 source_t *sqlite_source_open(sqlite3 *db, const char *table, const char *display,
                              bool (*two_decimals)(const char *col), problems_t *problems);
 
-/* ---- validate.c ---- */
+/* ---- validate.c: the rules of one schema's tables ---- */
+typedef enum { SCHEMA_OLD, SCHEMA_NEW } schema_t;
 stage_t *validate_projects_new(plan_t *plan, problems_t *problems);
-stage_t *validate_phases_new(plan_t *plan, problems_t *problems);
-stage_t *validate_assignments_new(plan_t *plan, problems_t *problems);
+stage_t *validate_phases_new(plan_t *plan, problems_t *problems, schema_t schema);
+stage_t *validate_assignments_new(plan_t *plan, problems_t *problems, schema_t schema);
 
 /* unique.c: repeated assignment ids, bounded memory. */
 typedef struct unique unique_t;
@@ -88,7 +89,8 @@ typedef struct verify verify_t;
 verify_t *verify_new(void);
 void verify_expect_budget(verify_t *v, money_sum_t capital, money_sum_t expense,
                           money_sum_t total);
-void verify_sqlite_indexes(verify_t *v, int found);
+/* Check 8 on a SQLite dataset: are both date indexes there? */
+void verify_sqlite_db(verify_t *v, sqlite3 *db);
 stage_t *verify_projects_new(verify_t *v);
 stage_t *verify_phases_new(verify_t *v);
 stage_t *verify_assignments_new(verify_t *v);

@@ -16,37 +16,52 @@ typedef struct {
     stage_t base;
     plan_t *plan;
     problems_t *problems;
+    schema_t schema;
     const table_t *table;
     int col[12];
     unique_t *ids;      /* assignments only */
 } validate_t;
 
-enum { P_ID, P_START, P_END, P_NAME };
-static const char *const PROJECT_COLS[] = {"id", "start_date", "end_date", NULL};
-enum { F_ID, F_PROJECT, F_TYPE, F_CAPITAL, F_EXPENSE, F_TOTAL };
-static const char *const PHASE_COLS[] = {"id",           "project_id",     "phase_type",
-                                         "capital_budget", "expense_budget", "total_budget",
-                                         NULL};
-enum { A_ID, A_PROJECT, A_PHASE, A_DATE, A_ALLOCATION, A_CAPITAL, A_EXPENSE };
-static const char *const ASSIGNMENT_COLS[] = {"id", "project_id", "project_phase_id",
-                                              "assignment_date", NULL};
+/* Columns by fixed position; a required one missing makes the table
+** unreadable. Old and new schema share the positions they have in common. */
+typedef struct {
+    const char *name;
+    bool required;
+} column_spec_t;
 
-/* Finds the required columns (reporting the missing ones, which makes the
-** table unreadable) and the optional ones. */
-static void find_columns(validate_t *v, const table_t *t, const char *const *required,
-                         const char *const *optional)
+enum { P_ID, P_START, P_END, P_NAME };
+static const column_spec_t PROJECT_COLS[] = {
+    {"id", true}, {"start_date", true}, {"end_date", true}, {"name", false}};
+
+enum { F_ID, F_PROJECT, F_CAPITAL, F_EXPENSE, F_TOTAL, F_TYPE, F_NAME, F_START, F_END };
+static const column_spec_t OLD_PHASE_COLS[] = {
+    {"id", true},          {"project_id", true},   {"capital_budget", true},
+    {"expense_budget", true}, {"total_budget", true}, {"phase_type", true}};
+static const column_spec_t NEW_PHASE_COLS[] = {
+    {"id", true},           {"project_id", true},   {"capital_budget", true},
+    {"expense_budget", true}, {"total_budget", true}, {"", false},
+    {"name", true},         {"start_date", true},   {"end_date", true}};
+
+enum { A_ID, A_PROJECT, A_DATE, A_PHASE, A_ALLOCATION, A_CAPITAL, A_EXPENSE };
+static const column_spec_t OLD_ASSIGNMENT_COLS[] = {
+    {"id", true},           {"project_id", true},          {"assignment_date", true},
+    {"project_phase_id", true}, {"allocation_percentage", false}, {"capital_percentage", false},
+    {"expense_percentage", false}};
+static const column_spec_t NEW_ASSIGNMENT_COLS[] = {
+    {"id", true},  {"project_id", true},          {"assignment_date", true},
+    {"", false},   {"allocation_percentage", false}, {"capital_percentage", false},
+    {"expense_percentage", false}};
+
+static void find_columns(validate_t *v, const table_t *t, const column_spec_t *spec, size_t n)
 {
     v->table = t;
-    size_t i = 0;
-    for (; required[i]; i++) {
-        v->col[i] = table_col(t, required[i]);
-        if (v->col[i] < 0) {
-            problem_at(v->problems, t, 1, required[i], NULL, 0, "required column missing");
+    for (size_t i = 0; i < n; i++) {
+        v->col[i] = spec[i].name[0] ? table_col(t, spec[i].name) : -1;
+        if (v->col[i] < 0 && spec[i].required) {
+            problem_at(v->problems, t, 1, spec[i].name, NULL, 0, "required column missing");
             v->problems->fatal = true;
         }
     }
-    for (size_t j = 0; optional && optional[j]; j++)
-        v->col[i + j] = table_col(t, optional[j]);
 }
 
 static const field_t *field(const row_t *r, const validate_t *v, int which)
@@ -104,9 +119,7 @@ static bool check_money(validate_t *v, const row_t *r, int which, cents_t *out)
 
 static const table_t *projects_header(stage_t *self, const table_t *in)
 {
-    validate_t *v = (validate_t *)self;
-    static const char *const optional[] = {"name", NULL};
-    find_columns(v, in, PROJECT_COLS, optional);
+    find_columns((validate_t *)self, in, PROJECT_COLS, ARRAY_LEN(PROJECT_COLS));
     return in;
 }
 
@@ -200,7 +213,11 @@ static stage_result_t projects_process(stage_t *self, row_t *r)
 
 static const table_t *phases_header(stage_t *self, const table_t *in)
 {
-    find_columns((validate_t *)self, in, PHASE_COLS, NULL);
+    validate_t *v = (validate_t *)self;
+    if (v->schema == SCHEMA_OLD)
+        find_columns(v, in, OLD_PHASE_COLS, ARRAY_LEN(OLD_PHASE_COLS));
+    else
+        find_columns(v, in, NEW_PHASE_COLS, ARRAY_LEN(NEW_PHASE_COLS));
     return in;
 }
 
@@ -234,10 +251,32 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
         problem_field(v->problems, v->table, r, (size_t)v->col[F_PROJECT], "unknown project");
         project = NO_INDEX;
     }
-    int type = phase_type_of(field(r, v, F_TYPE));
-    if (type < 0)
-        problem_field(v->problems, v->table, r, (size_t)v->col[F_TYPE],
-                      "unknown phase type (PLANNING or EXECUTION)");
+    int type = -1;
+    day_t start = 0, end = 0;
+    bool described = true;  /* old: a known type; new: a name and a real range */
+    if (v->schema == SCHEMA_OLD) {
+        type = phase_type_of(field(r, v, F_TYPE));
+        if (type < 0) {
+            problem_field(v->problems, v->table, r, (size_t)v->col[F_TYPE],
+                          "unknown phase type (PLANNING or EXECUTION)");
+            described = false;
+        }
+    } else {
+        if (field(r, v, F_NAME)->null) {
+            problem_field(v->problems, v->table, r, (size_t)v->col[F_NAME], "missing name");
+            described = false;
+        }
+        bool dates = check_date(v, r, F_START, &start);
+        dates = check_date(v, r, F_END, &end) && dates;
+        if (dates && start > end) {
+            char e[11];
+            date_format(end, e);
+            problem_field(v->problems, v->table, r, (size_t)v->col[F_START],
+                          "start_date is after end_date %s", e);
+            dates = false;
+        }
+        described = described && dates;
+    }
     cents_t cap = 0, exp = 0, tot = 0;
     bool money = check_money(v, r, F_CAPITAL, &cap);
     money = check_money(v, r, F_EXPENSE, &exp) && money;
@@ -249,7 +288,7 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
                       "capital_budget + expense_budget = %s, not total_budget", sum);
         money = false;
     }
-    bool good = ok && project != NO_INDEX && type >= 0 && money;
+    bool good = ok && project != NO_INDEX && described && money;
     if (project != NO_INDEX && type >= 0) {
         project_t *pr = &plan->projects[project];
         if (pr->phase[type] != NO_INDEX) {
@@ -286,8 +325,15 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
     ph->rejected = !good;
     ph->row = row_clone(r);
     ph->id_text = ph->row->f[v->col[F_ID]].data;
+    if (v->schema == SCHEMA_NEW) {
+        ph->start = start;
+        ph->end = end;
+        ph->has_range = good;
+        ph->name = ph->row->f[v->col[F_NAME]].data;
+    }
     if (good) {
-        plan->projects[project].phase[type] = plan->nphases - 1;
+        if (type >= 0)
+            plan->projects[project].phase[type] = plan->nphases - 1;
         money_sum_add(&plan->capital_in, cap);
         money_sum_add(&plan->expense_in, exp);
         money_sum_add(&plan->total_in, tot);
@@ -299,9 +345,11 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
 
 static const table_t *assignments_header(stage_t *self, const table_t *in)
 {
-    static const char *const optional[] = {"allocation_percentage", "capital_percentage",
-                                           "expense_percentage", NULL};
-    find_columns((validate_t *)self, in, ASSIGNMENT_COLS, optional);
+    validate_t *v = (validate_t *)self;
+    if (v->schema == SCHEMA_OLD)
+        find_columns(v, in, OLD_ASSIGNMENT_COLS, ARRAY_LEN(OLD_ASSIGNMENT_COLS));
+    else
+        find_columns(v, in, NEW_ASSIGNMENT_COLS, ARRAY_LEN(NEW_ASSIGNMENT_COLS));
     return in;
 }
 
@@ -351,8 +399,9 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
         good = false;
     }
     const field_t *ph = field(r, v, A_PHASE);
-    if (ph->null || !uuid_parse(ph->data, ph->len, &phase_id) ||
-        !uuidmap_get(&plan->phase_index, &phase_id, &phase)) {
+    if (v->schema == SCHEMA_OLD &&
+        (ph->null || !uuid_parse(ph->data, ph->len, &phase_id) ||
+         !uuidmap_get(&plan->phase_index, &phase_id, &phase))) {
         problem_field(v->problems, v->table, r, (size_t)v->col[A_PHASE],
                       "names no phase in the dump");
         good = false;
@@ -373,7 +422,8 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
     }
     good = good && split;
     /* a rejected project or phase takes its assignments with it */
-    if (good && (plan->projects[project].rejected || plan->phases[phase].rejected))
+    if (good && (plan->projects[project].rejected ||
+                 (phase != NO_INDEX && plan->phases[phase].rejected)))
         good = false;
     return good ? STAGE_PASS : STAGE_DROP;
 }
@@ -385,7 +435,8 @@ static void validate_free(stage_t *self)
     free(v);
 }
 
-static stage_t *validate_new(plan_t *plan, problems_t *problems, const char *name,
+static stage_t *validate_new(plan_t *plan, problems_t *problems, schema_t schema,
+                             const char *name,
                              const table_t *(*header)(stage_t *, const table_t *),
                              stage_result_t (*process)(stage_t *, row_t *))
 {
@@ -396,6 +447,7 @@ static stage_t *validate_new(plan_t *plan, problems_t *problems, const char *nam
     v->base.free = validate_free;
     v->plan = plan;
     v->problems = problems;
+    v->schema = schema;
     for (size_t i = 0; i < ARRAY_LEN(v->col); i++)
         v->col[i] = -1;
     return &v->base;
@@ -403,18 +455,20 @@ static stage_t *validate_new(plan_t *plan, problems_t *problems, const char *nam
 
 stage_t *validate_projects_new(plan_t *plan, problems_t *problems)
 {
-    return validate_new(plan, problems, "validate-projects", projects_header, projects_process);
+    return validate_new(plan, problems, SCHEMA_OLD, "validate-projects", projects_header,
+                        projects_process);
 }
 
-stage_t *validate_phases_new(plan_t *plan, problems_t *problems)
+stage_t *validate_phases_new(plan_t *plan, problems_t *problems, schema_t schema)
 {
-    return validate_new(plan, problems, "validate-phases", phases_header, phases_process);
+    return validate_new(plan, problems, schema, "validate-phases", phases_header,
+                        phases_process);
 }
 
-stage_t *validate_assignments_new(plan_t *plan, problems_t *problems)
+stage_t *validate_assignments_new(plan_t *plan, problems_t *problems, schema_t schema)
 {
-    stage_t *s = validate_new(plan, problems, "validate-assignments", assignments_header,
-                              assignments_process);
+    stage_t *s = validate_new(plan, problems, schema, "validate-assignments",
+                              assignments_header, assignments_process);
     ((validate_t *)s)->ids = unique_new();
     return s;
 }

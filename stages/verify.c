@@ -83,9 +83,18 @@ void verify_expect_budget(verify_t *v, money_sum_t capital, money_sum_t expense,
     v->want_total = total;
 }
 
-void verify_sqlite_indexes(verify_t *v, int found)
+void verify_sqlite_db(verify_t *v, sqlite3 *db)
 {
-    v->sqlite_indexes = found;
+    sqlite3_stmt *st = NULL;
+    v->sqlite_indexes = 0;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                           "tbl_name = 'project_phases' AND name IN "
+                           "('ix_project_phases_start_date', 'ix_project_phases_end_date')",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v->sqlite_indexes = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
 }
 
 static bool get_date(const row_t *r, int col, day_t *d)

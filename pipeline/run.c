@@ -1,0 +1,115 @@
+#include "run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../stages/stages.h"
+#include "chain.h"
+#include "errors.h"
+
+void run_opts_parse(const char *cmd, int argc, char **argv, run_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    const char *pos[2] = {NULL, NULL};
+    int npos = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--dry-run") == 0)
+            o->dry_run = true;
+        else if (strcmp(a, "--force") == 0)
+            o->force = true;
+        else if (strcmp(a, "--format") == 0 || strcmp(a, "--max-errors") == 0) {
+            if (i + 1 >= argc)
+                cmdline_error("%s: %s needs a value", cmd, a);
+            const char *v = argv[++i];
+            if (strcmp(a, "--format") == 0) {
+                if (strcmp(v, "csv") == 0)
+                    o->format = FORMAT_CSV;
+                else if (strcmp(v, "csv.gz") == 0)
+                    o->format = FORMAT_CSV_GZ;
+                else if (strcmp(v, "sqlite") == 0)
+                    o->format = FORMAT_SQLITE;
+                else
+                    cmdline_error("%s: --format takes csv, csv.gz or sqlite, not '%s'", cmd, v);
+            } else {
+                char *end;
+                errno = 0;
+                unsigned long long n = strtoull(v, &end, 10);
+                if (errno || *end || !*v || v[0] == '-' || n == 0)
+                    cmdline_error("%s: --max-errors takes a positive number, not '%s'", cmd, v);
+                o->max_errors = (size_t)n;
+            }
+        } else if (a[0] == '-' && a[1] != '\0') {
+            cmdline_error("%s: unknown option '%s'", cmd, a);
+        } else {
+            if (npos < 2)
+                pos[npos] = a;
+            npos++;
+        }
+    }
+    if (npos < 1 || (!o->dry_run && npos < 2))
+        cmdline_error("%s: needs IN and OUT (or --dry-run IN)", cmd);
+    if (npos > (o->dry_run ? 1 : 2))
+        cmdline_error("%s: too many arguments", cmd);
+    o->in = pos[0];
+    o->out = o->dry_run ? NULL : pos[1];
+}
+
+void give_up(problems_t *problems)
+{
+    problems_print(problems, stderr);
+    exit(2);
+}
+
+uint64_t run_chain(source_t *src, stage_t **stages, size_t n, problems_t *problems)
+{
+    while (n > 0 && !stages[n - 1])
+        n--;
+    uint64_t rows = 0;
+    int rc = chain_run(src, stages, n, problems, &rows);
+    for (size_t i = 0; i < n; i++)
+        stage_free(stages[i]);
+    if (rc < 0 || problems->fatal) {
+        source_free(src);
+        give_up(problems);
+    }
+    return rows;
+}
+
+dataset_t *open_dataset(const char *path, problems_t *problems)
+{
+    dataset_t *ds = dataset_open(path, problems);
+    if (!ds)
+        give_up(problems);
+    return ds;
+}
+
+source_t *open_table(dataset_t *ds, const char *table, problems_t *problems)
+{
+    source_t *src = dataset_table(ds, table, problems);
+    if (!src)
+        give_up(problems);
+    return src;
+}
+
+sink_t *open_output(const run_opts_t *o, output_t *out)
+{
+    if (o->dry_run)
+        return NULL;
+    output_prepare(out, o->out, o->force);
+    if (o->format == FORMAT_SQLITE)
+        return sqlite_sink_new(out->staging);
+    return csv_sink_new(out->staging, o->format == FORMAT_CSV_GZ);
+}
+
+void write_output_file(const output_t *out, const char *name, const char *data, size_t len)
+{
+    char *path = output_path(out, name);
+    bytesink_t *f = bytesink_file_new(path);
+    f->write(f, data, len);
+    f->close(f);
+    bytesink_free(f);
+    free(path);
+}

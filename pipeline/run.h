@@ -1,0 +1,46 @@
+/*
+** run.h: what the commands share: their common options, running a chain
+** and giving up on bad input, and where the output goes.
+*/
+#ifndef PHASEMIG_RUN_H
+#define PHASEMIG_RUN_H
+
+#include "dataset.h"
+#include "output.h"
+#include "stage.h"
+
+typedef enum { FORMAT_CSV, FORMAT_CSV_GZ, FORMAT_SQLITE } format_t;
+
+/* Options of the commands that turn a dataset IN into a dataset OUT. */
+typedef struct run_opts {
+    const char *in, *out;
+    format_t format;
+    bool dry_run, force;
+    size_t max_errors;
+} run_opts_t;
+
+/* Parses "[--format F] [--dry-run] [--force] [--max-errors N] IN [OUT]"
+** for command `cmd`; a usage error ends the run (cmdline_error). */
+void run_opts_parse(const char *cmd, int argc, char **argv, run_opts_t *o);
+
+/* Prints the problems found and ends the run: status 2, nothing written
+** (the output's exit hook removes anything staged). */
+_Noreturn void give_up(problems_t *problems);
+
+/* Runs one chain and frees its stages; returns the rows read. Gives up
+** when the table could not be read. `stages` may end in NULL entries. */
+uint64_t run_chain(source_t *src, stage_t **stages, size_t n, problems_t *problems);
+
+/* Opens a dataset, or gives up. */
+dataset_t *open_dataset(const char *path, problems_t *problems);
+/* Opens a table of a dataset, or gives up. */
+source_t *open_table(dataset_t *ds, const char *table, problems_t *problems);
+
+/* Stages OUT (see output.h) and returns the sink for the chosen format;
+** NULL in a dry run. */
+sink_t *open_output(const run_opts_t *o, output_t *out);
+
+/* Writes `len` bytes as the file `name` in the staged output. */
+void write_output_file(const output_t *out, const char *name, const char *data, size_t len);
+
+#endif
