@@ -35,6 +35,10 @@ build/asan/unit: $(UNIT) $(LIBSRC) $(HDR)
 	@mkdir -p build/asan
 	$(CC) $(SAN) $(WARN) -o $@ $(UNIT) $(LIBSRC) $(LIBS) -lcmocka
 
+build/csvcols: tests/csvcols.c $(LIBSRC) $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) -o $@ tests/csvcols.c $(LIBSRC) $(LIBS)
+
 build/gendump: tests/gendump.c pipeline/values.c pipeline/values.h
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) -o $@ tests/gendump.c pipeline/values.c
@@ -57,11 +61,12 @@ example: deps
 lint:
 	cppcheck -q --enable=warning,performance,portability --std=c11 -D_GNU_SOURCE \
 	  --error-exitcode=1 --inline-suppr pipeline stages tests
-	clang-tidy --quiet $(SRC) tests/gendump.c $(UNIT) -- $(WARN) 2>/dev/null
+	clang-tidy --quiet $(SRC) tests/gendump.c tests/csvcols.c $(UNIT) -- $(WARN) 2>/dev/null
 
 # Every test, plain and sanitized; the last line counts them all.
 test: deps
-	@$(MAKE) --no-print-directory phasemig build/plain/unit build/asan/phasemig build/asan/unit
+	@$(MAKE) --no-print-directory phasemig build/plain/unit build/asan/phasemig build/asan/unit \
+	  build/csvcols build/gendump
 	@$(MAKE) --no-print-directory lint
 	@tests/run-all.sh
 

@@ -61,8 +61,10 @@ int cmd_migrate(int argc, char **argv)
     stage_t *load_projects[] = {validate_projects_new(&plan, &problems)};
     rows[0].in = run_chain(projects, load_projects, 1, &problems);
     source_t *phases = open_table(ds, TABLE_PHASES, &problems);
-    stage_t *load_phases[] = {validate_phases_new(&plan, &problems, SCHEMA_OLD)};
-    rows[1].in = run_chain(phases, load_phases, 1, &problems);
+    verify_t *verify = verify_new();
+    stage_t *load_phases[] = {validate_phases_new(&plan, &problems, SCHEMA_OLD),
+                              verify_original_phases_new(verify)};
+    rows[1].in = run_chain(phases, load_phases, 2, &problems);
     remap_plan(&plan, &problems);
 
     /* where the output goes */
@@ -75,8 +77,6 @@ int cmd_migrate(int argc, char **argv)
         diff = diff_new(bytesink_file_new(diff_path));
         free(diff_path);
     }
-    verify_t *verify = verify_new();
-    verify_expect_budget(verify, plan.capital_in, plan.expense_in, plan.total_in);
 
     /* projects, unchanged */
     source_t *project_rows = plan_source_new(&plan, false, projects->table);
@@ -152,10 +152,7 @@ int cmd_migrate(int argc, char **argv)
     summary_text(stdout, &summary);
     check_t checks[VERIFY_CHECKS];
     verify_checks(verify, checks);
-    int status = 0;
-    for (size_t i = 0; i < VERIFY_CHECKS; i++)
-        if (!checks[i].ok)
-            status = 1;
+    int status = checks_pass(checks, VERIFY_CHECKS) ? 0 : 1;
     if (fflush(stdout) != 0)
         runtime_error("stdout: write failed: %s", strerror(errno));
 

@@ -14,7 +14,11 @@ typedef struct command {
 } command_t;
 
 int cmd_migrate(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_rollback(int argc, char **argv);
 
 extern const char MIGRATE_USAGE[];
+extern const char VERIFY_USAGE[];
+extern const char ROLLBACK_USAGE[];
 
 #endif

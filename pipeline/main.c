@@ -15,6 +15,9 @@
 static const command_t COMMANDS[] = {
     {"migrate", "old-schema dataset in, new-schema dataset, diff and summary out", MIGRATE_USAGE,
      cmd_migrate},
+    {"verify", "the nine checks on a new-schema dataset", VERIFY_USAGE, cmd_verify},
+    {"rollback", "new-schema dataset in, old-schema dataset out", ROLLBACK_USAGE,
+     cmd_rollback},
 };
 
 static void usage(FILE *out)

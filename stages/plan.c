@@ -26,6 +26,7 @@ void plan_free(plan_t *p)
     }
     free(p->projects);
     free(p->phases);
+    free(p->order);
     uuidmap_free(&p->project_index);
     uuidmap_free(&p->phase_index);
 }
@@ -53,6 +54,40 @@ phase_t *plan_add_phase(plan_t *p)
     ph->project = NO_INDEX;
     ph->type = -1;
     return ph;
+}
+
+static const plan_t *sorting;
+static int by_project_start_id(const void *a, const void *b)
+{
+    const phase_t *x = &sorting->phases[*(const size_t *)a];
+    const phase_t *y = &sorting->phases[*(const size_t *)b];
+    if (x->project != y->project)
+        return x->project < y->project ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return memcmp(x->id.b, y->id.b, sizeof x->id.b);
+}
+
+void plan_order_phases(plan_t *plan)
+{
+    free(plan->order);
+    plan->order = xcalloc(plan->nphases + 1, sizeof *plan->order);
+    size_t n = 0;
+    for (size_t i = 0; i < plan->nphases; i++) {
+        const phase_t *ph = &plan->phases[i];
+        if (!ph->rejected && ph->has_range && ph->project != NO_INDEX)
+            plan->order[n++] = i;
+    }
+    sorting = plan;
+    qsort(plan->order, n, sizeof *plan->order, by_project_start_id);
+    sorting = NULL;
+    for (size_t i = 0; i < plan->nprojects; i++)
+        plan->projects[i].first = plan->projects[i].count = 0;
+    for (size_t i = 0; i < n; i++) {
+        project_t *pr = &plan->projects[plan->phases[plan->order[i]].project];
+        if (pr->count++ == 0)
+            pr->first = i;
+    }
 }
 
 /* ---- the held rows as sources, for output ---- */

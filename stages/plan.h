@@ -35,6 +35,7 @@ typedef struct project {
     const char *name;           /* its "name" column, or NULL */
     bool rejected;
     size_t phase[PHASE_TYPES];  /* index of its phase of each type, or NO_INDEX */
+    size_t first, count;        /* its phases in plan.order (plan_order_phases) */
     move_matrix_t moves;
 } project_t;
 
@@ -64,15 +65,18 @@ typedef struct plan {
     phase_t *phases;
     size_t nphases, phases_cap;
     uuidmap_t project_index, phase_index;
+    size_t *order;              /* phase indexes by project, start_date, id */
     assignment_counts_t counts;
-    /* budget sums of the phases read, for check 7 */
-    money_sum_t capital_in, expense_in, total_in;
 } plan_t;
 
 void plan_init(plan_t *p);
 void plan_free(plan_t *p);
 project_t *plan_add_project(plan_t *p);
 phase_t *plan_add_phase(plan_t *p);
+
+/* Orders the usable phases of each project by (start_date, id) into
+** plan.order, and sets each project's first and count. */
+void plan_order_phases(plan_t *plan);
 
 /* The held projects (phases = false) or phases that are not rejected, in
 ** input order, as a source of rows with `header`. */

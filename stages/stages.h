@@ -83,22 +83,37 @@ typedef struct check {
     int id;
     const char *name;
     bool ok;
-    char detail[256];
+    char detail[400];
 } check_t;
 typedef struct verify verify_t;
 verify_t *verify_new(void);
-void verify_expect_budget(verify_t *v, money_sum_t capital, money_sum_t expense,
-                          money_sum_t total);
 /* Check 8 on a SQLite dataset: are both date indexes there? */
 void verify_sqlite_db(verify_t *v, sqlite3 *db);
 stage_t *verify_projects_new(verify_t *v);
 stage_t *verify_phases_new(verify_t *v);
 stage_t *verify_assignments_new(verify_t *v);
+/* The original (old-schema) phases, whose budgets check 7 compares with. */
+stage_t *verify_original_phases_new(verify_t *v);
 size_t verify_checks(verify_t *v, check_t out[VERIFY_CHECKS]);
 void verify_budget(const verify_t *v, money_sum_t *capital, money_sum_t *expense,
                    money_sum_t *total);
 size_t verify_names(const verify_t *v, const char *const **names, const uint64_t **counts);
 void verify_free(verify_t *v);
+
+/* ---- rollback.c ---- */
+#define ROLLBACK_CHECKS 4
+typedef struct rollback rollback_t;
+rollback_t *rollback_new(plan_t *plan, problems_t *problems);
+stage_t *rollback_phases_new(rollback_t *rb);
+stage_t *rollback_assignments_new(rollback_t *rb);
+stage_t *rollback_check_phases_new(rollback_t *rb);
+stage_t *rollback_check_assignments_new(rollback_t *rb);
+size_t rollback_checks(const rollback_t *rb, check_t out[ROLLBACK_CHECKS]);
+typedef struct rollback_numbers {
+    uint64_t matched, unmatched_to_first_phase, planning, execution;
+} rollback_numbers_t;
+void rollback_numbers(const rollback_t *rb, rollback_numbers_t *out);
+void rollback_free(rollback_t *rb);
 
 /* ---- summary.c ---- */
 typedef struct table_rows {
@@ -115,6 +130,22 @@ typedef struct summary_input {
     uint64_t diff_rows;
 } summary_input_t;
 void summary_json(buf_t *out, const summary_input_t *in);
+/* Checks as JSON ("checks": [...]) and as PASS/FAIL lines. */
+void checks_json(buf_t *b, const check_t *checks, size_t n);
+void checks_text(FILE *out, const check_t *checks, size_t n);
+bool checks_pass(const check_t *checks, size_t n);
+void json_string(buf_t *b, const char *s);
+void rows_json(buf_t *b, const table_rows_t *rows);
+void rows_text(FILE *out, const table_rows_t *rows);
+
+typedef struct rollback_summary {
+    const rollback_t *rollback;
+    const table_rows_t *rows;   /* 3 tables */
+    const char *in_path, *out_path;
+    bool dry_run;
+} rollback_summary_t;
+void rollback_summary_json(buf_t *out, const rollback_summary_t *in);
+void rollback_summary_text(FILE *out, const rollback_summary_t *in);
 void summary_text(FILE *out, const summary_input_t *in);
 
 #endif

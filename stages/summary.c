@@ -13,7 +13,7 @@ static const char *const FROM_NAMES[FROM_KINDS] = {"Planning", "Execution",
                                                    "a phase of another project"};
 static const char *const TO_NAMES[TO_KINDS] = {"Planning", "Execution", "no phase"};
 
-static void json_string(buf_t *b, const char *s)
+void json_string(buf_t *b, const char *s)
 {
     buf_addc(b, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -25,6 +25,52 @@ static void json_string(buf_t *b, const char *s)
             buf_addc(b, (char)*p);
     }
     buf_addc(b, '"');
+}
+
+void checks_json(buf_t *b, const check_t *checks, size_t n)
+{
+    buf_adds(b, "\"checks\": [");
+    for (size_t i = 0; i < n; i++) {
+        buf_printf(b, "%s\n    {\"id\": %d, \"name\": ", i ? "," : "", checks[i].id);
+        json_string(b, checks[i].name);
+        buf_printf(b, ", \"ok\": %s, \"detail\": ", checks[i].ok ? "true" : "false");
+        json_string(b, checks[i].detail);
+        buf_adds(b, "}");
+    }
+    buf_adds(b, "\n  ]");
+}
+
+void checks_text(FILE *out, const check_t *checks, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "  %s %d %s: %s\n", checks[i].ok ? "PASS" : "FAIL", checks[i].id,
+                checks[i].name, checks[i].detail);
+}
+
+bool checks_pass(const check_t *checks, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!checks[i].ok)
+            return false;
+    return true;
+}
+
+void rows_json(buf_t *b, const table_rows_t *rows)
+{
+    buf_adds(b, "\"rows\": {");
+    for (int t = 0; t < 3; t++)
+        buf_printf(b, "%s\"%s\": {\"in\": %" PRIu64 ", \"out\": %" PRIu64
+                      ", \"rejected\": %" PRIu64 "}",
+                   t ? ", " : "", rows[t].table, rows[t].in, rows[t].out, rows[t].rejected);
+    buf_adds(b, "}");
+}
+
+void rows_text(FILE *out, const table_rows_t *rows)
+{
+    fprintf(out, "\nRows:\n");
+    for (int t = 0; t < 3; t++)
+        fprintf(out, "  %-21s %" PRIu64 " in, %" PRIu64 " out, %" PRIu64 " rejected\n",
+                rows[t].table, rows[t].in, rows[t].out, rows[t].rejected);
 }
 
 static bool is_change(int from, int to)
@@ -100,13 +146,9 @@ void summary_json(buf_t *b, const summary_input_t *in)
                ", \"moved\": %" PRIu64 ", \"orphaned\": %" PRIu64
                ", \"cross_project_links\": %" PRIu64 "},\n",
                c->total, c->kept, c->moved, c->orphaned, c->cross_project_links);
-    buf_adds(b, "  \"rows\": {");
-    for (int t = 0; t < 3; t++)
-        buf_printf(b, "%s\"%s\": {\"in\": %" PRIu64 ", \"out\": %" PRIu64
-                      ", \"rejected\": %" PRIu64 "}",
-                   t ? ", " : "", in->rows[t].table, in->rows[t].in, in->rows[t].out,
-                   in->rows[t].rejected);
-    buf_adds(b, "},\n  \"moves\": [");
+    buf_adds(b, "  ");
+    rows_json(b, in->rows);
+    buf_adds(b, ",\n  \"moves\": [");
     size_t *order;
     size_t n = changed_projects(plan, &order);
     bool first = true;
@@ -131,15 +173,9 @@ void summary_json(buf_t *b, const summary_input_t *in)
     }
     free(order);
     buf_adds(b, first ? "],\n" : "\n  ],\n");
-    buf_adds(b, "  \"checks\": [");
-    for (size_t i = 0; i < VERIFY_CHECKS; i++) {
-        buf_printf(b, "%s\n    {\"id\": %d, \"name\": ", i ? "," : "", checks[i].id);
-        json_string(b, checks[i].name);
-        buf_printf(b, ", \"ok\": %s, \"detail\": ", checks[i].ok ? "true" : "false");
-        json_string(b, checks[i].detail);
-        buf_adds(b, "}");
-    }
-    buf_adds(b, "\n  ]\n}\n");
+    buf_adds(b, "  ");
+    checks_json(b, checks, VERIFY_CHECKS);
+    buf_adds(b, "\n}\n");
 }
 
 /* One line per kind of change: "180 move from Execution to Planning". */
@@ -203,15 +239,52 @@ void summary_text(FILE *out, const summary_input_t *in)
     free(order);
 
     fprintf(out, "\nChecks:\n");
-    for (size_t i = 0; i < VERIFY_CHECKS; i++)
-        fprintf(out, "  %s %d %s: %s\n", checks[i].ok ? "PASS" : "FAIL", checks[i].id,
-                checks[i].name, checks[i].detail);
-    fprintf(out, "\nRows:\n");
-    for (int t = 0; t < 3; t++)
-        fprintf(out, "  %-21s %" PRIu64 " in, %" PRIu64 " out, %" PRIu64 " rejected\n",
-                in->rows[t].table, in->rows[t].in, in->rows[t].out, in->rows[t].rejected);
+    checks_text(out, checks, VERIFY_CHECKS);
+    rows_text(out, in->rows);
     if (in->dry_run && in->diff_preview) {
         fprintf(out, "\nDiff preview (%" PRIu64 " rows in all):\n", in->diff_rows);
         fputs(in->diff_preview, out);
     }
+}
+
+void rollback_summary_json(buf_t *b, const rollback_summary_t *in)
+{
+    check_t checks[ROLLBACK_CHECKS];
+    rollback_checks(in->rollback, checks);
+    rollback_numbers_t n;
+    rollback_numbers(in->rollback, &n);
+    buf_printf(b, "{\n  \"projects\": %" PRIu64 ",\n", in->rows[0].out);
+    buf_printf(b,
+               "  \"phases\": {\"total\": %" PRIu64
+               ", \"by_type\": {\"PLANNING\": %" PRIu64 ", \"EXECUTION\": %" PRIu64 "}},\n",
+               in->rows[1].out, n.planning, n.execution);
+    buf_printf(b,
+               "  \"assignments\": {\"total\": %" PRIu64 ", \"matched\": %" PRIu64
+               ", \"unmatched_to_first_phase\": %" PRIu64 "},\n  ",
+               in->rows[2].out, n.matched, n.unmatched_to_first_phase);
+    rows_json(b, in->rows);
+    buf_adds(b, ",\n  ");
+    checks_json(b, checks, ROLLBACK_CHECKS);
+    buf_adds(b, "\n}\n");
+}
+
+void rollback_summary_text(FILE *out, const rollback_summary_t *in)
+{
+    check_t checks[ROLLBACK_CHECKS];
+    rollback_checks(in->rollback, checks);
+    rollback_numbers_t n;
+    rollback_numbers(in->rollback, &n);
+    if (in->dry_run)
+        fprintf(out, "phasemig rollback %s (dry run: nothing written)\n\n", in->in_path);
+    else
+        fprintf(out, "phasemig rollback %s -> %s\n\n", in->in_path, in->out_path);
+    fprintf(out, "projects     %" PRIu64 "\n", in->rows[0].out);
+    fprintf(out, "phases       %" PRIu64 " (%s)\n", in->rows[1].out, checks[3].detail);
+    fprintf(out,
+            "assignments  %" PRIu64 ": %" PRIu64 " matched by date, %" PRIu64
+            " unmatched_to_first_phase\n",
+            in->rows[2].out, n.matched, n.unmatched_to_first_phase);
+    fprintf(out, "\nChecks:\n");
+    checks_text(out, checks, ROLLBACK_CHECKS);
+    rows_text(out, in->rows);
 }

@@ -334,9 +334,6 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
     if (good) {
         if (type >= 0)
             plan->projects[project].phase[type] = plan->nphases - 1;
-        money_sum_add(&plan->capital_in, cap);
-        money_sum_add(&plan->expense_in, exp);
-        money_sum_add(&plan->total_in, tot);
     }
     return good ? STAGE_PASS : STAGE_DROP;
 }

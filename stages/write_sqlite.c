@@ -3,10 +3,10 @@
 **
 ** Column types follow the target schema: *_budget NUMERIC(15,2),
 ** *_percentage NUMERIC(5,2), everything else TEXT (so ids, dates and
-** carried-through columns keep their exact text). project_phases gets the
-** schema's checks (check_phase_dates: start_date <= end_date; budgets not
-** negative) and, once loaded, the indexes ix_project_phases_start_date and
-** ix_project_phases_end_date. No journal and no syncs while loading: the
+** carried-through columns keep their exact text). Budgets are checked not
+** negative; the new schema's project_phases also gets check_phase_dates
+** (start_date <= end_date) and, once loaded, the indexes
+** ix_project_phases_start_date and ix_project_phases_end_date. No journal and no syncs while loading: the
 ** file is staged and renamed into place only once complete and fsynced.
 */
 #include <fcntl.h>
@@ -21,7 +21,7 @@ typedef struct {
     char *path;
     sqlite3 *db;
     sqlite3_stmt *insert;
-    char *table;
+    bool date_indexes;  /* project_phases of the new schema */
 } sqlite_sink_t;
 
 static void check(sqlite_sink_t *s, int rc, int want)
@@ -60,8 +60,9 @@ static void sqlite_begin(sink_t *self, const table_t *t)
             buf_printf(&sql, " CHECK (%s >= 0)", col);
         sqlite3_free(col);
     }
-    if (strcmp(t->name, "project_phases") == 0 && table_col(t, "start_date") >= 0 &&
-        table_col(t, "end_date") >= 0)
+    s->date_indexes = strcmp(t->name, "project_phases") == 0 &&
+                      table_col(t, "start_date") >= 0 && table_col(t, "end_date") >= 0;
+    if (s->date_indexes)
         buf_adds(&sql, ", CONSTRAINT check_phase_dates CHECK (start_date <= end_date)");
     buf_adds(&sql, ")");
     exec(s, buf_str(&sql));
@@ -73,8 +74,6 @@ static void sqlite_begin(sink_t *self, const table_t *t)
     sqlite3_free(name);
     check(s, sqlite3_prepare_v2(s->db, buf_str(&sql), -1, &s->insert, NULL), SQLITE_OK);
     buf_free(&sql);
-    free(s->table);
-    s->table = xstrdup(t->name);
     exec(s, "BEGIN");
 }
 
@@ -98,7 +97,7 @@ static void sqlite_end(sink_t *self)
     exec(s, "COMMIT");
     sqlite3_finalize(s->insert);
     s->insert = NULL;
-    if (strcmp(s->table, "project_phases") == 0) {
+    if (s->date_indexes) {
         exec(s, "CREATE INDEX ix_project_phases_start_date ON project_phases (start_date)");
         exec(s, "CREATE INDEX ix_project_phases_end_date ON project_phases (end_date)");
     }
@@ -122,7 +121,6 @@ static void sqlite_free_sink(sink_t *self)
     sqlite3_finalize(s->insert);
     sqlite3_close(s->db);
     free(s->path);
-    free(s->table);
     free(s);
 }
 

@@ -6,9 +6,8 @@ set -eu
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for exp in fixtures/expected/*/; do
+for exp in fixtures/expected/migrate/*/; do
     name=$(basename "$exp")
-    [ "$name" = bad ] && continue
     args=()
     [ -f "$exp/args" ] && read -r -a args <"$exp/args"
     input=$name
@@ -39,4 +38,11 @@ for exp in fixtures/expected/bad/*/; do
     echo $? >"$exp/status"
     set -e
     sed "s|$work|WORK|g" "$work/stderr" >"$exp/stderr"
+done
+for exp in fixtures/expected/verify/*/; do
+    name=$(basename "$exp")
+    set +e
+    ./phasemig verify --against fixtures/verify/original "fixtures/verify/$name" >"$exp/stdout"
+    echo $? >"$exp/status"
+    set -e
 done

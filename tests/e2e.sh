@@ -60,6 +60,15 @@ nothing_left() {
     if [ -n "$left" ]; then echo "left behind in $1: $left"; return 1; fi
 }
 
+# usage_error EXPECTED_STDERR ARGS...: exit 2, that message and the hint
+usage_error() {
+    local want=$1
+    shift
+    run_phasemig "$@"
+    same <(echo 2) "$WORK/status" && same <(printf '%s\n' "$want" \
+        "Try 'phasemig --help' for more information.") "$WORK/stderr" && same /dev/null "$WORK/stdout"
+}
+
 for t in tests/e2e/*.sh; do
     # shellcheck source=/dev/null
     . "$t"

@@ -1,14 +1,6 @@
 # The command-line contract: help, version, usage errors (exact stderr,
 # exit 2), OUT handling (refuse, --force, empty OUT) and --dry-run.
 
-usage_error() { # EXPECTED_STDERR ARGS...
-    local want=$1
-    shift
-    run_phasemig "$@"
-    same <(echo 2) "$WORK/status" && same <(printf '%s\n' "$want" \
-        "Try 'phasemig --help' for more information.") "$WORK/stderr" && same /dev/null "$WORK/stdout"
-}
-
 version() {
     run_phasemig --version
     same <(echo 0) "$WORK/status" && same <(echo "phasemig 0.1.0") "$WORK/stdout"

@@ -1,10 +1,10 @@
-# Golden tests: for each fixtures/expected/NAME (but bad/), migrate
+# Golden tests: for each fixtures/expected/migrate/NAME, migrate
 # fixtures/NAME (or the fixture named in its `input` file) with the options
 # in its `args` file and compare status,
 # stdout and every output file with the expected ones.
 
 golden() {
-    local name=$1 exp=$ROOT/fixtures/expected/$1 args=()
+    local name=$1 exp=$ROOT/fixtures/expected/migrate/$1 args=()
     [ -f "$exp/args" ] && read -r -a args <"$exp/args"
     local input=$name
     [ -f "$exp/input" ] && input=$(cat "$exp/input")
@@ -24,8 +24,7 @@ golden() {
     return $rc
 }
 
-for exp in fixtures/expected/*/; do
+for exp in fixtures/expected/migrate/*/; do
     name=$(basename "$exp")
-    [ "$name" = bad ] && continue
     expect "golden: $name" golden "$name"
 done

@@ -1,0 +1,125 @@
+/*
+** rollback IN OUT: the chains of SPEC "rollback", new schema to old.
+**
+**   projects     read -> validate-projects            (held in the plan)
+**   phases       read -> validate-phases (new schema) (held in the plan)
+**   (order each project's phases by start_date, id)
+**   projects     plan -> write
+**   phases       plan -> rollback -> cut name, dates, description
+**                     -> check -> write
+**   assignments  read -> validate (new schema) -> rollback -> check -> write
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../stages/stages.h"
+#include "commands.h"
+#include "errors.h"
+#include "run.h"
+
+const char ROLLBACK_USAGE[] =
+    "usage: phasemig rollback [OPTIONS] IN OUT\n"
+    "       phasemig rollback --dry-run [OPTIONS] IN\n\n"
+    "Reads the new-schema dataset IN and writes it in the old schema into the\n"
+    "directory OUT, as the live migration's downgrade: phase_type from the phase\n"
+    "name (PLANNING when it contains 'planning', else EXECUTION), and each\n"
+    "assignment's project_phase_id from its date (else its project's first\n"
+    "phase, counted as unmatched_to_first_phase).\n\n"
+    "options:\n"
+    "  --format FMT      csv (default), csv.gz or sqlite (OUT/dataset.db)\n"
+    "  --dry-run         run every stage and check, write nothing\n"
+    "  --force           replace OUT if it exists and is not empty\n"
+    "  --max-errors N    stop reading after N problems (default: collect all)\n"
+    "  -h, --help        this text\n\n"
+    "Exit status: 0 done; 1 done with findings (a failed check); 2 usage error,\n"
+    "bad input (an assignment whose project has no phase included) or an I/O\n"
+    "failure, and then nothing was written.\n";
+
+int cmd_rollback(int argc, char **argv)
+{
+    run_opts_t o;
+    run_opts_parse("rollback", argc, argv, &o);
+    problems_t problems;
+    problems_init(&problems, o.max_errors);
+    plan_t plan;
+    plan_init(&plan);
+    table_rows_t rows[3] = {{TABLE_PROJECTS, 0, 0, 0},
+                            {TABLE_PHASES, 0, 0, 0},
+                            {TABLE_ASSIGNMENTS, 0, 0, 0}};
+    dataset_t *ds = open_dataset(o.in, &problems);
+
+    source_t *projects = open_table(ds, TABLE_PROJECTS, &problems);
+    stage_t *load_projects[] = {validate_projects_new(&plan, &problems)};
+    rows[0].in = run_chain(projects, load_projects, 1, &problems);
+    source_t *phases = open_table(ds, TABLE_PHASES, &problems);
+    stage_t *load_phases[] = {validate_phases_new(&plan, &problems, SCHEMA_NEW)};
+    rows[1].in = run_chain(phases, load_phases, 1, &problems);
+    plan_order_phases(&plan);
+
+    output_t out = {0};
+    sink_t *sink = open_output(&o, &out);
+    rollback_t *rb = rollback_new(&plan, &problems);
+
+    source_t *project_rows = plan_source_new(&plan, false, projects->table);
+    stage_t *emit_projects[] = {sink ? write_new(sink, &rows[0].out) : NULL};
+    uint64_t projects_out = run_chain(project_rows, emit_projects, 1, &problems);
+    source_free(project_rows);
+
+    static const char *const drop_new[] = {"name", "start_date", "end_date", "description",
+                                           NULL};
+    source_t *phase_rows = plan_source_new(&plan, true, phases->table);
+    stage_t *emit_phases[] = {rollback_phases_new(rb), cut_new(drop_new),
+                              rollback_check_phases_new(rb),
+                              sink ? write_new(sink, &rows[1].out) : NULL};
+    uint64_t phases_out = run_chain(phase_rows, emit_phases, 4, &problems);
+    source_free(phase_rows);
+    source_free(projects);
+    source_free(phases);
+
+    source_t *assignments = open_table(ds, TABLE_ASSIGNMENTS, &problems);
+    uint64_t assignments_out = 0;
+    stage_t *stream[] = {validate_assignments_new(&plan, &problems, SCHEMA_NEW),
+                         rollback_assignments_new(rb), rollback_check_assignments_new(rb),
+                         sink ? write_new(sink, &rows[2].out) : NULL};
+    rows[2].in = run_chain(assignments, stream, 4, &problems);
+    source_free(assignments);
+    dataset_close(ds);
+    if (problems.count > 0)
+        give_up(&problems);
+    if (sink) {
+        sink->close(sink);
+        sink_free(sink);
+    } else {
+        rollback_numbers_t n;
+        rollback_numbers(rb, &n);
+        assignments_out = n.matched + n.unmatched_to_first_phase;
+        rows[0].out = projects_out;
+        rows[1].out = phases_out;
+        rows[2].out = assignments_out;
+    }
+    for (int t = 0; t < 3; t++)
+        rows[t].rejected = rows[t].in - rows[t].out;
+
+    rollback_summary_t summary = {rb, rows, o.in, o.out, o.dry_run};
+    if (!o.dry_run) {
+        buf_t json;
+        buf_init(&json);
+        rollback_summary_json(&json, &summary);
+        write_output_file(&out, "summary.json", json.data, json.len);
+        buf_free(&json);
+        output_commit(&out);
+    }
+    rollback_summary_text(stdout, &summary);
+    check_t checks[ROLLBACK_CHECKS];
+    rollback_checks(rb, checks);
+    int status = checks_pass(checks, ROLLBACK_CHECKS) ? 0 : 1;
+    if (fflush(stdout) != 0)
+        runtime_error("stdout: write failed: %s", strerror(errno));
+    rollback_free(rb);
+    plan_free(&plan);
+    problems_free(&problems);
+    output_free(&out);
+    return status;
+}

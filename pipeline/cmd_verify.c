@@ -1,0 +1,115 @@
+/*
+** verify DATASET [--against ORIGINAL]: the nine checks of SPEC "verify" on
+** a new-schema dataset (this tool's output or an export of the live
+** database after its migration), as PASS/FAIL lines or JSON.
+**
+**   projects     read -> verify
+**   phases       read -> verify
+**   assignments  read -> verify
+**   original     phases read -> verify (budgets to compare, --against)
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../stages/stages.h"
+#include "commands.h"
+#include "errors.h"
+#include "run.h"
+
+const char VERIFY_USAGE[] =
+    "usage: phasemig verify [--against ORIGINAL] [--json] DATASET\n\n"
+    "Runs the nine checks on the new-schema DATASET (a directory of CSV or gzip\n"
+    "CSV files, or a SQLite file): every phase has name and dates, the old\n"
+    "columns are gone, start <= end, the phase names, each project's phases\n"
+    "cover its dates exactly, budgets (compared per project and overall with the\n"
+    "old-schema ORIGINAL when given), the SQLite date indexes, and that each\n"
+    "assignment's date falls in exactly one phase.\n\n"
+    "options:\n"
+    "  --against ORIGINAL  the old-schema dataset the budgets must equal\n"
+    "  --json              print the checks as JSON\n"
+    "  -h, --help          this text\n\n"
+    "Exit status: 0 every check passes; 1 a check fails; 2 usage error or\n"
+    "unreadable input.\n";
+
+int cmd_verify(int argc, char **argv)
+{
+    const char *dataset = NULL, *against = NULL;
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json = true;
+        else if (strcmp(argv[i], "--against") == 0) {
+            if (i + 1 >= argc)
+                cmdline_error("verify: --against needs a value");
+            against = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0')
+            cmdline_error("verify: unknown option '%s'", argv[i]);
+        else if (dataset)
+            cmdline_error("verify: too many arguments");
+        else
+            dataset = argv[i];
+    }
+    if (!dataset)
+        cmdline_error("verify: needs DATASET");
+
+    problems_t problems;
+    problems_init(&problems, 0);
+    verify_t *verify = verify_new();
+    dataset_t *ds = open_dataset(dataset, &problems);
+    static const char *const tables[] = {TABLE_PROJECTS, TABLE_PHASES, TABLE_ASSIGNMENTS};
+    for (int t = 0; t < 3; t++) {
+        source_t *src = open_table(ds, tables[t], &problems);
+        stage_t *check[] = {t == 0   ? verify_projects_new(verify)
+                            : t == 1 ? verify_phases_new(verify)
+                                     : verify_assignments_new(verify)};
+        run_chain(src, check, 1, &problems);
+        source_free(src);
+    }
+    if (ds->db)
+        verify_sqlite_db(verify, ds->db);
+    dataset_close(ds);
+    if (against) {
+        dataset_t *original = open_dataset(against, &problems);
+        source_t *src = open_table(original, TABLE_PHASES, &problems);
+        stage_t *check[] = {verify_original_phases_new(verify)};
+        run_chain(src, check, 1, &problems);
+        source_free(src);
+        dataset_close(original);
+    }
+    if (problems.count > 0)
+        give_up(&problems);
+
+    check_t checks[VERIFY_CHECKS];
+    verify_checks(verify, checks);
+    bool pass = checks_pass(checks, VERIFY_CHECKS);
+    if (json) {
+        buf_t b;
+        buf_init(&b);
+        buf_adds(&b, "{\n  \"dataset\": ");
+        json_string(&b, dataset);
+        buf_adds(&b, ",\n  \"against\": ");
+        if (against)
+            json_string(&b, against);
+        else
+            buf_adds(&b, "null");
+        buf_printf(&b, ",\n  \"ok\": %s,\n  ", pass ? "true" : "false");
+        checks_json(&b, checks, VERIFY_CHECKS);
+        buf_adds(&b, "\n}\n");
+        fputs(buf_str(&b), stdout);
+        buf_free(&b);
+    } else {
+        printf("phasemig verify %s%s%s\n", dataset, against ? " --against " : "",
+               against ? against : "");
+        checks_text(stdout, checks, VERIFY_CHECKS);
+        size_t failed = 0;
+        for (size_t i = 0; i < VERIFY_CHECKS; i++)
+            failed += !checks[i].ok;
+        printf("%s: %zu of %d checks fail\n", pass ? "PASS" : "FAIL", failed, VERIFY_CHECKS);
+    }
+    if (fflush(stdout) != 0)
+        runtime_error("stdout: write failed: %s", strerror(errno));
+    verify_free(verify);
+    problems_free(&problems);
+    return pass ? 0 : 1;
+}

@@ -1,0 +1,63 @@
+# verify: each crafted broken dataset under fixtures/verify/ makes its check
+# fail (the exact stdout in fixtures/expected/verify/NAME), every other pass;
+# migrate's output verifies in every format; --json; SQLite indexes.
+
+# verify_case NAME IDS...: the expected stdout and status, and exactly
+# the checks IDS fail
+verify_case() {
+    local case=$1 exp=$ROOT/fixtures/expected/verify/$1
+    shift
+    run_phasemig verify --against fixtures/verify/original "fixtures/verify/$case"
+    same "$exp/status" "$WORK/status" && same "$exp/stdout" "$WORK/stdout" &&
+        same /dev/null "$WORK/stderr" && fails_only "$@"
+}
+
+# fails_only IDS...: the FAIL lines of the last run are exactly these checks
+fails_only() {
+    same <(printf '%s\n' "$@" | sed '/^$/d') <(sed -n 's/^  FAIL \([0-9]\) .*/\1/p' "$WORK/stdout")
+}
+
+migrated_verifies() {
+    local fmt=$1
+    rm -rf "$WORK/m"
+    "$PHASEMIG" migrate --format "$fmt" fixtures/planner-seed "$WORK/m" >/dev/null || return 1
+    local target=$WORK/m
+    [ "$fmt" = sqlite ] && target=$WORK/m/dataset.db
+    run_phasemig verify --against fixtures/planner-seed "$target"
+    same <(echo 0) "$WORK/status" && fails_only &&
+        grep -q '^  PASS 7 budget preserved: capital 1650000.00, expense 1150000.00, total 2800000.00 (equal to the original)$' "$WORK/stdout" &&
+        grep -q '^  PASS 9 .*: 420 in one phase, 0 in none, 0 in more$' "$WORK/stdout"
+}
+
+sqlite_without_an_index() {
+    rm -rf "$WORK/m"
+    "$PHASEMIG" migrate --format sqlite fixtures/planner-seed "$WORK/m" >/dev/null || return 1
+    sqlite3 "$WORK/m/dataset.db" 'DROP INDEX ix_project_phases_end_date'
+    run_phasemig verify "$WORK/m/dataset.db"
+    same <(echo 1) "$WORK/status" && fails_only 8 &&
+        grep -q '^  FAIL 8 SQLite indexes on start_date and end_date: 1 of 2 indexes present$' "$WORK/stdout"
+}
+
+json_output() {
+    run_phasemig verify --json --against fixtures/verify/original fixtures/verify/gap
+    same <(echo 1) "$WORK/status" && grep -q '^  "ok": false,$' "$WORK/stdout" &&
+        grep -q '"id": 6, "name": "phases cover each project.s dates exactly", "ok": false' "$WORK/stdout" &&
+        [ "$(grep -c '"ok": true' "$WORK/stdout")" = 8 ]
+}
+
+# which checks each crafted dataset must fail (an assignment inside two
+# phases needs two overlapping phases, so it fails 6 as well as 9)
+declare -A MUST_FAIL=([good]="" [null-name]=1 [phase-type-left]=2 [project-phase-id-left]=3
+    [start-after-end]=4 [gap]=6 [overlap]=6 [not-covered]=6 [budget-off]=7 [in-two-phases]="6 9")
+for case in $(printf '%s\n' "${!MUST_FAIL[@]}" | sort); do
+    # shellcheck disable=SC2086 # the list splits into ids on purpose
+    expect "verify: $case (fails: ${MUST_FAIL[$case]:-none})" verify_case "$case" ${MUST_FAIL[$case]}
+done
+[ "$(ls fixtures/verify | grep -cv original)" = "${#MUST_FAIL[@]}" ] ||
+    expect "verify: every fixtures/verify case is listed in MUST_FAIL" false
+for fmt in csv csv.gz sqlite; do
+    expect "verify: migrate's $fmt output passes every check" migrated_verifies "$fmt"
+done
+expect "verify: a SQLite dataset without an index fails check 8 alone" sqlite_without_an_index
+expect "verify: --json" json_output
+expect "verify: usage error" usage_error "phasemig: verify: needs DATASET" verify
