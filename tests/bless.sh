@@ -6,15 +6,16 @@ set -eu
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for exp in fixtures/expected/migrate/*/; do
+for exp in fixtures/expected/migrate/*/ fixtures/expected/rollback/*/; do
     name=$(basename "$exp")
+    cmd=$(basename "$(dirname "$exp")")
     args=()
     [ -f "$exp/args" ] && read -r -a args <"$exp/args"
     input=$name
     [ -f "$exp/input" ] && input=$(cat "$exp/input")
     rm -rf "$work/out"
     set +e
-    ./phasemig migrate "${args[@]}" "fixtures/$input" "$work/out" >"$work/stdout" 2>"$work/stderr"
+    ./phasemig "$cmd" "${args[@]}" "fixtures/$input" "$work/out" >"$work/stdout" 2>"$work/stderr"
     echo $? >"$exp/status"
     set -e
     sed "s|$work|WORK|g" "$work/stdout" >"$exp/stdout"

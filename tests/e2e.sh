@@ -7,6 +7,8 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PHASEMIG=$(realpath "${PHASEMIG:-./phasemig}")
+CSVCOLS=$ROOT/build/csvcols     # reorders CSV columns (tests/csvcols.c)
+GENDUMP=$ROOT/build/gendump     # generated dumps (tests/gendump.c)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 passed=0
@@ -28,11 +30,13 @@ expect() {
     fi
 }
 
-# same FILE_A FILE_B: byte-identical, else a diff
+# same FILE_A FILE_B: byte-identical, else a diff (either may be a pipe,
+# so both are read once into files)
 same() {
-    if cmp -s "$1" "$2"; then return 0; fi
+    cat "$1" >"$WORK/same.a" && cat "$2" >"$WORK/same.b" || return 1
+    if cmp -s "$WORK/same.a" "$WORK/same.b"; then return 0; fi
     echo "differs: $1 $2"
-    diff -u "$1" "$2" | head -30
+    diff -u "$WORK/same.a" "$WORK/same.b" | head -30
     return 1
 }
 

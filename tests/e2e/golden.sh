@@ -1,15 +1,16 @@
-# Golden tests: for each fixtures/expected/migrate/NAME, migrate
+# Golden tests: for each fixtures/expected/CMD/NAME (CMD migrate or
+# rollback), run CMD on
 # fixtures/NAME (or the fixture named in its `input` file) with the options
 # in its `args` file and compare status,
 # stdout and every output file with the expected ones.
 
 golden() {
-    local name=$1 exp=$ROOT/fixtures/expected/migrate/$1 args=()
+    local cmd=$1 name=$2 exp=$ROOT/fixtures/expected/$1/$2 args=()
     [ -f "$exp/args" ] && read -r -a args <"$exp/args"
     local input=$name
     [ -f "$exp/input" ] && input=$(cat "$exp/input")
     rm -rf "$WORK/out"
-    run_phasemig migrate "${args[@]}" "fixtures/$input" "$WORK/out"
+    run_phasemig "$cmd" "${args[@]}" "fixtures/$input" "$WORK/out"
     same "$exp/status" "$WORK/status" || return 1
     same "$exp/stdout" "$WORK/stdout" || return 1
     if [ -f "$exp/stderr" ]; then same "$exp/stderr" "$WORK/stderr"; else same /dev/null "$WORK/stderr"; fi || return 1
@@ -24,7 +25,8 @@ golden() {
     return $rc
 }
 
-for exp in fixtures/expected/migrate/*/; do
-    name=$(basename "$exp")
-    expect "golden: $name" golden "$name"
+for cmd in migrate rollback; do
+    for exp in fixtures/expected/$cmd/*/; do
+        expect "golden: $cmd $(basename "$exp")" golden "$cmd" "$(basename "$exp")"
+    done
 done
