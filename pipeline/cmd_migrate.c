@@ -33,6 +33,9 @@ const char MIGRATE_USAGE[] =
     "summary.json into the directory OUT, all at once or not at all.\n\n"
     "options:\n"
     "  --format FMT      csv (default), csv.gz or sqlite (OUT/dataset.db)\n"
+    "  --split POLICY    where a project with both phases is cut: midpoint\n"
+    "                    (default, as the live migration) or evidence (the day\n"
+    "                    that moves the fewest assignments; reads them twice)\n"
     "  --dry-run         run every stage and check, print the summary and a diff\n"
     "                    preview, write nothing\n"
     "  --force           replace OUT if it exists and is not empty\n"
@@ -45,7 +48,7 @@ const char MIGRATE_USAGE[] =
 int cmd_migrate(int argc, char **argv)
 {
     run_opts_t o;
-    run_opts_parse("migrate", argc, argv, &o);
+    run_opts_parse("migrate", true, argc, argv, &o);
     problems_t problems;
     problems_init(&problems, o.max_errors);
     plan_t plan;
@@ -65,7 +68,19 @@ int cmd_migrate(int argc, char **argv)
     stage_t *load_phases[] = {validate_phases_new(&plan, &problems, SCHEMA_OLD),
                               verify_original_phases_new(verify)};
     rows[1].in = run_chain(phases, load_phases, 2, &problems);
-    remap_plan(&plan, &problems);
+    split_t *split = split_new(&plan);
+    if (o.split == SPLIT_EVIDENCE) {
+        /* a first pass counts, per project and day, where assignments point */
+        source_t *counting = open_table(ds, TABLE_ASSIGNMENTS, &problems);
+        stage_t *count[] = {validate_assignments_new(&plan, &problems, SCHEMA_OLD),
+                            split_count_new(split)};
+        run_chain(counting, count, 2, &problems);
+        source_free(counting);
+        if (problems.count > 0)
+            give_up(&problems);
+        split_choose(split);
+    }
+    remap_plan(&plan, o.split, &problems);
 
     /* where the output goes */
     output_t out = {0};
@@ -107,13 +122,16 @@ int cmd_migrate(int argc, char **argv)
     static const char *const drop_link[] = {"project_phase_id", MATCH_CHANGE, MATCH_PHASE, NULL};
     source_t *assignments = open_table(ds, TABLE_ASSIGNMENTS, &problems);
     stage_t *stream[] = {validate_assignments_new(&plan, &problems, SCHEMA_OLD),
+                         o.split == SPLIT_MIDPOINT ? split_count_new(split) : NULL,
                          match_new(&plan),
                          diff_assignments_new(diff),
                          cut_new(drop_link),
                          diff_schema_new(diff, assignments->table),
                          verify_assignments_new(verify),
                          sink ? write_new(sink, &rows[2].out) : NULL};
-    rows[2].in = run_chain(assignments, stream, 7, &problems);
+    rows[2].in = run_chain(assignments, stream, 8, &problems);
+    if (o.split == SPLIT_MIDPOINT)
+        split_choose(split);   /* the evidence policy's numbers, for comparison */
     if (!sink)
         rows[2].out = plan.counts.total;
     source_free(assignments);
@@ -138,8 +156,9 @@ int cmd_migrate(int argc, char **argv)
     for (int t = 0; t < 3; t++)
         rows[t].rejected = rows[t].in - rows[t].out;
 
-    summary_input_t summary = {&plan, verify, rows, o.in, o.out, o.dry_run,
-                               diff_preview(diff), diff_rows(diff)};
+    summary_input_t summary = {&plan,   verify,     rows,
+                               o.in,    o.out,      o.dry_run,
+                               o.split, diff_preview(diff), diff_rows(diff)};
     if (!o.dry_run) {
         buf_t json;
         buf_init(&json);
@@ -157,6 +176,7 @@ int cmd_migrate(int argc, char **argv)
         runtime_error("stdout: write failed: %s", strerror(errno));
 
     diff_free(diff);
+    split_free(split);
     verify_free(verify);
     plan_free(&plan);
     problems_free(&problems);

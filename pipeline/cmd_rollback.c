@@ -40,7 +40,7 @@ const char ROLLBACK_USAGE[] =
 int cmd_rollback(int argc, char **argv)
 {
     run_opts_t o;
-    run_opts_parse("rollback", argc, argv, &o);
+    run_opts_parse("rollback", false, argc, argv, &o);
     problems_t problems;
     problems_init(&problems, o.max_errors);
     plan_t plan;

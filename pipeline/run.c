@@ -9,7 +9,7 @@
 #include "chain.h"
 #include "errors.h"
 
-void run_opts_parse(const char *cmd, int argc, char **argv, run_opts_t *o)
+void run_opts_parse(const char *cmd, bool with_split, int argc, char **argv, run_opts_t *o)
 {
     memset(o, 0, sizeof *o);
     const char *pos[2] = {NULL, NULL};
@@ -20,11 +20,19 @@ void run_opts_parse(const char *cmd, int argc, char **argv, run_opts_t *o)
             o->dry_run = true;
         else if (strcmp(a, "--force") == 0)
             o->force = true;
-        else if (strcmp(a, "--format") == 0 || strcmp(a, "--max-errors") == 0) {
+        else if (strcmp(a, "--format") == 0 || strcmp(a, "--max-errors") == 0 ||
+                 (with_split && strcmp(a, "--split") == 0)) {
             if (i + 1 >= argc)
                 cmdline_error("%s: %s needs a value", cmd, a);
             const char *v = argv[++i];
-            if (strcmp(a, "--format") == 0) {
+            if (strcmp(a, "--split") == 0) {
+                if (strcmp(v, "midpoint") == 0)
+                    o->split = SPLIT_MIDPOINT;
+                else if (strcmp(v, "evidence") == 0)
+                    o->split = SPLIT_EVIDENCE;
+                else
+                    cmdline_error("%s: --split takes midpoint or evidence, not '%s'", cmd, v);
+            } else if (strcmp(a, "--format") == 0) {
                 if (strcmp(v, "csv") == 0)
                     o->format = FORMAT_CSV;
                 else if (strcmp(v, "csv.gz") == 0)
@@ -65,8 +73,11 @@ void give_up(problems_t *problems)
 
 uint64_t run_chain(source_t *src, stage_t **stages, size_t n, problems_t *problems)
 {
-    while (n > 0 && !stages[n - 1])
-        n--;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (stages[i])
+            stages[kept++] = stages[i];
+    n = kept;
     uint64_t rows = 0;
     int rc = chain_run(src, stages, n, problems, &rows);
     for (size_t i = 0; i < n; i++)

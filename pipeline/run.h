@@ -5,6 +5,7 @@
 #ifndef PHASEMIG_RUN_H
 #define PHASEMIG_RUN_H
 
+#include "../stages/plan.h"
 #include "dataset.h"
 #include "output.h"
 #include "stage.h"
@@ -17,18 +18,21 @@ typedef struct run_opts {
     format_t format;
     bool dry_run, force;
     size_t max_errors;
+    split_policy_t split;
 } run_opts_t;
 
 /* Parses "[--format F] [--dry-run] [--force] [--max-errors N] IN [OUT]"
-** for command `cmd`; a usage error ends the run (cmdline_error). */
-void run_opts_parse(const char *cmd, int argc, char **argv, run_opts_t *o);
+** (and --split midpoint|evidence when `with_split`) for command `cmd`; a
+** usage error ends the run (cmdline_error). */
+void run_opts_parse(const char *cmd, bool with_split, int argc, char **argv, run_opts_t *o);
 
 /* Prints the problems found and ends the run: status 2, nothing written
 ** (the output's exit hook removes anything staged). */
 _Noreturn void give_up(problems_t *problems);
 
 /* Runs one chain and frees its stages; returns the rows read. Gives up
-** when the table could not be read. `stages` may end in NULL entries. */
+** when the table could not be read. NULL entries in `stages` (a stage
+** this run does without) are skipped. */
 uint64_t run_chain(source_t *src, stage_t **stages, size_t n, problems_t *problems);
 
 /* Opens a dataset, or gives up. */

@@ -19,6 +19,8 @@
 #define NO_INDEX ((size_t)-1)
 
 enum phase_type { PHASE_PLANNING = 0, PHASE_EXECUTION = 1, PHASE_TYPES = 2 };
+/* Where a project with both phases is cut (stages/split.c). */
+typedef enum { SPLIT_MIDPOINT = 0, SPLIT_EVIDENCE = 1, SPLIT_POLICIES = 2 } split_policy_t;
 /* The move matrix: what an assignment pointed at (a phase of its project
 ** by type, or a phase of another project) and where its date lands. */
 enum { FROM_OTHER_PROJECT = 2, FROM_KINDS = 3 };
@@ -37,6 +39,11 @@ typedef struct project {
     size_t phase[PHASE_TYPES];  /* index of its phase of each type, or NO_INDEX */
     size_t first, count;        /* its phases in plan.order (plan_order_phases) */
     move_matrix_t moves;
+    /* both phases: the last Planning day under each policy, and how many of
+    ** its in-range assignments each would move (split_choose) */
+    bool split_known;
+    day_t split_day[SPLIT_POLICIES];
+    uint64_t split_moves[SPLIT_POLICIES];
 } project_t;
 
 typedef struct phase {

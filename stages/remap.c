@@ -2,8 +2,9 @@
 ** remap: gives each phase its name and date range (SPEC "migrate").
 **
 ** Per project, with its phases found by type: both phases split the
-** project at mid = start + floor((end - start) / 2), Planning [start, mid]
-** and Execution [mid + 1, end]; a single phase spans [start, end]. Each
+** project at a day s, Planning [start, s] and Execution [s + 1, end]; s is
+** the midpoint start + floor((end - start) / 2), or the evidence split
+** (stages/split.c); a single phase spans [start, end]. Each
 ** project without phases gets none, and a warning. Each phase row leaves with four new columns: name, start_date, end_date,
 ** description (NULL). Dropping phase_type is the cut stage's job.
 */
@@ -18,7 +19,7 @@ typedef struct {
     int id_col;
 } remap_t;
 
-void remap_plan(plan_t *plan, problems_t *problems)
+void remap_plan(plan_t *plan, split_policy_t policy, problems_t *problems)
 {
     for (size_t i = 0; i < plan->nprojects; i++) {
         project_t *pr = &plan->projects[i];
@@ -26,7 +27,9 @@ void remap_plan(plan_t *plan, problems_t *problems)
             continue;
         size_t planning = pr->phase[PHASE_PLANNING], execution = pr->phase[PHASE_EXECUTION];
         if (planning != NO_INDEX && execution != NO_INDEX) {
-            day_t mid = pr->start + (pr->end - pr->start) / 2;
+            day_t mid = policy == SPLIT_EVIDENCE && pr->split_known
+                            ? pr->split_day[SPLIT_EVIDENCE]
+                            : pr->start + (pr->end - pr->start) / 2;
             phase_t *p = &plan->phases[planning], *e = &plan->phases[execution];
             p->start = pr->start, p->end = mid, p->has_range = true;
             e->start = mid + 1, e->end = pr->end, e->has_range = true;

@@ -43,9 +43,18 @@ void unique_finish(unique_t *u,
                    void *ctx);
 void unique_free(unique_t *u);
 
+/* ---- split.c: where a project with both phases is cut ---- */
+typedef struct split split_t;
+split_t *split_new(plan_t *plan);
+stage_t *split_count_new(split_t *s);
+void split_choose(split_t *s);
+void split_free(split_t *s);
+
 /* ---- remap.c ---- */
-/* Gives each phase of the plan its range; warns of projects without phases. */
-void remap_plan(plan_t *plan, problems_t *problems);
+/* Gives each phase of the plan its range, a project with both phases cut
+** by `policy` (evidence needs split_choose() first); warns of projects
+** without phases. */
+void remap_plan(plan_t *plan, split_policy_t policy, problems_t *problems);
 stage_t *remap_new(plan_t *plan);
 
 /* ---- match.c ---- */
@@ -126,6 +135,7 @@ typedef struct summary_input {
     const table_rows_t *rows;   /* 3 tables */
     const char *in_path, *out_path;
     bool dry_run;
+    split_policy_t split;
     const char *diff_preview;
     uint64_t diff_rows;
 } summary_input_t;

@@ -113,6 +113,101 @@ static size_t changed_projects(const plan_t *plan, size_t **out)
 }
 
 
+static const char *const POLICY_NAMES[SPLIT_POLICIES] = {"midpoint", "evidence"};
+
+/* Both policies' moves over the projects with both phases. */
+static void split_totals(const plan_t *plan, uint64_t moved[SPLIT_POLICIES], size_t *projects)
+{
+    moved[0] = moved[1] = 0;
+    *projects = 0;
+    for (size_t i = 0; i < plan->nprojects; i++) {
+        const project_t *p = &plan->projects[i];
+        if (!p->split_known)
+            continue;
+        (*projects)++;
+        for (int k = 0; k < SPLIT_POLICIES; k++)
+            moved[k] += p->split_moves[k];
+    }
+}
+
+static void splits_json(buf_t *b, const summary_input_t *in)
+{
+    const plan_t *plan = in->plan;
+    uint64_t moved[SPLIT_POLICIES];
+    size_t projects;
+    split_totals(plan, moved, &projects);
+    buf_printf(b,
+               "  \"split\": {\"policy\": \"%s\", \"moved\": {\"midpoint\": %" PRIu64
+               ", \"evidence\": %" PRIu64 "}, \"projects\": [",
+               POLICY_NAMES[in->split], moved[0], moved[1]);
+    bool first = true;
+    for (size_t i = 0; i < plan->nprojects; i++) {
+        const project_t *p = &plan->projects[i];
+        if (!p->split_known)
+            continue;
+        buf_adds(b, first ? "\n    {\"project_id\": " : ",\n    {\"project_id\": ");
+        first = false;
+        json_string(b, p->id_text);
+        for (int k = 0; k < SPLIT_POLICIES; k++) {
+            char day[11];
+            date_format(p->split_day[k], day);
+            buf_printf(b, ", \"%s\": {\"planning_ends\": \"%s\", \"moved\": %" PRIu64 "}",
+                       POLICY_NAMES[k], day, p->split_moves[k]);
+        }
+        buf_adds(b, "}");
+    }
+    buf_adds(b, first ? "]},\n" : "\n  ]},\n");
+}
+
+static const plan_t *gain_plan;
+static int by_gain(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    const project_t *p = &gain_plan->projects[x], *q = &gain_plan->projects[y];
+    int64_t gp = (int64_t)(p->split_moves[0] - p->split_moves[1]);
+    int64_t gq = (int64_t)(q->split_moves[0] - q->split_moves[1]);
+    if (gp != gq)
+        return gp > gq ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
+static void splits_text(FILE *out, const summary_input_t *in)
+{
+    const plan_t *plan = in->plan;
+    uint64_t moved[SPLIT_POLICIES];
+    size_t projects;
+    split_totals(plan, moved, &projects);
+    if (projects == 0)
+        return;
+    fprintf(out, "\nSplit policies, over the %zu project%s with both phases:\n", projects,
+            projects == 1 ? "" : "s");
+    for (int k = 0; k < SPLIT_POLICIES; k++)
+        fprintf(out, "  %-8s moves %" PRIu64 " assignment%s%s\n", POLICY_NAMES[k], moved[k],
+                moved[k] == 1 ? "" : "s", (int)in->split == k ? " (this run)" : "");
+    size_t *idx = xcalloc(plan->nprojects + 1, sizeof *idx), n = 0;
+    for (size_t i = 0; i < plan->nprojects; i++)
+        if (plan->projects[i].split_known &&
+            plan->projects[i].split_day[0] != plan->projects[i].split_day[1])
+            idx[n++] = i;
+    gain_plan = plan;
+    qsort(idx, n, sizeof *idx, by_gain);
+    gain_plan = NULL;
+    for (size_t k = 0; k < n && k < SHOWN_PROJECTS; k++) {
+        const project_t *p = &plan->projects[idx[k]];
+        char mid[11], ev[11];
+        date_format(p->split_day[SPLIT_MIDPOINT], mid);
+        date_format(p->split_day[SPLIT_EVIDENCE], ev);
+        fprintf(out,
+                "  %s: midpoint (Planning to %s) moves %" PRIu64
+                ", evidence (Planning to %s) moves %" PRIu64 "\n",
+                p->name ? p->name : p->id_text, mid, p->split_moves[0], ev, p->split_moves[1]);
+    }
+    if (n > SHOWN_PROJECTS)
+        fprintf(out, "  ... and %zu more projects where the policies differ (summary.json)\n",
+                n - SHOWN_PROJECTS);
+    free(idx);
+}
+
 void summary_json(buf_t *b, const summary_input_t *in)
 {
     const plan_t *plan = in->plan;
@@ -173,6 +268,7 @@ void summary_json(buf_t *b, const summary_input_t *in)
     }
     free(order);
     buf_adds(b, first ? "],\n" : "\n  ],\n");
+    splits_json(b, in);
     buf_adds(b, "  ");
     checks_json(b, checks, VERIFY_CHECKS);
     buf_adds(b, "\n}\n");
@@ -238,6 +334,7 @@ void summary_text(FILE *out, const summary_input_t *in)
     }
     free(order);
 
+    splits_text(out, in);
     fprintf(out, "\nChecks:\n");
     checks_text(out, checks, VERIFY_CHECKS);
     rows_text(out, in->rows);
