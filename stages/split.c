@@ -30,6 +30,12 @@ typedef struct {
     int project, phase, date;
 } split_stage_t;
 
+/* Days in a project's range (end > start: validate saw to it). */
+static size_t days_of(const project_t *p)
+{
+    return (size_t)(p->end - p->start) + 1;
+}
+
 static bool has_both(const project_t *p)
 {
     return !p->rejected && p->phase[PHASE_PLANNING] != NO_INDEX &&
@@ -44,7 +50,7 @@ split_t *split_new(plan_t *plan)
     for (size_t i = 0; i < plan->nprojects; i++) {
         const project_t *p = &plan->projects[i];
         if (has_both(p))
-            s->counts[i] = xcalloc(2 * (size_t)(p->end - p->start + 1), sizeof **s->counts);
+            s->counts[i] = xcalloc(2 * days_of(p), sizeof **s->counts);
     }
     return s;
 }
@@ -93,7 +99,7 @@ static stage_result_t count_process(stage_t *self, row_t *row)
     const project_t *p = &plan->projects[project];
     if (date < p->start || date > p->end)
         return STAGE_PASS;
-    size_t days = (size_t)(p->end - p->start + 1);
+    size_t days = days_of(p);
     st->split->counts[project][(size_t)plan->phases[phase].type * days +
                                (size_t)(date - p->start)]++;
     return STAGE_PASS;
@@ -125,7 +131,7 @@ void split_choose(split_t *s)
         const uint32_t *c = s->counts[i];
         if (!c)
             continue;
-        size_t days = (size_t)(p->end - p->start + 1);
+        size_t days = days_of(p);
         const uint32_t *planning = c, *execution = c + days;
         uint64_t planning_total = 0;
         for (size_t d = 0; d < days; d++)
