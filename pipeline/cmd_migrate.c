@@ -40,80 +40,87 @@ const char MIGRATE_USAGE[] =
     "                    preview, write nothing\n"
     "  --force           replace OUT if it exists and is not empty\n"
     "  --max-errors N    stop reading after N problems (default: collect all)\n"
+    "  --rejects FILE    go on past bad rows: write them to FILE (table, line, id,\n"
+    "                    column, value, reason, raw) and migrate the rest; exit 1\n"
     "  -h, --help        this text\n\n"
     "Exit status: 0 done; 1 done with findings (a failed check); 2 usage error,\n"
     "bad input (problems printed as FILE:LINE: column COL: 'VALUE': rule) or an\n"
     "I/O failure, and then nothing was written.\n";
 
-int cmd_migrate(int argc, char **argv)
+/* One run of migrate. Returns the exit status, or -1 when repeated
+** assignment ids turned up at the end of the stream with --rejects: then
+** everything has been undone and plan.found_repeats says which lines. */
+static int migrate_once(const run_opts_t *o, id_repeats_t *known)
 {
-    run_opts_t o;
-    run_opts_parse("migrate", true, argc, argv, &o);
     problems_t problems;
-    problems_init(&problems, o.max_errors);
+    problems_init(&problems, o->max_errors);
+    staged_file_t rejects_file = {0};
+    if (o->rejects) {
+        problems.keep_going = true;
+        problems_set_rejects(&problems, o->dry_run ? null_bytesink_new()
+                                                   : staged_file_open(&rejects_file, o->rejects));
+    }
     plan_t plan;
     plan_init(&plan);
+    plan.known_repeats = *known;
     table_rows_t rows[3] = {{TABLE_PROJECTS, 0, 0, 0},
                             {TABLE_PHASES, 0, 0, 0},
                             {TABLE_ASSIGNMENTS, 0, 0, 0}};
-
-    dataset_t *ds = open_dataset(o.in, &problems);
+    dataset_t *ds = open_dataset(o->in, &problems);
 
     /* the small tables, held */
     source_t *projects = open_table(ds, TABLE_PROJECTS, &problems);
-    stage_t *load_projects[] = {validate_projects_new(&plan, &problems)};
+    stage_t *load_projects[] = {validate_projects_new(&plan, &problems, &rows[0].rejected)};
     rows[0].in = run_chain(projects, load_projects, 1, &problems);
     source_t *phases = open_table(ds, TABLE_PHASES, &problems);
-    verify_t *verify = verify_new();
-    stage_t *load_phases[] = {validate_phases_new(&plan, &problems, SCHEMA_OLD),
-                              verify_original_phases_new(verify)};
-    rows[1].in = run_chain(phases, load_phases, 2, &problems);
+    stage_t *load_phases[] = {
+        validate_phases_new(&plan, &problems, &rows[1].rejected, SCHEMA_OLD)};
+    rows[1].in = run_chain(phases, load_phases, 1, &problems);
     split_t *split = split_new(&plan);
-    if (o.split == SPLIT_EVIDENCE) {
+    if (o->split == SPLIT_EVIDENCE) {
         /* a first pass counts, per project and day, where assignments point */
-        source_t *counting = open_table(ds, TABLE_ASSIGNMENTS, &problems);
-        stage_t *count[] = {validate_assignments_new(&plan, &problems, SCHEMA_OLD),
+        uint64_t ignored = 0;
+        problems_t quiet;   /* the second pass reports them */
+        problems_init(&quiet, 0);
+        quiet.keep_going = true;
+        source_t *counting = open_table(ds, TABLE_ASSIGNMENTS, &quiet);
+        stage_t *count[] = {validate_assignments_new(&plan, &quiet, &ignored, SCHEMA_OLD),
                             split_count_new(split)};
-        run_chain(counting, count, 2, &problems);
+        run_chain(counting, count, 2, &quiet);
         source_free(counting);
-        if (problems.count > 0)
-            give_up(&problems);
+        problems_free(&quiet);
+        plan.found_repeats.n = 0;
         split_choose(split);
     }
-    remap_plan(&plan, o.split, &problems);
+    remap_plan(&plan, o->split, &problems);
 
     /* where the output goes */
     output_t out = {0};
-    sink_t *sink = open_output(&o, &out);
-    diff_t *diff = diff_new(NULL);
-    if (sink) {
-        char *diff_path = output_path(&out, "diff.csv");
-        diff_free(diff);
-        diff = diff_new(bytesink_file_new(diff_path));
-        free(diff_path);
-    }
+    sink_t *sink = open_output(o, &out);
+    char *diff_path = o->dry_run ? NULL : output_path(&out, "diff.csv");
+    diff_t *diff = diff_new(diff_path ? bytesink_file_new(diff_path) : NULL);
+    free(diff_path);
+    verify_t *verify = verify_new();
 
     /* projects, unchanged */
-    source_t *project_rows = plan_source_new(&plan, false, projects->table);
-    stage_t *emit_projects[] = {verify_projects_new(verify), sink ? write_new(sink, &rows[0].out)
-                                                                  : NULL};
-    if (!sink)
-        rows[0].out = plan.nprojects;
+    source_t *project_rows =
+        plan_source_new(&plan, false, projects->table, &problems, &rows[0].rejected);
+    stage_t *emit_projects[] = {verify_projects_new(verify), write_new(sink, &rows[0].out)};
     run_chain(project_rows, emit_projects, 2, &problems);
     source_free(project_rows);
 
     /* phases, remapped */
     static const char *const drop_type[] = {"phase_type", NULL};
-    source_t *phase_rows = plan_source_new(&plan, true, phases->table);
-    stage_t *emit_phases[] = {remap_new(&plan),
+    source_t *phase_rows =
+        plan_source_new(&plan, true, phases->table, &problems, &rows[1].rejected);
+    stage_t *emit_phases[] = {verify_original_phases_new(verify),
+                              remap_new(&plan),
                               diff_phases_new(diff),
                               cut_new(drop_type),
                               diff_schema_new(diff, phases->table),
                               verify_phases_new(verify),
-                              sink ? write_new(sink, &rows[1].out) : NULL};
-    uint64_t phases_out = run_chain(phase_rows, emit_phases, 6, &problems);
-    if (!sink)
-        rows[1].out = phases_out;
+                              write_new(sink, &rows[1].out)};
+    run_chain(phase_rows, emit_phases, 7, &problems);
     source_free(phase_rows);
     source_free(projects);
     source_free(phases);
@@ -121,30 +128,44 @@ int cmd_migrate(int argc, char **argv)
     /* assignments, streamed */
     static const char *const drop_link[] = {"project_phase_id", MATCH_CHANGE, MATCH_PHASE, NULL};
     source_t *assignments = open_table(ds, TABLE_ASSIGNMENTS, &problems);
-    stage_t *stream[] = {validate_assignments_new(&plan, &problems, SCHEMA_OLD),
-                         o.split == SPLIT_MIDPOINT ? split_count_new(split) : NULL,
-                         match_new(&plan),
-                         diff_assignments_new(diff),
-                         cut_new(drop_link),
-                         diff_schema_new(diff, assignments->table),
-                         verify_assignments_new(verify),
-                         sink ? write_new(sink, &rows[2].out) : NULL};
+    stage_t *stream[] = {
+        validate_assignments_new(&plan, &problems, &rows[2].rejected, SCHEMA_OLD),
+        o->split == SPLIT_MIDPOINT ? split_count_new(split) : NULL,
+        match_new(&plan),
+        diff_assignments_new(diff),
+        cut_new(drop_link),
+        diff_schema_new(diff, assignments->table),
+        verify_assignments_new(verify),
+        write_new(sink, &rows[2].out)};
     rows[2].in = run_chain(assignments, stream, 8, &problems);
-    if (o.split == SPLIT_MIDPOINT)
+    if (o->split == SPLIT_MIDPOINT)
         split_choose(split);   /* the evidence policy's numbers, for comparison */
-    if (!sink)
-        rows[2].out = plan.counts.total;
     source_free(assignments);
     dataset_close(ds);
 
-    if (problems.count > 0)
-        give_up(&problems);
-    diff_close(diff);
-    if (sink) {
-        sink->close(sink);
+    if (plan.found_repeats.n > 0) {
+        /* --rejects: rows already written have ids of earlier rows; start over */
+        *known = plan.found_repeats;
+        plan.found_repeats = (id_repeats_t){0};
+        plan.known_repeats = (id_repeats_t){0};
+        output_abort(&out);
+        staged_file_abort(&rejects_file);
+        diff_free(diff);
         sink_free(sink);
+        split_free(split);
+        verify_free(verify);
+        plan_free(&plan);
+        problems_free(&problems);
+        return -1;
     }
-    if (o.format == FORMAT_SQLITE && !o.dry_run) {
+    plan.known_repeats = (id_repeats_t){0};   /* the caller's */
+    if (problems.count > 0 && !problems.keep_going)
+        give_up(&problems);
+    check_rows_law(rows);
+    diff_close(diff);
+    sink->close(sink);
+    sink_free(sink);
+    if (o->format == FORMAT_SQLITE && !o->dry_run) {
         char *path = output_path(&out, "dataset.db");
         sqlite3 *db = NULL;
         if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
@@ -153,25 +174,25 @@ int cmd_migrate(int argc, char **argv)
         sqlite3_close(db);
         free(path);
     }
-    for (int t = 0; t < 3; t++)
-        rows[t].rejected = rows[t].in - rows[t].out;
 
-    summary_input_t summary = {&plan,   verify,     rows,
-                               o.in,    o.out,      o.dry_run,
-                               o.split, diff_preview(diff), diff_rows(diff)};
-    if (!o.dry_run) {
+    summary_input_t summary = {&plan,    verify,     rows,
+                               o->in,    o->out,     o->dry_run,
+                               o->split, diff_preview(diff), diff_rows(diff)};
+    if (!o->dry_run) {
         buf_t json;
         buf_init(&json);
         summary_json(&json, &summary);
         write_output_file(&out, "summary.json", json.data, json.len);
         buf_free(&json);
+        commit_rejects(&problems, &rejects_file);
         output_commit(&out);
     }
     problems_print_warnings(&problems, stderr);
     summary_text(stdout, &summary);
+    report_rejects(&problems, o);
     check_t checks[VERIFY_CHECKS];
     verify_checks(verify, checks);
-    int status = checks_pass(checks, VERIFY_CHECKS) ? 0 : 1;
+    int status = checks_pass(checks, VERIFY_CHECKS) && problems.count == 0 ? 0 : 1;
     if (fflush(stdout) != 0)
         runtime_error("stdout: write failed: %s", strerror(errno));
 
@@ -180,6 +201,21 @@ int cmd_migrate(int argc, char **argv)
     verify_free(verify);
     plan_free(&plan);
     problems_free(&problems);
+    staged_file_free(&rejects_file);
     output_free(&out);
+    return status;
+}
+
+int cmd_migrate(int argc, char **argv)
+{
+    run_opts_t o;
+    run_opts_parse("migrate", true, argc, argv, &o);
+    id_repeats_t known = {0};
+    int status = migrate_once(&o, &known);
+    if (status < 0)
+        status = migrate_once(&o, &known);   /* knowing the repeated ids */
+    free(known.v);
+    if (status < 0)
+        runtime_error("internal error: repeated ids found twice");
     return status;
 }

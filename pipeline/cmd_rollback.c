@@ -32,94 +32,126 @@ const char ROLLBACK_USAGE[] =
     "  --dry-run         run every stage and check, write nothing\n"
     "  --force           replace OUT if it exists and is not empty\n"
     "  --max-errors N    stop reading after N problems (default: collect all)\n"
+    "  --rejects FILE    go on past bad rows: write them to FILE (table, line, id,\n"
+    "                    column, value, reason, raw) and migrate the rest; exit 1\n"
     "  -h, --help        this text\n\n"
     "Exit status: 0 done; 1 done with findings (a failed check); 2 usage error,\n"
     "bad input (an assignment whose project has no phase included) or an I/O\n"
     "failure, and then nothing was written.\n";
 
-int cmd_rollback(int argc, char **argv)
+/* One run of rollback; -1 as migrate_once (cmd_migrate.c) when repeated
+** assignment ids turn up at the end of the stream with --rejects. */
+static int rollback_once(const run_opts_t *o, id_repeats_t *known)
 {
-    run_opts_t o;
-    run_opts_parse("rollback", false, argc, argv, &o);
     problems_t problems;
-    problems_init(&problems, o.max_errors);
+    problems_init(&problems, o->max_errors);
+    staged_file_t rejects_file = {0};
+    if (o->rejects) {
+        problems.keep_going = true;
+        problems_set_rejects(&problems, o->dry_run ? null_bytesink_new()
+                                                   : staged_file_open(&rejects_file, o->rejects));
+    }
     plan_t plan;
     plan_init(&plan);
+    plan.known_repeats = *known;
     table_rows_t rows[3] = {{TABLE_PROJECTS, 0, 0, 0},
                             {TABLE_PHASES, 0, 0, 0},
                             {TABLE_ASSIGNMENTS, 0, 0, 0}};
-    dataset_t *ds = open_dataset(o.in, &problems);
+    dataset_t *ds = open_dataset(o->in, &problems);
 
     source_t *projects = open_table(ds, TABLE_PROJECTS, &problems);
-    stage_t *load_projects[] = {validate_projects_new(&plan, &problems)};
+    stage_t *load_projects[] = {validate_projects_new(&plan, &problems, &rows[0].rejected)};
     rows[0].in = run_chain(projects, load_projects, 1, &problems);
     source_t *phases = open_table(ds, TABLE_PHASES, &problems);
-    stage_t *load_phases[] = {validate_phases_new(&plan, &problems, SCHEMA_NEW)};
+    stage_t *load_phases[] = {
+        validate_phases_new(&plan, &problems, &rows[1].rejected, SCHEMA_NEW)};
     rows[1].in = run_chain(phases, load_phases, 1, &problems);
     plan_order_phases(&plan);
 
     output_t out = {0};
-    sink_t *sink = open_output(&o, &out);
-    rollback_t *rb = rollback_new(&plan, &problems);
+    sink_t *sink = open_output(o, &out);
+    rollback_t *rb = rollback_new(&plan, &problems, &rows[2].rejected);
 
-    source_t *project_rows = plan_source_new(&plan, false, projects->table);
-    stage_t *emit_projects[] = {sink ? write_new(sink, &rows[0].out) : NULL};
-    uint64_t projects_out = run_chain(project_rows, emit_projects, 1, &problems);
+    source_t *project_rows =
+        plan_source_new(&plan, false, projects->table, &problems, &rows[0].rejected);
+    stage_t *emit_projects[] = {write_new(sink, &rows[0].out)};
+    run_chain(project_rows, emit_projects, 1, &problems);
     source_free(project_rows);
 
     static const char *const drop_new[] = {"name", "start_date", "end_date", "description",
                                            NULL};
-    source_t *phase_rows = plan_source_new(&plan, true, phases->table);
+    source_t *phase_rows =
+        plan_source_new(&plan, true, phases->table, &problems, &rows[1].rejected);
     stage_t *emit_phases[] = {rollback_phases_new(rb), cut_new(drop_new),
-                              rollback_check_phases_new(rb),
-                              sink ? write_new(sink, &rows[1].out) : NULL};
-    uint64_t phases_out = run_chain(phase_rows, emit_phases, 4, &problems);
+                              rollback_check_phases_new(rb), write_new(sink, &rows[1].out)};
+    run_chain(phase_rows, emit_phases, 4, &problems);
     source_free(phase_rows);
     source_free(projects);
     source_free(phases);
 
     source_t *assignments = open_table(ds, TABLE_ASSIGNMENTS, &problems);
-    uint64_t assignments_out = 0;
-    stage_t *stream[] = {validate_assignments_new(&plan, &problems, SCHEMA_NEW),
-                         rollback_assignments_new(rb), rollback_check_assignments_new(rb),
-                         sink ? write_new(sink, &rows[2].out) : NULL};
+    stage_t *stream[] = {
+        validate_assignments_new(&plan, &problems, &rows[2].rejected, SCHEMA_NEW),
+        rollback_assignments_new(rb), rollback_check_assignments_new(rb),
+        write_new(sink, &rows[2].out)};
     rows[2].in = run_chain(assignments, stream, 4, &problems);
     source_free(assignments);
     dataset_close(ds);
-    if (problems.count > 0)
-        give_up(&problems);
-    if (sink) {
-        sink->close(sink);
-        sink_free(sink);
-    } else {
-        rollback_numbers_t n;
-        rollback_numbers(rb, &n);
-        assignments_out = n.matched + n.unmatched_to_first_phase;
-        rows[0].out = projects_out;
-        rows[1].out = phases_out;
-        rows[2].out = assignments_out;
-    }
-    for (int t = 0; t < 3; t++)
-        rows[t].rejected = rows[t].in - rows[t].out;
 
-    rollback_summary_t summary = {rb, rows, o.in, o.out, o.dry_run};
-    if (!o.dry_run) {
+    if (plan.found_repeats.n > 0) {
+        *known = plan.found_repeats;
+        plan.found_repeats = (id_repeats_t){0};
+        plan.known_repeats = (id_repeats_t){0};
+        output_abort(&out);
+        staged_file_abort(&rejects_file);
+        sink_free(sink);
+        rollback_free(rb);
+        plan_free(&plan);
+        problems_free(&problems);
+        return -1;
+    }
+    plan.known_repeats = (id_repeats_t){0};   /* the caller's */
+    if (problems.count > 0 && !problems.keep_going)
+        give_up(&problems);
+    check_rows_law(rows);
+    sink->close(sink);
+    sink_free(sink);
+
+    rollback_summary_t summary = {rb, rows, o->in, o->out, o->dry_run};
+    if (!o->dry_run) {
         buf_t json;
         buf_init(&json);
         rollback_summary_json(&json, &summary);
         write_output_file(&out, "summary.json", json.data, json.len);
         buf_free(&json);
+        commit_rejects(&problems, &rejects_file);
         output_commit(&out);
     }
     rollback_summary_text(stdout, &summary);
+    report_rejects(&problems, o);
     check_t checks[ROLLBACK_CHECKS];
     rollback_checks(rb, checks);
-    int status = checks_pass(checks, ROLLBACK_CHECKS) ? 0 : 1;
+    int status = checks_pass(checks, ROLLBACK_CHECKS) && problems.count == 0 ? 0 : 1;
     if (fflush(stdout) != 0)
         runtime_error("stdout: write failed: %s", strerror(errno));
     rollback_free(rb);
     plan_free(&plan);
     problems_free(&problems);
+    staged_file_free(&rejects_file);
     output_free(&out);
+    return status;
+}
+
+int cmd_rollback(int argc, char **argv)
+{
+    run_opts_t o;
+    run_opts_parse("rollback", false, argc, argv, &o);
+    id_repeats_t known = {0};
+    int status = rollback_once(&o, &known);
+    if (status < 0)
+        status = rollback_once(&o, &known);   /* knowing the repeated ids */
+    free(known.v);
+    if (status < 0)
+        runtime_error("internal error: repeated ids found twice");
     return status;
 }

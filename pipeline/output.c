@@ -13,7 +13,10 @@
 
 #include "errors.h"
 
-static char *staging_to_remove;
+/* What an exit before commit removes: the staging directory, staged files. */
+#define STAGED_MAX 4
+static char *staged[STAGED_MAX];
+static bool hook_installed;
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -27,13 +30,59 @@ static void remove_tree(const char *path)
     nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static void remove_staging(void)
+static void remove_staged(void)
 {
-    if (staging_to_remove) {
-        remove_tree(staging_to_remove);
-        free(staging_to_remove);
-        staging_to_remove = NULL;
+    for (int i = 0; i < STAGED_MAX; i++)
+        if (staged[i]) {
+            remove_tree(staged[i]);
+            free(staged[i]);
+            staged[i] = NULL;
+        }
+}
+
+static void stage_path(const char *path)
+{
+    if (!hook_installed) {
+        atexit(remove_staged);
+        hook_installed = true;
     }
+    for (int i = 0; i < STAGED_MAX; i++)
+        if (!staged[i]) {
+            staged[i] = xstrdup(path);
+            return;
+        }
+    runtime_error("%s: too many staged outputs", path);
+}
+
+/* Committed or abandoned: the exit hook leaves it alone from now on. */
+static void unstage_path(const char *path)
+{
+    for (int i = 0; i < STAGED_MAX; i++)
+        if (staged[i] && strcmp(staged[i], path) == 0) {
+            free(staged[i]);
+            staged[i] = NULL;
+        }
+}
+
+/* Makes a staged name beside `path`: PATH.phasemig-XXXXXX. */
+static char *beside(const char *path)
+{
+    size_t len = strlen(path);
+    while (len > 1 && path[len - 1] == '/')
+        len--;
+    buf_t b;
+    buf_init(&b);
+    buf_add(&b, path, len);
+    buf_adds(&b, ".phasemig-XXXXXX");
+    return b.data;
+}
+
+/* mkdtemp and mkstemp make 0700 and 0600; outputs get the usual modes */
+static void usual_mode(const char *path, mode_t mode)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    chmod(path, mode & ~mask);
 }
 
 static bool dir_is_empty(const char *path)
@@ -62,27 +111,24 @@ void output_prepare(output_t *o, const char *out, bool force)
             runtime_error("%s: exists and is not empty (--force replaces it)", out);
     }
     o->final = xstrdup(out);
-    size_t len = strlen(out);
-    while (len > 1 && out[len - 1] == '/')
-        len--;
-    buf_t staging;
-    buf_init(&staging);
-    buf_add(&staging, out, len);
-    buf_adds(&staging, ".phasemig-XXXXXX");
-    if (!mkdtemp(staging.data)) {
+    o->staging = beside(out);
+    if (!mkdtemp(o->staging)) {
         int err = errno;
-        char *copy = xstrndup(out, len);
-        char *parent = dirname(copy);
+        char *parent = dirname(o->final);
         runtime_error("%s: cannot write there: %s", parent, strerror(err));
     }
-    /* mkdtemp makes it 0700; OUT gets the usual mode */
-    mode_t mask = umask(0);
-    umask(mask);
-    chmod(staging.data, 0777 & ~mask);
-    o->staging = xstrdup(buf_str(&staging));
-    buf_free(&staging);
-    staging_to_remove = xstrdup(o->staging);
-    atexit(remove_staging);
+    usual_mode(o->staging, 0777);
+    stage_path(o->staging);
+}
+
+void output_abort(output_t *o)
+{
+    if (!o->staging)
+        return;
+    remove_tree(o->staging);
+    unstage_path(o->staging);
+    output_free(o);
+    memset(o, 0, sizeof *o);
 }
 
 char *output_path(const output_t *o, const char *name)
@@ -115,8 +161,7 @@ void output_commit(output_t *o)
         if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->final, RENAME_EXCHANGE) != 0)
             runtime_error("%s: cannot rename into place: %s", o->final, strerror(errno));
     }
-    free(staging_to_remove);
-    staging_to_remove = NULL;
+    unstage_path(o->staging);
     if (lstat(o->staging, &st) == 0)
         remove_tree(o->staging);
     char *copy = xstrdup(o->final);
@@ -128,6 +173,45 @@ void output_free(output_t *o)
 {
     free(o->final);
     free(o->staging);
+}
+
+bytesink_t *staged_file_open(staged_file_t *f, const char *path)
+{
+    f->final = xstrdup(path);
+    f->staging = beside(path);
+    int fd = mkstemp(f->staging);
+    if (fd < 0)
+        runtime_error("%s: cannot write there: %s", path, strerror(errno));
+    close(fd);
+    usual_mode(f->staging, 0666);
+    stage_path(f->staging);
+    return bytesink_file_new(f->staging);
+}
+
+void staged_file_commit(staged_file_t *f)
+{
+    if (rename(f->staging, f->final) != 0)
+        runtime_error("%s: cannot rename into place: %s", f->final, strerror(errno));
+    unstage_path(f->staging);
+    char *copy = xstrdup(f->final);
+    sync_dir(dirname(copy));
+    free(copy);
+}
+
+void staged_file_abort(staged_file_t *f)
+{
+    if (!f->staging)
+        return;
+    remove(f->staging);
+    unstage_path(f->staging);
+    staged_file_free(f);
+}
+
+void staged_file_free(staged_file_t *f)
+{
+    free(f->final);
+    free(f->staging);
+    f->final = f->staging = NULL;
 }
 
 /* ---- files ---- */

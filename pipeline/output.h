@@ -26,7 +26,19 @@ void output_prepare(output_t *o, const char *out, bool force);
 char *output_path(const output_t *o, const char *name);
 /* Moves the staging directory to OUT (replacing what was there). */
 void output_commit(output_t *o);
+/* Removes the staging directory now (a run that starts over). */
+void output_abort(output_t *o);
 void output_free(output_t *o);
+
+/* One file written beside its final path and renamed into place (the
+** rejects file), under the same exit hook. */
+typedef struct staged_file {
+    char *final, *staging;
+} staged_file_t;
+bytesink_t *staged_file_open(staged_file_t *f, const char *path);
+void staged_file_commit(staged_file_t *f);
+void staged_file_abort(staged_file_t *f);
+void staged_file_free(staged_file_t *f);
 
 /* A buffered file that reports write failures (disk full, ...) through
 ** runtime_error and fsyncs on close. */

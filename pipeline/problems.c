@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvtext.h"
+#include "stage.h"
 #include "values.h"
 
 #define VALUE_SHOWN 60
@@ -11,10 +13,14 @@ void problems_init(problems_t *p, size_t max_errors)
 {
     memset(p, 0, sizeof *p);
     p->max_errors = max_errors;
+    buf_init(&p->line);
 }
 
 void problems_free(problems_t *p)
 {
+    bytesink_free(p->rejects);
+    p->rejects = NULL;
+    buf_free(&p->line);
     for (size_t i = 0; i < p->nshown; i++)
         free(p->shown[i]);
     p->nshown = 0;
@@ -85,6 +91,47 @@ void problem_escape(buf_t *b, const char *s, size_t len)
         buf_adds(b, "...");
 }
 
+void problems_set_rejects(problems_t *p, struct bytesink *sink)
+{
+    static const char header[] = "table,line,id,column,value,reason,raw\n";
+    p->rejects = sink;
+    sink->write(sink, header, sizeof header - 1);
+}
+
+static void write_reject(problems_t *p, const table_t *t, const row_t *row, int64_t line,
+                         const char *col, const char *value, size_t value_len,
+                         const char *reason)
+{
+    if (!p->rejects)
+        return;
+    buf_t *b = &p->line;
+    buf_clear(b);
+    char number[24];
+    snprintf(number, sizeof number, "%lld", (long long)line);
+    int idcol = table_col(t, "id");
+    const field_t *id = row && idcol >= 0 && (size_t)idcol < row->n ? &row->f[idcol] : NULL;
+    field_t f[7] = {
+        {t->name, strlen(t->name), false},
+        {number, strlen(number), false},
+        {id ? id->data : "", id ? id->len : 0, !id || id->null},
+        {col, strlen(col), false},
+        {value ? value : "", value ? value_len : 0, value == NULL},
+        {reason, strlen(reason), false},
+        {row && row->raw ? row->raw : "", row && row->raw ? row->raw_len : 0, !row || !row->raw},
+    };
+    csv_format_record(b, f, 7);
+    p->rejects->write(p->rejects, b->data, b->len);
+}
+
+void problem_taken_along(problems_t *p, const table_t *t, const row_t *row, const char *col,
+                         const char *reason)
+{
+    int at = table_col(t, col);
+    const field_t *f = at >= 0 && (size_t)at < row->n ? &row->f[at] : NULL;
+    write_reject(p, t, row, row->line, col, f && !f->null ? f->data : NULL, f ? f->len : 0,
+                 reason);
+}
+
 static void keep(problems_t *p, buf_t *msg)
 {
     p->count++;
@@ -93,8 +140,9 @@ static void keep(problems_t *p, buf_t *msg)
     buf_free(msg);
 }
 
-static void vproblem_at(problems_t *p, const table_t *t, int64_t line, const char *col,
-                        const char *value, size_t value_len, const char *fmt, va_list ap)
+static void vproblem_at(problems_t *p, const table_t *t, const row_t *row, int64_t line,
+                        const char *col, const char *value, size_t value_len, const char *fmt,
+                        va_list ap)
 {
     buf_t msg;
     buf_init(&msg);
@@ -106,14 +154,15 @@ static void vproblem_at(problems_t *p, const table_t *t, int64_t line, const cha
     vsnprintf(rule, sizeof rule, fmt, ap);
     buf_adds(&msg, rule);
     keep(p, &msg);
+    write_reject(p, t, row, line, col, value, value_len, rule);
 }
 
-void problem_at(problems_t *p, const table_t *t, int64_t line, const char *col,
-                const char *value, size_t value_len, const char *fmt, ...)
+void problem_at(problems_t *p, const table_t *t, const row_t *row, int64_t line,
+                const char *col, const char *value, size_t value_len, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vproblem_at(p, t, line, col, value, value_len, fmt, ap);
+    vproblem_at(p, t, row, line, col, value, value_len, fmt, ap);
     va_end(ap);
 }
 
@@ -123,7 +172,7 @@ void problem_field(problems_t *p, const table_t *t, const row_t *row, size_t col
     va_list ap;
     va_start(ap, fmt);
     const field_t *f = &row->f[col];
-    vproblem_at(p, t, row->line, t->cols[col], f->null ? NULL : f->data, f->len, fmt, ap);
+    vproblem_at(p, t, row, row->line, t->cols[col], f->null ? NULL : f->data, f->len, fmt, ap);
     va_end(ap);
 }
 

@@ -19,6 +19,8 @@
 
 #include "row.h"
 
+struct bytesink;    /* stage.h */
+
 #define PROBLEMS_SHOWN 20
 
 typedef struct problems {
@@ -30,6 +32,12 @@ typedef struct problems {
     /* warnings: the run goes on (e.g. a project without phases) */
     size_t nwarnings;
     char *warnings[PROBLEMS_SHOWN];
+    /* --rejects: each problem of a row, and each row taken along with a
+    ** rejected project or phase, becomes a line of this CSV file:
+    **     table,line,id,column,value,reason,raw */
+    struct bytesink *rejects;
+    bool keep_going;            /* --rejects: problems reject rows, the run goes on */
+    buf_t line;
 } problems_t;
 
 void problems_init(problems_t *p, size_t max_errors);
@@ -39,10 +47,16 @@ void problems_free(problems_t *p);
 void problem_field(problems_t *p, const table_t *t, const row_t *row, size_t col,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* A problem at a line of `t` with an explicit column name and value
-** (value NULL prints as ''). */
-void problem_at(problems_t *p, const table_t *t, int64_t line, const char *col,
-                const char *value, size_t value_len, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
+** (value NULL prints as ''); `row` is the record when there is one. */
+void problem_at(problems_t *p, const table_t *t, const row_t *row, int64_t line,
+                const char *col, const char *value, size_t value_len, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+/* A row rejected not for a problem of its own but with its project or
+** phase: a line in the rejects file, not a problem. */
+void problem_taken_along(problems_t *p, const table_t *t, const row_t *row, const char *col,
+                         const char *reason);
+/* Sends rejects to `sink` (which the collector then owns), header first. */
+void problems_set_rejects(problems_t *p, struct bytesink *sink);
 /* The whole input `source` is unreadable. */
 void problem_fatal(problems_t *p, const char *source, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

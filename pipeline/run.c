@@ -20,7 +20,11 @@ void run_opts_parse(const char *cmd, bool with_split, int argc, char **argv, run
             o->dry_run = true;
         else if (strcmp(a, "--force") == 0)
             o->force = true;
-        else if (strcmp(a, "--format") == 0 || strcmp(a, "--max-errors") == 0 ||
+        else if (strcmp(a, "--rejects") == 0) {
+            if (i + 1 >= argc)
+                cmdline_error("%s: %s needs a value", cmd, a);
+            o->rejects = argv[++i];
+        } else if (strcmp(a, "--format") == 0 || strcmp(a, "--max-errors") == 0 ||
                  (with_split && strcmp(a, "--split") == 0)) {
             if (i + 1 >= argc)
                 cmdline_error("%s: %s needs a value", cmd, a);
@@ -108,7 +112,7 @@ source_t *open_table(dataset_t *ds, const char *table, problems_t *problems)
 sink_t *open_output(const run_opts_t *o, output_t *out)
 {
     if (o->dry_run)
-        return NULL;
+        return null_sink_new();
     output_prepare(out, o->out, o->force);
     if (o->format == FORMAT_SQLITE)
         return sqlite_sink_new(out->staging);
@@ -123,4 +127,30 @@ void write_output_file(const output_t *out, const char *name, const char *data, 
     f->close(f);
     bytesink_free(f);
     free(path);
+}
+
+void check_rows_law(const table_rows_t rows[3])
+{
+    for (int t = 0; t < 3; t++)
+        if (rows[t].in != rows[t].out + rows[t].rejected)
+            runtime_error("internal error: %s: %llu rows in, %llu out, %llu rejected: rows were "
+                          "lost; nothing written",
+                          rows[t].table, (unsigned long long)rows[t].in,
+                          (unsigned long long)rows[t].out, (unsigned long long)rows[t].rejected);
+}
+
+void commit_rejects(problems_t *problems, staged_file_t *file)
+{
+    if (!problems->rejects || !file->staging)
+        return;
+    problems->rejects->close(problems->rejects);
+    staged_file_commit(file);
+}
+
+void report_rejects(const problems_t *problems, const run_opts_t *o)
+{
+    if (o->rejects && problems->count > 0)
+        fprintf(stderr, "phasemig: %zu problem%s; the rows rejected are in %s%s\n",
+                problems->count, problems->count == 1 ? "" : "s", o->rejects,
+                o->dry_run ? " (not written: dry run)" : "");
 }

@@ -5,7 +5,7 @@
 #ifndef PHASEMIG_RUN_H
 #define PHASEMIG_RUN_H
 
-#include "../stages/plan.h"
+#include "../stages/stages.h"
 #include "dataset.h"
 #include "output.h"
 #include "stage.h"
@@ -19,9 +19,11 @@ typedef struct run_opts {
     bool dry_run, force;
     size_t max_errors;
     split_policy_t split;
+    const char *rejects;    /* --rejects FILE */
 } run_opts_t;
 
-/* Parses "[--format F] [--dry-run] [--force] [--max-errors N] IN [OUT]"
+/* Parses "[--format F] [--dry-run] [--force] [--max-errors N]
+** [--rejects FILE] IN [OUT]"
 ** (and --split midpoint|evidence when `with_split`) for command `cmd`; a
 ** usage error ends the run (cmdline_error). */
 void run_opts_parse(const char *cmd, bool with_split, int argc, char **argv, run_opts_t *o);
@@ -41,8 +43,17 @@ dataset_t *open_dataset(const char *path, problems_t *problems);
 source_t *open_table(dataset_t *ds, const char *table, problems_t *problems);
 
 /* Stages OUT (see output.h) and returns the sink for the chosen format;
-** NULL in a dry run. */
+** in a dry run, a sink that keeps nothing. */
 sink_t *open_output(const run_opts_t *o, output_t *out);
+
+/* Every row read is written or rejected: a run where rows in != rows out
+** + rows rejected for a table has lost rows, a bug; it ends with status 2
+** and nothing written. */
+void check_rows_law(const table_rows_t rows[3]);
+/* --rejects: closes the rejects file and renames it into place. */
+void commit_rejects(problems_t *problems, staged_file_t *file);
+/* --rejects: says on stderr how many problems went to the file. */
+void report_rejects(const problems_t *problems, const run_opts_t *o);
 
 /* Writes `len` bytes as the file `name` in the staged output. */
 void write_output_file(const output_t *out, const char *name, const char *data, size_t len);

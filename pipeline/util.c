@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void out_of_memory(size_t n)
+_Noreturn static void out_of_memory(size_t n)
 {
     fprintf(stderr, "phasemig: out of memory (asked for %zu bytes)\n", n);
     exit(2);

@@ -1,5 +1,6 @@
 #include "plan.h"
 
+#include "../pipeline/problems.h"
 #include "../pipeline/stage.h"
 
 #include <stdlib.h>
@@ -27,8 +28,34 @@ void plan_free(plan_t *p)
     free(p->projects);
     free(p->phases);
     free(p->order);
+    free(p->known_repeats.v);
+    free(p->found_repeats.v);
     uuidmap_free(&p->project_index);
     uuidmap_free(&p->phase_index);
+}
+
+void id_repeats_add(id_repeats_t *r, int64_t line, int64_t first_line)
+{
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 16;
+        r->v = xrealloc(r->v, r->cap * sizeof *r->v);
+    }
+    r->v[r->n].line = line;
+    r->v[r->n].first_line = first_line;
+    r->n++;
+}
+
+int64_t id_repeats_find(const id_repeats_t *r, int64_t line)
+{
+    size_t lo = 0, hi = r->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->v[mid].line < line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->n && r->v[lo].line == line ? r->v[lo].first_line : -1;
 }
 
 project_t *plan_add_project(plan_t *p)
@@ -92,27 +119,59 @@ void plan_order_phases(plan_t *plan)
 
 /* ---- the held rows as sources, for output ---- */
 
+void plan_reject_project(plan_t *plan, size_t i, const char *why)
+{
+    project_t *pr = &plan->projects[i];
+    pr->rejected = true;
+    if (!pr->why)
+        pr->why = why;
+}
+
 typedef struct {
     source_t base;
     plan_t *plan;
     bool phases;
     size_t next;
     row_t row;
+    problems_t *problems;
+    uint64_t *rejected;
 } plan_src_t;
 
-static bool emitted(const plan_t *plan, bool phases, size_t i)
+/* Whether held row i goes out; if not, it is counted and, unless a
+** problem named it, written to the rejects file as taken along. */
+static bool emitted(plan_src_t *s, size_t i)
 {
-    if (!phases)
-        return !plan->projects[i].rejected;
-    const phase_t *ph = &plan->phases[i];
-    return !ph->rejected && ph->project != NO_INDEX && !plan->projects[ph->project].rejected;
+    const plan_t *plan = s->plan;
+    const char *col, *why;
+    const row_t *row;
+    if (!s->phases) {
+        const project_t *pr = &plan->projects[i];
+        if (!pr->rejected)
+            return true;
+        if (pr->reported)
+            return (*s->rejected)++, false;
+        col = "id", why = pr->why ? pr->why : "rejected", row = pr->row;
+    } else {
+        const phase_t *ph = &plan->phases[i];
+        bool project_ok = ph->project != NO_INDEX && !plan->projects[ph->project].rejected;
+        if (!ph->rejected && project_ok)
+            return true;
+        if (ph->reported)
+            return (*s->rejected)++, false;
+        col = ph->why ? "id" : "project_id";
+        why = ph->why ? ph->why : "its project is rejected";
+        row = ph->row;
+    }
+    (*s->rejected)++;
+    problem_taken_along(s->problems, s->base.table, row, col, why);
+    return false;
 }
 
 static int plan_next(source_t *self, row_t **out)
 {
     plan_src_t *s = (plan_src_t *)self;
     size_t n = s->phases ? s->plan->nphases : s->plan->nprojects;
-    while (s->next < n && !emitted(s->plan, s->phases, s->next))
+    while (s->next < n && !emitted(s, s->next))
         s->next++;
     if (s->next == n)
         return 0;
@@ -136,7 +195,8 @@ static void plan_src_free(source_t *self)
     free(s);
 }
 
-source_t *plan_source_new(plan_t *plan, bool phases, const table_t *header)
+source_t *plan_source_new(plan_t *plan, bool phases, const table_t *header,
+                          problems_t *problems, uint64_t *rejected)
 {
     plan_src_t *s = xcalloc(1, sizeof *s);
     s->base.table = table_copy(header);
@@ -144,6 +204,8 @@ source_t *plan_source_new(plan_t *plan, bool phases, const table_t *header)
     s->base.free = plan_src_free;
     s->plan = plan;
     s->phases = phases;
+    s->problems = problems;
+    s->rejected = rejected;
     row_init(&s->row);
     return &s->base;
 }

@@ -36,6 +36,8 @@ typedef struct project {
     const char *id_text;        /* the id as read */
     const char *name;           /* its "name" column, or NULL */
     bool rejected;
+    bool reported;              /* a problem names this row itself */
+    const char *why;            /* else why it is rejected with others */
     size_t phase[PHASE_TYPES];  /* index of its phase of each type, or NO_INDEX */
     size_t first, count;        /* its phases in plan.order (plan_order_phases) */
     move_matrix_t moves;
@@ -55,6 +57,8 @@ typedef struct phase {
     const char *id_text;        /* the id as read, for output */
     const char *name;           /* new schema: its name */
     bool rejected;
+    bool reported;              /* a problem names this row itself */
+    const char *why;            /* else why it is rejected with others */
     /* new schema, or after remap */
     bool has_range;
     day_t start, end;
@@ -66,6 +70,14 @@ typedef struct assignment_counts {
     uint64_t in_one, in_none, in_many;
 } assignment_counts_t;
 
+/* Assignment rows whose id an earlier row has. */
+typedef struct id_repeats {
+    struct id_repeat {
+        int64_t line, first_line;
+    } *v;
+    size_t n, cap;
+} id_repeats_t;
+
 typedef struct plan {
     project_t *projects;
     size_t nprojects, projects_cap;
@@ -74,6 +86,10 @@ typedef struct plan {
     uuidmap_t project_index, phase_index;
     size_t *order;              /* phase indexes by project, start_date, id */
     assignment_counts_t counts;
+    /* --rejects: repeated assignment ids are only known at the end of the
+    ** stream, after their rows went out; the run then starts over knowing
+    ** them (known, by line), so that they are rejected as they come */
+    id_repeats_t known_repeats, found_repeats;
 } plan_t;
 
 void plan_init(plan_t *p);
@@ -85,10 +101,23 @@ phase_t *plan_add_phase(plan_t *p);
 ** plan.order, and sets each project's first and count. */
 void plan_order_phases(plan_t *plan);
 
-/* The held projects (phases = false) or phases that are not rejected, in
-** input order, as a source of rows with `header`. */
+/* Rejects project i (and so everything of it); `why` is said in the
+** rejects file when no problem names the project's own row. */
+void plan_reject_project(plan_t *plan, size_t i, const char *why);
+
+/* The held projects (phases = false) or phases, in input order, as a
+** source of rows with `header`: those not rejected. Each one held back is
+** counted in *rejected and, if no problem named it, written to the
+** rejects file as taken along. */
 struct source;
-struct source *plan_source_new(plan_t *plan, bool phases, const table_t *header);
+struct problems;
+struct source *plan_source_new(plan_t *plan, bool phases, const table_t *header,
+                               struct problems *problems, uint64_t *rejected);
+
+void id_repeats_add(id_repeats_t *r, int64_t line, int64_t first_line);
+/* The first line of the id of `line`, or -1 if it is not a known repeat
+** (r is in line order). */
+int64_t id_repeats_find(const id_repeats_t *r, int64_t line);
 
 extern const char *const PHASE_NAMES[PHASE_TYPES];   /* "Planning", "Execution" */
 

@@ -114,7 +114,7 @@ static void report_parse_error(csv_src_t *c, const char *rule)
         colname = t->cols[col];
     else
         snprintf(name, sizeof name, "#%zu", col + 1);
-    problem_at(c->problems, t, c->record_line, colname, c->raw.data, c->raw.len, "%s", rule);
+    problem_at(c->problems, t, NULL, c->record_line, colname, c->raw.data, c->raw.len, "%s", rule);
     c->failed = true;
 }
 
@@ -188,12 +188,12 @@ static bool check_row_shape(csv_src_t *c)
     row_t *r = &c->row;
     if (r->n != t->ncols) {
         if (r->n < t->ncols)
-            problem_at(c->problems, t, r->line, t->cols[r->n], NULL, 0,
+            problem_at(c->problems, t, r, r->line, t->cols[r->n], NULL, 0,
                        "ragged row: %zu fields, the header has %zu", r->n, t->ncols);
         else {
             char name[32];
             snprintf(name, sizeof name, "#%zu", t->ncols + 1);
-            problem_at(c->problems, t, r->line, name, r->f[t->ncols].data,
+            problem_at(c->problems, t, r, r->line, name, r->f[t->ncols].data,
                        r->f[t->ncols].len, "ragged row: %zu fields, the header has %zu", r->n,
                        t->ncols);
         }
@@ -277,7 +277,7 @@ source_t *csv_source_open(bytesrc_t *bytes, const char *table_name, const char *
     for (size_t i = 0; i < t->ncols; i++)
         for (size_t j = 0; j < i; j++)
             if (strcmp(t->cols[i], t->cols[j]) == 0) {
-                problem_at(problems, t, 1, t->cols[i], t->cols[i], strlen(t->cols[i]),
+                problem_at(problems, t, NULL, 1, t->cols[i], t->cols[i], strlen(t->cols[i]),
                            "duplicated column (also column %zu)", j + 1);
                 problems->fatal = true;
                 csv_free_source(&c->base);

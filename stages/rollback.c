@@ -21,6 +21,7 @@
 struct rollback {
     plan_t *plan;
     problems_t *problems;
+    uint64_t *rejected;     /* assignments that cannot be rolled back */
     uint64_t phases, typed, by_type[PHASE_TYPES];
     uint64_t assignments, linked, matched, unmatched_to_first_phase;
     bool new_columns_left;
@@ -35,11 +36,12 @@ typedef struct {
     int id, project, date, name, type, link;
 } rb_stage_t;
 
-rollback_t *rollback_new(plan_t *plan, problems_t *problems)
+rollback_t *rollback_new(plan_t *plan, problems_t *problems, uint64_t *rejected)
 {
     rollback_t *rb = xcalloc(1, sizeof *rb);
     rb->plan = plan;
     rb->problems = problems;
+    rb->rejected = rejected;
     return rb;
 }
 
@@ -115,6 +117,7 @@ static stage_result_t assignments_process(stage_t *self, row_t *row)
     if (pr->count == 0) {
         problem_field(rb->problems, s->in, row, (size_t)s->project,
                       "project has no phase to roll back to");
+        (*rb->rejected)++;
         return STAGE_DROP;
     }
     const phase_t *to = NULL;

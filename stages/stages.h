@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../pipeline/csvtext.h"
 #include "../pipeline/errors.h"
 #include "../pipeline/output.h"
 #include "../pipeline/stage.h"
@@ -27,11 +28,15 @@ source_t *csv_source_open(bytesrc_t *bytes, const char *table, const char *displ
 source_t *sqlite_source_open(sqlite3 *db, const char *table, const char *display,
                              bool (*two_decimals)(const char *col), problems_t *problems);
 
-/* ---- validate.c: the rules of one schema's tables ---- */
+/* ---- validate.c: the rules of one schema's tables ----
+** Rows dropped without being held in the plan are counted in *rejected
+** (held ones are counted when emitted: plan_source_new). */
 typedef enum { SCHEMA_OLD, SCHEMA_NEW } schema_t;
-stage_t *validate_projects_new(plan_t *plan, problems_t *problems);
-stage_t *validate_phases_new(plan_t *plan, problems_t *problems, schema_t schema);
-stage_t *validate_assignments_new(plan_t *plan, problems_t *problems, schema_t schema);
+stage_t *validate_projects_new(plan_t *plan, problems_t *problems, uint64_t *rejected);
+stage_t *validate_phases_new(plan_t *plan, problems_t *problems, uint64_t *rejected,
+                             schema_t schema);
+stage_t *validate_assignments_new(plan_t *plan, problems_t *problems, uint64_t *rejected,
+                                  schema_t schema);
 
 /* unique.c: repeated assignment ids, bounded memory. */
 typedef struct unique unique_t;
@@ -66,13 +71,13 @@ stage_t *match_new(plan_t *plan);
 stage_t *cut_new(const char *const *names);
 
 /* ---- writers ---- */
-void csv_format_field(buf_t *out, const field_t *f);
-void csv_format_record(buf_t *out, const field_t *f, size_t n);
-void csv_format_strings(buf_t *out, const char *const *values, size_t n);
 sink_t *csv_sink_new(const char *dir, bool gzip);
 sink_t *sqlite_sink_new(const char *dir);
 bytesink_t *gzip_bytesink_new(bytesink_t *inner);
 stage_t *write_new(sink_t *sink, uint64_t *count);
+/* A dry run's sinks: they take everything and keep nothing. */
+sink_t *null_sink_new(void);
+bytesink_t *null_bytesink_new(void);
 
 /* ---- diff.c ---- */
 typedef struct diff diff_t;
@@ -112,7 +117,8 @@ void verify_free(verify_t *v);
 /* ---- rollback.c ---- */
 #define ROLLBACK_CHECKS 4
 typedef struct rollback rollback_t;
-rollback_t *rollback_new(plan_t *plan, problems_t *problems);
+/* Assignments that cannot be rolled back count in *rejected. */
+rollback_t *rollback_new(plan_t *plan, problems_t *problems, uint64_t *rejected);
 stage_t *rollback_phases_new(rollback_t *rb);
 stage_t *rollback_assignments_new(rollback_t *rb);
 stage_t *rollback_check_phases_new(rollback_t *rb);

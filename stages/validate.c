@@ -20,7 +20,17 @@ typedef struct {
     const table_t *table;
     int col[12];
     unique_t *ids;      /* assignments only */
+    uint64_t *rejected; /* rows dropped here (held rows count when emitted) */
 } validate_t;
+
+#define PHASE_REJECTED "a phase of this project is rejected"
+
+/* Drops a row that is not held: it counts as rejected. */
+static stage_result_t reject(validate_t *v)
+{
+    (*v->rejected)++;
+    return STAGE_DROP;
+}
 
 /* Columns by fixed position; a required one missing makes the table
 ** unreadable. Old and new schema share the positions they have in common. */
@@ -58,7 +68,7 @@ static void find_columns(validate_t *v, const table_t *t, const column_spec_t *s
     for (size_t i = 0; i < n; i++) {
         v->col[i] = spec[i].name[0] ? table_col(t, spec[i].name) : -1;
         if (v->col[i] < 0 && spec[i].required) {
-            problem_at(v->problems, t, 1, spec[i].name, NULL, 0, "required column missing");
+            problem_at(v->problems, t, NULL, 1, spec[i].name, NULL, 0, "required column missing");
             v->problems->fatal = true;
         }
     }
@@ -134,35 +144,37 @@ static bool broken_row_uuid(const validate_t *v, const row_t *r, int which, uuid
 /* A broken row was reported by the reader. If its ids can be read it is
 ** still registered, as rejected, with its project: so the rows that refer
 ** to it go along quietly instead of each being reported as unknown. */
-static void register_broken_project(validate_t *v, const row_t *r)
+static stage_result_t register_broken_project(validate_t *v, const row_t *r)
 {
     uuid_t id;
     plan_t *plan = v->plan;
     if (!broken_row_uuid(v, r, P_ID, &id) ||
         !uuidmap_put(&plan->project_index, &id, plan->nprojects, NULL))
-        return;
+        return reject(v);
     project_t *pr = plan_add_project(plan);
     pr->id = id;
-    pr->rejected = true;
+    pr->rejected = pr->reported = true;
     pr->row = row_clone(r);
+    return STAGE_DROP;
 }
 
-static void register_broken_phase(validate_t *v, const row_t *r)
+static stage_result_t register_broken_phase(validate_t *v, const row_t *r)
 {
     uuid_t id, project_id;
     size_t project = NO_INDEX;
     plan_t *plan = v->plan;
     if (broken_row_uuid(v, r, F_PROJECT, &project_id) &&
         uuidmap_get(&plan->project_index, &project_id, &project))
-        plan->projects[project].rejected = true;
+        plan_reject_project(plan, project, PHASE_REJECTED);
     if (!broken_row_uuid(v, r, F_ID, &id) ||
         !uuidmap_put(&plan->phase_index, &id, plan->nphases, NULL))
-        return;
+        return reject(v);
     phase_t *ph = plan_add_phase(plan);
     ph->id = id;
     ph->project = project;
-    ph->rejected = true;
+    ph->rejected = ph->reported = true;
     ph->row = row_clone(r);
+    return STAGE_DROP;
 }
 
 static stage_result_t projects_process(stage_t *self, row_t *r)
@@ -170,10 +182,8 @@ static stage_result_t projects_process(stage_t *self, row_t *r)
     validate_t *v = (validate_t *)self;
     if (!r)
         return STAGE_DROP;
-    if (r->broken) {
-        register_broken_project(v, r);
-        return STAGE_DROP;
-    }
+    if (r->broken)
+        return register_broken_project(v, r);
     uuid_t id;
     day_t start = 0, end = 0;
     bool ok = check_id(v, r, P_ID, &id);
@@ -187,21 +197,20 @@ static stage_result_t projects_process(stage_t *self, row_t *r)
         dates = false;
     }
     if (!ok)
-        return STAGE_DROP;
+        return reject(v);
     plan_t *plan = v->plan;
     size_t first;
     if (!uuidmap_put(&plan->project_index, &id, plan->nprojects, &first)) {
-        project_t *pr = &plan->projects[first];
         problem_field(v->problems, v->table, r, (size_t)v->col[P_ID],
-                      "repeated id (also on line %lld)", (long long)pr->row->line);
-        pr->rejected = true;
-        return STAGE_DROP;
+                      "repeated id (also on line %lld)", (long long)plan->projects[first].row->line);
+        plan_reject_project(plan, first, "repeated id (a later row has it too)");
+        return reject(v);
     }
     project_t *pr = plan_add_project(plan);
     pr->id = id;
     pr->start = start;
     pr->end = end;
-    pr->rejected = !dates;
+    pr->rejected = pr->reported = !dates;
     pr->row = row_clone(r);
     pr->id_text = pr->row->f[v->col[P_ID]].data;
     const field_t *name = field(pr->row, v, P_NAME);
@@ -237,10 +246,8 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
     validate_t *v = (validate_t *)self;
     if (!r)
         return STAGE_DROP;
-    if (r->broken) {
-        register_broken_phase(v, r);
-        return STAGE_DROP;
-    }
+    if (r->broken)
+        return register_broken_phase(v, r);
     plan_t *plan = v->plan;
     uuid_t id, project_id;
     bool ok = check_id(v, r, F_ID, &id);
@@ -300,20 +307,22 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
         }
     }
     if (!good && project != NO_INDEX)
-        plan->projects[project].rejected = true;
+        plan_reject_project(plan, project, PHASE_REJECTED);
     if (!ok)
-        return STAGE_DROP;
+        return reject(v);
     size_t first;
     if (!uuidmap_put(&plan->phase_index, &id, plan->nphases, &first)) {
         phase_t *other = &plan->phases[first];
         problem_field(v->problems, v->table, r, (size_t)v->col[F_ID],
                       "repeated id (also on line %lld)", (long long)other->row->line);
         other->rejected = true;
+        if (!other->reported && !other->why)
+            other->why = "repeated id (a later row has it too)";
         if (other->project != NO_INDEX)
-            plan->projects[other->project].rejected = true;
+            plan_reject_project(plan, other->project, PHASE_REJECTED);
         if (project != NO_INDEX)
-            plan->projects[project].rejected = true;
-        return STAGE_DROP;
+            plan_reject_project(plan, project, PHASE_REJECTED);
+        return reject(v);
     }
     phase_t *ph = plan_add_phase(plan);
     ph->id = id;
@@ -322,7 +331,7 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
     ph->capital = cap;
     ph->expense = exp;
     ph->total = tot;
-    ph->rejected = !good;
+    ph->rejected = ph->reported = !good;
     ph->row = row_clone(r);
     ph->id_text = ph->row->f[v->col[F_ID]].data;
     if (v->schema == SCHEMA_NEW) {
@@ -368,9 +377,14 @@ static bool check_percentage(validate_t *v, const row_t *r, int which, cents_t *
 static void report_repeat(void *ctx, const uuid_t *id, int64_t line, int64_t first_line)
 {
     validate_t *v = ctx;
+    if (v->problems->keep_going) {
+        /* too late for these rows: the command starts over knowing them */
+        id_repeats_add(&v->plan->found_repeats, line, first_line);
+        return;
+    }
     char text[37];
     uuid_format(id, text);
-    problem_at(v->problems, v->table, line, "id", text, 36, "repeated id (also on line %lld)",
+    problem_at(v->problems, v->table, NULL, line, "id", text, 36, "repeated id (also on line %lld)",
                (long long)first_line);
 }
 
@@ -382,10 +396,16 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
         return STAGE_DROP;
     }
     if (r->broken)
-        return STAGE_DROP;
+        return reject(v);
     plan_t *plan = v->plan;
     uuid_t id, project_id, phase_id;
     bool good = check_id(v, r, A_ID, &id);
+    int64_t first_line = good ? id_repeats_find(&plan->known_repeats, r->line) : -1;
+    if (first_line >= 0) {
+        problem_field(v->problems, v->table, r, (size_t)v->col[A_ID],
+                      "repeated id (also on line %lld)", (long long)first_line);
+        return reject(v);
+    }
     if (good)
         unique_add(v->ids, &id, r->line);
     size_t project = NO_INDEX, phase = NO_INDEX;
@@ -418,11 +438,18 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
         split = false;
     }
     good = good && split;
+    if (!good)
+        return reject(v);
     /* a rejected project or phase takes its assignments with it */
-    if (good && (plan->projects[project].rejected ||
-                 (phase != NO_INDEX && plan->phases[phase].rejected)))
-        good = false;
-    return good ? STAGE_PASS : STAGE_DROP;
+    if (plan->projects[project].rejected) {
+        problem_taken_along(v->problems, v->table, r, "project_id", "its project is rejected");
+        return reject(v);
+    }
+    if (phase != NO_INDEX && plan->phases[phase].rejected) {
+        problem_taken_along(v->problems, v->table, r, "project_phase_id", "its phase is rejected");
+        return reject(v);
+    }
+    return STAGE_PASS;
 }
 
 static void validate_free(stage_t *self)
@@ -432,8 +459,8 @@ static void validate_free(stage_t *self)
     free(v);
 }
 
-static stage_t *validate_new(plan_t *plan, problems_t *problems, schema_t schema,
-                             const char *name,
+static stage_t *validate_new(plan_t *plan, problems_t *problems, uint64_t *rejected,
+                             schema_t schema, const char *name,
                              const table_t *(*header)(stage_t *, const table_t *),
                              stage_result_t (*process)(stage_t *, row_t *))
 {
@@ -445,26 +472,29 @@ static stage_t *validate_new(plan_t *plan, problems_t *problems, schema_t schema
     v->plan = plan;
     v->problems = problems;
     v->schema = schema;
+    v->rejected = rejected;
     for (size_t i = 0; i < ARRAY_LEN(v->col); i++)
         v->col[i] = -1;
     return &v->base;
 }
 
-stage_t *validate_projects_new(plan_t *plan, problems_t *problems)
+stage_t *validate_projects_new(plan_t *plan, problems_t *problems, uint64_t *rejected)
 {
-    return validate_new(plan, problems, SCHEMA_OLD, "validate-projects", projects_header,
+    return validate_new(plan, problems, rejected, SCHEMA_OLD, "validate-projects", projects_header,
                         projects_process);
 }
 
-stage_t *validate_phases_new(plan_t *plan, problems_t *problems, schema_t schema)
+stage_t *validate_phases_new(plan_t *plan, problems_t *problems, uint64_t *rejected,
+                             schema_t schema)
 {
-    return validate_new(plan, problems, schema, "validate-phases", phases_header,
+    return validate_new(plan, problems, rejected, schema, "validate-phases", phases_header,
                         phases_process);
 }
 
-stage_t *validate_assignments_new(plan_t *plan, problems_t *problems, schema_t schema)
+stage_t *validate_assignments_new(plan_t *plan, problems_t *problems, uint64_t *rejected,
+                                  schema_t schema)
 {
-    stage_t *s = validate_new(plan, problems, schema, "validate-assignments",
+    stage_t *s = validate_new(plan, problems, rejected, schema, "validate-assignments",
                               assignments_header, assignments_process);
     ((validate_t *)s)->ids = unique_new();
     return s;

@@ -11,6 +11,8 @@ for exp in fixtures/expected/migrate/*/ fixtures/expected/rollback/*/; do
     cmd=$(basename "$(dirname "$exp")")
     args=()
     [ -f "$exp/args" ] && read -r -a args <"$exp/args"
+    args=("${args[@]/#REJECTS/$work/rejects.csv}")
+    rm -f "$work/rejects.csv"
     input=$name
     [ -f "$exp/input" ] && input=$(cat "$exp/input")
     rm -rf "$work/out"
@@ -21,7 +23,9 @@ for exp in fixtures/expected/migrate/*/ fixtures/expected/rollback/*/; do
     sed "s|$work|WORK|g" "$work/stdout" >"$exp/stdout"
     rm -f "$exp/stderr"
     [ -s "$work/stderr" ] && sed "s|$work|WORK|g" "$work/stderr" >"$exp/stderr"
+    [ -f "$work/rejects.csv" ] && cp "$work/rejects.csv" "$exp/rejects.csv"
     for f in "$work"/out/*; do
+        [ -e "$f" ] || continue
         case $(basename "$f") in
         dataset.db) sqlite3 "$f" .dump >"$exp/dataset.sql" ;;
         *) cp "$f" "$exp/" ;;

@@ -1,5 +1,6 @@
 # Golden tests: for each fixtures/expected/CMD/NAME (CMD migrate or
-# rollback), run CMD on
+# rollback; the word REJECTS in `args` stands for a rejects file, compared
+# with rejects.csv), run CMD on
 # fixtures/NAME (or the fixture named in its `input` file) with the options
 # in its `args` file and compare status,
 # stdout and every output file with the expected ones.
@@ -7,6 +8,8 @@
 golden() {
     local cmd=$1 name=$2 exp=$ROOT/fixtures/expected/$1/$2 args=()
     [ -f "$exp/args" ] && read -r -a args <"$exp/args"
+    args=("${args[@]/#REJECTS/$WORK/rejects.csv}")   # --rejects REJECTS: compared below
+    rm -f "$WORK/rejects.csv"
     local input=$name
     [ -f "$exp/input" ] && input=$(cat "$exp/input")
     rm -rf "$WORK/out"
@@ -19,6 +22,7 @@ golden() {
         case $(basename "$f") in
         args | input | status | stdout | stderr) ;;
         dataset.sql) same "$f" <(sqlite3 "$WORK/out/dataset.db" .dump) || rc=1 ;;
+        rejects.csv) same "$f" "$WORK/rejects.csv" || rc=1 ;;
         *) same "$f" "$WORK/out/$(basename "$f")" || rc=1 ;;
         esac
     done
