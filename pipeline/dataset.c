@@ -51,17 +51,6 @@ dataset_t *dataset_open(const char *path, problems_t *problems)
     return d;
 }
 
-static bool is_gzip(const char *path)
-{
-    unsigned char head[2];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    size_t n = fread(head, 1, 2, f);
-    fclose(f);
-    return n == 2 && head[0] == 0x1f && head[1] == 0x8b;
-}
-
 source_t *dataset_table(dataset_t *d, const char *table, problems_t *problems)
 {
     buf_t display;
@@ -94,7 +83,7 @@ source_t *dataset_table(dataset_t *d, const char *table, problems_t *problems)
         if (!bytes) {
             problem_fatal(problems, path, "cannot open: %s", strerror(errno));
         } else {
-            if (is_gzip(path))
+            if (bytesrc_file_is_gzip(bytes))
                 bytes = gzip_bytesrc_new(bytes);
             src = csv_source_open(bytes, table, path, problems);
         }

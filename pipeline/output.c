@@ -232,8 +232,10 @@ static void flush_file(file_sink_t *f)
     while (done < f->len) {
         ssize_t n = write(f->fd, f->buf + done, f->len - done);
         if (n < 0) {
-            if (errno == EINTR)
+            if (errno == EINTR) {
+                check_interrupted();
                 continue;
+            }
             runtime_error("%s: write failed: %s", f->path, strerror(errno));
         }
         done += (size_t)n;
@@ -254,8 +256,10 @@ static void file_write(bytesink_t *self, const void *p, size_t n)
         while (n > 0) {
             ssize_t w = write(f->fd, bytes, n);
             if (w < 0) {
-                if (errno == EINTR)
+                if (errno == EINTR) {
+                    check_interrupted();
                     continue;
+                }
                 runtime_error("%s: write failed: %s", f->path, strerror(errno));
             }
             bytes += w;
@@ -305,20 +309,51 @@ typedef struct {
     bytesrc_t base;
     char *path;
     int fd;
+    unsigned char head[2];  /* read ahead to tell gzip, handed out first */
+    size_t head_len, head_pos;
 } file_src_t;
 
-static ssize_t file_read(bytesrc_t *self, void *buf, size_t n)
+static ssize_t read_fd(file_src_t *f, void *buf, size_t n)
 {
-    file_src_t *f = (file_src_t *)self;
     for (;;) {
         ssize_t got = read(f->fd, buf, n);
         if (got >= 0)
             return got;
         if (errno != EINTR) {
-            snprintf(self->err, sizeof self->err, "read failed: %s", strerror(errno));
+            snprintf(f->base.err, sizeof f->base.err, "read failed: %s", strerror(errno));
             return -1;
         }
+        check_interrupted();   /* a signal while blocked (a pipe, a slow disk) */
     }
+}
+
+static ssize_t file_read(bytesrc_t *self, void *buf, size_t n)
+{
+    file_src_t *f = (file_src_t *)self;
+    if (f->head_pos < f->head_len && n > 0) {
+        size_t k = f->head_len - f->head_pos;
+        if (k > n)
+            k = n;
+        memcpy(buf, f->head + f->head_pos, k);
+        f->head_pos += k;
+        return (ssize_t)k;
+    }
+    return read_fd(f, buf, n);
+}
+
+bool bytesrc_file_is_gzip(bytesrc_t *b)
+{
+    file_src_t *f = (file_src_t *)b;
+    if (f->head_len == 0 && f->head_pos == 0) {
+        /* two bytes, even from a pipe that hands them one at a time */
+        while (f->head_len < sizeof f->head) {
+            ssize_t got = read_fd(f, f->head + f->head_len, sizeof f->head - f->head_len);
+            if (got <= 0)
+                break;
+            f->head_len += (size_t)got;
+        }
+    }
+    return f->head_len == 2 && f->head[0] == 0x1f && f->head[1] == 0x8b;
 }
 
 static void file_src_free(bytesrc_t *self)

@@ -45,5 +45,8 @@ void staged_file_free(staged_file_t *f);
 bytesink_t *bytesink_file_new(const char *path);
 /* A byte source reading a file. NULL with errno set if it cannot open. */
 bytesrc_t *bytesrc_file_open(const char *path);
+/* Whether a file byte source, not yet read, starts with gzip's magic
+** bytes; the bytes looked at are still read afterwards (so a pipe works). */
+bool bytesrc_file_is_gzip(bytesrc_t *b);
 
 #endif

@@ -13,7 +13,9 @@ table_t *table_new(const char *name, const char *source)
 
 void table_add_col(table_t *t, const char *col, size_t len)
 {
-    t->cols = xrealloc(t->cols, (t->ncols + 1) * sizeof *t->cols);
+    /* grows by doubling: a capacity is a power of two */
+    if ((t->ncols & (t->ncols - 1)) == 0)
+        t->cols = xrealloc(t->cols, (t->ncols ? t->ncols * 2 : 1) * sizeof *t->cols);
     t->cols[t->ncols++] = xstrndup(col, len);
 }
 

@@ -23,6 +23,11 @@
 #include "stages.h"
 
 #define CSV_CHUNK ((size_t)256 * 1024)
+/* Bounds on hostile input, so memory stays bounded: a record holds at most
+** RECORD_MAX bytes (its raw text, libcsv's field buffer and the row's copy:
+** about 3 x RECORD_MAX in all), a header at most COLUMNS_MAX columns. */
+#define RECORD_MAX ((size_t)16 * 1024 * 1024)
+#define COLUMNS_MAX 4096
 
 typedef struct {
     source_t base;
@@ -153,8 +158,13 @@ static int parse_record(csv_src_t *c)
                 buf_clear(&c->raw);
             }
         }
-        if (c->in_record)
+        if (c->in_record) {
+            if (c->raw.len + piece > RECORD_MAX) {
+                report_parse_error(c, "a record longer than 16 MiB (an unterminated quote?)");
+                return -1;
+            }
             buf_add(&c->raw, start, piece);
+        }
         size_t used = csv_parse(&c->parser, start, piece, on_field, on_record_end, c);
         c->chunk_pos += piece;
         if (lf)
@@ -251,7 +261,7 @@ source_t *csv_source_open(bytesrc_t *bytes, const char *table_name, const char *
     csv_init(&c->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
     csv_set_space_func(&c->parser, is_cr);
     csv_set_term_func(&c->parser, is_lf);
-    csv_set_blk_size(&c->parser, 4096);
+    csv_set_blk_size(&c->parser, 64 * 1024);   /* libcsv grows its field buffer by this */
 
     int got = parse_record(c);
     if (got <= 0) {
@@ -262,6 +272,12 @@ source_t *csv_source_open(bytesrc_t *bytes, const char *table_name, const char *
     }
     table_t *t = c->base.table;
     row_t *h = &c->row;
+    if (h->n > COLUMNS_MAX) {
+        problem_fatal(problems, display, "not a dump of the planner: %zu columns (at most %d)",
+                      h->n, COLUMNS_MAX);
+        csv_free_source(&c->base);
+        return NULL;
+    }
     for (size_t i = 0; i < h->n; i++) {
         const field_t *f = &h->f[i];
         if (f->null || !utf8_valid(f->data, f->len)) {

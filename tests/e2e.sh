@@ -73,6 +73,25 @@ usage_error() {
         "Try 'phasemig --help' for more information.") "$WORK/stderr" && same /dev/null "$WORK/stdout"
 }
 
+# seed_as_sqlite DB: the planner seed as an old-schema SQLite file, with
+# NUMERIC columns, so money comes back as INTEGER (50000, not 50000.00)
+seed_as_sqlite() {
+    sqlite3 "$1" <<SQL
+CREATE TABLE projects (program_id TEXT, name TEXT, business_sponsor TEXT, project_manager TEXT,
+  technical_lead TEXT, start_date DATE, end_date DATE, cost_center_code TEXT, description TEXT,
+  id TEXT PRIMARY KEY, created_at TEXT, updated_at TEXT);
+CREATE TABLE project_phases (project_id TEXT, phase_type TEXT, capital_budget NUMERIC(15,2),
+  expense_budget NUMERIC(15,2), total_budget NUMERIC(15,2), id TEXT PRIMARY KEY,
+  created_at TEXT, updated_at TEXT);
+CREATE TABLE resource_assignments (resource_id TEXT, project_id TEXT, project_phase_id TEXT,
+  assignment_date DATE, allocation_percentage NUMERIC(5,2), capital_percentage NUMERIC(5,2),
+  expense_percentage NUMERIC(5,2), id TEXT PRIMARY KEY, created_at TEXT, updated_at TEXT);
+.import --csv --skip 1 $ROOT/fixtures/planner-seed/projects.csv projects
+.import --csv --skip 1 $ROOT/fixtures/planner-seed/project_phases.csv project_phases
+.import --csv --skip 1 $ROOT/fixtures/planner-seed/resource_assignments.csv resource_assignments
+SQL
+}
+
 for t in tests/e2e/*.sh; do
     # shellcheck source=/dev/null
     . "$t"

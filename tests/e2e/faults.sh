@@ -1,0 +1,141 @@
+# Faults: each ends with a one-line message naming the file and the cause,
+# exit status 2, and nothing written (no OUT, no staging directory, no
+# rejects file).
+
+# fails_cleanly DIR EXPECTED_STDERR: the last run_phasemig exited 2 with
+# that stderr (staging names normalised) and left DIR empty
+fails_cleanly() {
+    same <(echo 2) "$WORK/status" &&
+        same <(printf '%s\n' "$2") <(sed 's/phasemig-[A-Za-z0-9]\{6\}/phasemig-XXXXXX/' "$WORK/stderr") &&
+        nothing_left "$1"
+}
+
+disk_full() {  # RLIMIT_FSIZE: writes past 100 KiB fail with EFBIG (SIGXFSZ is ignored)
+    rm -rf "$WORK/gen" "$WORK/full" && mkdir "$WORK/full"
+    "$GENDUMP" 5000 "$WORK/gen" || return 1
+    (ulimit -f 100 && run_phasemig migrate "$WORK/gen" "$WORK/full/out")
+    fails_cleanly "$WORK/full" \
+        "phasemig: WORK/full/out.phasemig-XXXXXX/resource_assignments.csv: write failed: File too large"
+}
+
+parent_not_writable() {
+    local top
+    top=$(mktemp -d /tmp/phasemig-ro.XXXXXX) && chmod 755 "$top" && mkdir -m 555 "$top/ro" || return 1
+    if [ "$(id -u)" = 0 ]; then   # root writes anywhere: run as nobody
+        setpriv --reuid=65534 --regid=65534 --clear-groups \
+            "$PHASEMIG" migrate "$ROOT/fixtures/planner-seed" "$top/ro/out" >"$WORK/stdout" 2>"$WORK/stderr"
+    else
+        "$PHASEMIG" migrate "$ROOT/fixtures/planner-seed" "$top/ro/out" >"$WORK/stdout" 2>"$WORK/stderr"
+    fi
+    echo $? >"$WORK/status"
+    sed -i "s|$top|TOP|g" "$WORK/stderr"
+    local rc=0
+    fails_cleanly "$top/ro" "phasemig: TOP/ro: cannot write there: Permission denied" || rc=1
+    rm -rf "$top"
+    return $rc
+}
+
+# interrupted SIGNAL NUMBER: the assignments come through a pipe that stays
+# open, so the run is surely in the middle when the signal arrives
+interrupted() {
+    rm -rf "$WORK/fifo" "$WORK/sig" && mkdir "$WORK/fifo" "$WORK/sig"
+    cp fixtures/planner-seed/projects.csv fixtures/planner-seed/project_phases.csv "$WORK/fifo/"
+    mkfifo "$WORK/fifo/resource_assignments.csv"
+    (head -n 50 fixtures/planner-seed/resource_assignments.csv && sleep 20) \
+        >"$WORK/fifo/resource_assignments.csv" &
+    local writer=$!
+    "$PHASEMIG" migrate "$WORK/fifo" "$WORK/sig/out" >/dev/null 2>"$WORK/stderr" &
+    local pid=$!
+    sleep 1
+    kill "-$1" "$pid"
+    wait "$pid"
+    echo $? >"$WORK/status"
+    kill "$writer" 2>/dev/null
+    wait "$writer" 2>/dev/null
+    fails_cleanly "$WORK/sig" "phasemig: interrupted by signal $2; nothing written"
+}
+
+locked_sqlite() {
+    rm -rf "$WORK/lock" && mkdir "$WORK/lock" && seed_as_sqlite "$WORK/lock/seed.db" || return 1
+    (echo 'BEGIN EXCLUSIVE; DELETE FROM projects;' && sleep 20) | sqlite3 "$WORK/lock/seed.db" &
+    local locker=$!
+    sleep 1
+    rm -rf "$WORK/lk" && mkdir "$WORK/lk"
+    run_phasemig migrate "$WORK/lock/seed.db" "$WORK/lk/out"
+    kill "$locker" 2>/dev/null
+    wait "$locker" 2>/dev/null
+    fails_cleanly "$WORK/lk" "WORK/lock/seed.db[projects]: cannot read: database is locked
+phasemig: 1 problem in the input; nothing written"
+}
+
+sqlite_missing_table() {
+    rm -rf "$WORK/mt" && mkdir "$WORK/mt" && seed_as_sqlite "$WORK/mt/seed.db" || return 1
+    sqlite3 "$WORK/mt/seed.db" 'DROP TABLE resource_assignments'
+    run_phasemig migrate "$WORK/mt/seed.db" "$WORK/mt/out"
+    rm "$WORK/mt/seed.db"
+    fails_cleanly "$WORK/mt" "WORK/mt/seed.db[resource_assignments]: no table resource_assignments in the database
+phasemig: 1 problem in the input; nothing written"
+}
+
+missing_input() {
+    rm -rf "$WORK/mi" && mkdir "$WORK/mi"
+    run_phasemig migrate "$WORK/no-such-dump" "$WORK/mi/out"
+    fails_cleanly "$WORK/mi" "WORK/no-such-dump: cannot open: No such file or directory
+phasemig: 1 problem in the input; nothing written"
+}
+
+table_is_a_directory() {
+    rm -rf "$WORK/td" "$WORK/tdo" && mkdir -p "$WORK/td/projects.csv" "$WORK/tdo"
+    cp fixtures/planner-seed/project_phases.csv fixtures/planner-seed/resource_assignments.csv "$WORK/td/"
+    run_phasemig migrate "$WORK/td" "$WORK/tdo/out"
+    fails_cleanly "$WORK/tdo" "WORK/td/projects.csv: is a directory, not a CSV file
+phasemig: 1 problem in the input; nothing written"
+}
+
+fatal_even_with_rejects() {
+    rm -rf "$WORK/fr" && mkdir "$WORK/fr"
+    run_phasemig migrate --rejects "$WORK/fr/rejects.csv" fixtures/bad/truncated-gzip "$WORK/fr/out"
+    fails_cleanly "$WORK/fr" "fixtures/bad/truncated-gzip/projects.csv.gz: corrupt gzip stream: unexpected end of file (truncated)
+phasemig: 1 problem in the input; nothing written"
+}
+
+huge_field() {  # a 20 MB field: a clear problem, memory bounded (docs/formats.md)
+    rm -rf "$WORK/hf" "$WORK/hfo" && mkdir "$WORK/hf" "$WORK/hfo"
+    cp fixtures/planner-seed/project_phases.csv fixtures/planner-seed/resource_assignments.csv "$WORK/hf/"
+    { printf 'id,name,start_date,end_date\n10000000-0000-4000-8000-000000000001,'
+      head -c 20000000 /dev/zero | tr '\0' x; printf ',2024-01-01,2024-02-01\n'; } >"$WORK/hf/projects.csv"
+    run_phasemig migrate "$WORK/hf" "$WORK/hfo/out"
+    fails_cleanly "$WORK/hfo" "WORK/hf/projects.csv:2: column name: '10000000-0000-4000-8000-000000000001,xxxxxxxxxxxxxxxxxxxxxxx...': a record longer than 16 MiB (an unterminated quote?)
+phasemig: 1 problem in the input; nothing written"
+}
+
+many_columns() {
+    rm -rf "$WORK/mc" "$WORK/mco" && mkdir "$WORK/mc" "$WORK/mco"
+    cp fixtures/planner-seed/project_phases.csv fixtures/planner-seed/resource_assignments.csv "$WORK/mc/"
+    { printf 'id'; seq -f ',c%g' 1 1000000 | tr -d '\n'; echo; } >"$WORK/mc/projects.csv"
+    run_phasemig migrate "$WORK/mc" "$WORK/mco/out"
+    fails_cleanly "$WORK/mco" "WORK/mc/projects.csv: not a dump of the planner: 1000001 columns (at most 4096)
+phasemig: 1 problem in the input; nothing written"
+}
+
+only_quotes() {
+    rm -rf "$WORK/oq" "$WORK/oqo" && mkdir "$WORK/oq" "$WORK/oqo"
+    cp fixtures/planner-seed/project_phases.csv fixtures/planner-seed/resource_assignments.csv "$WORK/oq/"
+    head -c 1000001 /dev/zero | tr '\0' '"' >"$WORK/oq/projects.csv"
+    run_phasemig migrate "$WORK/oq" "$WORK/oqo/out"
+    fails_cleanly "$WORK/oqo" "WORK/oq/projects.csv:1: column #1: '\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"...': unterminated quoted field
+phasemig: 1 problem in the input; nothing written"
+}
+
+expect "faults: the disk fills while writing" disk_full
+expect "faults: the output's parent is not writable" parent_not_writable
+expect "faults: SIGINT in the middle of a run" interrupted INT 2
+expect "faults: SIGTERM in the middle of a run" interrupted TERM 15
+expect "faults: a locked SQLite file" locked_sqlite
+expect "faults: a SQLite file missing a table" sqlite_missing_table
+expect "faults: an input that does not exist" missing_input
+expect "faults: a table that is a directory" table_is_a_directory
+expect "faults: a corrupt gzip stream with --rejects is still fatal" fatal_even_with_rejects
+expect "hostile: a 20 MB field" huge_field
+expect "hostile: a million columns" many_columns
+expect "hostile: a file of only quotes" only_quotes
