@@ -261,7 +261,7 @@ source_t *csv_source_open(bytesrc_t *bytes, const char *table_name, const char *
     csv_init(&c->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
     csv_set_space_func(&c->parser, is_cr);
     csv_set_term_func(&c->parser, is_lf);
-    csv_set_blk_size(&c->parser, 64 * 1024);   /* libcsv grows its field buffer by this */
+    csv_set_blk_size(&c->parser, (size_t)64 * 1024);   /* libcsv grows its field buffer by this */
 
     int got = parse_record(c);
     if (got <= 0) {
