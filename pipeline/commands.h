@@ -16,9 +16,11 @@ typedef struct command {
 int cmd_migrate(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
+int cmd_reconcile(int argc, char **argv);
 
 extern const char MIGRATE_USAGE[];
 extern const char VERIFY_USAGE[];
 extern const char ROLLBACK_USAGE[];
+extern const char RECONCILE_USAGE[];
 
 #endif

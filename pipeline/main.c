@@ -18,6 +18,8 @@ static const command_t COMMANDS[] = {
     {"verify", "the nine checks on a new-schema dataset", VERIFY_USAGE, cmd_verify},
     {"rollback", "new-schema dataset in, old-schema dataset out", ROLLBACK_USAGE,
      cmd_rollback},
+    {"reconcile", "the differences between two datasets, any size", RECONCILE_USAGE,
+     cmd_reconcile},
 };
 
 static void usage(FILE *out)

@@ -275,6 +275,8 @@ static void file_close(bytesink_t *self)
 {
     file_sink_t *f = (file_sink_t *)self;
     flush_file(f);
+    if (f->fd == STDOUT_FILENO)
+        return;   /* a pipe or a terminal: nothing to sync, not ours to close */
     if (fsync(f->fd) != 0 || close(f->fd) != 0)
         runtime_error("%s: write failed: %s", f->path, strerror(errno));
     f->fd = -1;
@@ -283,14 +285,14 @@ static void file_close(bytesink_t *self)
 static void file_free(bytesink_t *self)
 {
     file_sink_t *f = (file_sink_t *)self;
-    if (f->fd >= 0)
+    if (f->fd >= 0 && f->fd != STDOUT_FILENO)
         close(f->fd);
     free(f->buf);
     free(f->path);
     free(f);
 }
 
-bytesink_t *bytesink_file_new(const char *path)
+static file_sink_t *file_sink_new(const char *path, int fd)
 {
     file_sink_t *f = xcalloc(1, sizeof *f);
     f->path = xstrdup(path);
@@ -299,10 +301,21 @@ bytesink_t *bytesink_file_new(const char *path)
     f->base.close = file_close;
     f->base.free = file_free;
     f->buf = xmalloc(FILE_BUF);
-    f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (f->fd < 0)
+    f->fd = fd;
+    return f;
+}
+
+bytesink_t *bytesink_file_new(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
         runtime_error("%s: cannot create: %s", path, strerror(errno));
-    return &f->base;
+    return &file_sink_new(path, fd)->base;
+}
+
+bytesink_t *bytesink_stdout_new(void)
+{
+    return &file_sink_new("stdout", STDOUT_FILENO)->base;
 }
 
 typedef struct {

@@ -43,6 +43,8 @@ void staged_file_free(staged_file_t *f);
 /* A buffered file that reports write failures (disk full, ...) through
 ** runtime_error and fsyncs on close. */
 bytesink_t *bytesink_file_new(const char *path);
+/* The same on standard output (closing flushes it, no more). */
+bytesink_t *bytesink_stdout_new(void);
 /* A byte source reading a file. NULL with errno set if it cannot open. */
 bytesrc_t *bytesrc_file_open(const char *path);
 /* Whether a file byte source, not yet read, starts with gzip's magic

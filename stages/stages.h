@@ -130,6 +130,20 @@ typedef struct rollback_numbers {
 void rollback_numbers(const rollback_t *rb, rollback_numbers_t *out);
 void rollback_free(rollback_t *rb);
 
+/* ---- reconcile.c: what differs between two datasets ---- */
+typedef struct reconcile reconcile_t;
+/* Difference rows go to `out` (owned from now on). */
+reconcile_t *reconcile_new(bytesink_t *out);
+/* Table 0 projects, 1 project_phases, 2 resource_assignments. */
+stage_t *reconcile_load_new(reconcile_t *rc, int table, bool actual);
+void reconcile_compare(reconcile_t *rc, int table);
+/* Flushes and closes the difference rows. */
+void reconcile_close(reconcile_t *rc);
+bool reconcile_identical(const reconcile_t *rc);
+void reconcile_summary_json(const reconcile_t *rc, buf_t *b);
+void reconcile_summary_text(const reconcile_t *rc, FILE *out);
+void reconcile_free(reconcile_t *rc);
+
 /* ---- summary.c ---- */
 typedef struct table_rows {
     const char *table;

@@ -1,0 +1,97 @@
+/*
+** reconcile EXPECTED ACTUAL: the differences between two datasets of the
+** same schema, table by table (stages/reconcile.c says how).
+**
+**   each table, each side   read -> reconcile-load   (into a spill database)
+**   each table              merge join by id -> difference rows
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../stages/stages.h"
+#include "commands.h"
+#include "errors.h"
+#include "run.h"
+
+const char RECONCILE_USAGE[] =
+    "usage: phasemig reconcile [--out FILE] [--json] EXPECTED ACTUAL\n\n"
+    "Compares two datasets of the same schema (each a directory of CSV or gzip\n"
+    "CSV files, or a SQLite file), e.g. this tool's migrate output with an export\n"
+    "of the live database after its migration. Rows are keyed by id, columns\n"
+    "matched by name, values compared by type (50000 equals 50000.00; dates as\n"
+    "dates; timestamps as timestamps; ids case-insensitively; NULL differs from\n"
+    "''). Any size: rows are spilled to a temporary SQLite database.\n\n"
+    "Writes table,id,change,field,expected,actual rows (change: missing, extra,\n"
+    "changed, column_missing, column_extra) to stdout, the summary to stderr;\n"
+    "with --out FILE the rows go to FILE and the summary to stdout.\n\n"
+    "options:\n"
+    "  --out FILE   write the difference rows to FILE (all at once or not at all)\n"
+    "  --json       the summary as JSON\n"
+    "  -h, --help   this text\n\n"
+    "Exit status: 0 identical; 1 different; 2 usage error or unreadable input.\n";
+
+int cmd_reconcile(int argc, char **argv)
+{
+    const char *paths[2] = {NULL, NULL}, *out_path = NULL;
+    int npaths = 0;
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json = true;
+        else if (strcmp(argv[i], "--out") == 0) {
+            if (i + 1 >= argc)
+                cmdline_error("reconcile: --out needs a value");
+            out_path = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0')
+            cmdline_error("reconcile: unknown option '%s'", argv[i]);
+        else if (npaths < 2)
+            paths[npaths++] = argv[i];
+        else
+            cmdline_error("reconcile: too many arguments");
+    }
+    if (npaths < 2)
+        cmdline_error("reconcile: needs EXPECTED and ACTUAL");
+
+    problems_t problems;
+    problems_init(&problems, 0);
+    staged_file_t out_file = {0};
+    reconcile_t *rc =
+        reconcile_new(out_path ? staged_file_open(&out_file, out_path) : bytesink_stdout_new());
+    static const char *const tables[] = {TABLE_PROJECTS, TABLE_PHASES, TABLE_ASSIGNMENTS};
+    for (int side = 0; side < 2; side++) {
+        dataset_t *ds = open_dataset(paths[side], &problems);
+        for (int t = 0; t < 3; t++) {
+            source_t *src = open_table(ds, tables[t], &problems);
+            stage_t *load[] = {reconcile_load_new(rc, t, side == 1)};
+            run_chain(src, load, 1, &problems);
+            source_free(src);
+        }
+        dataset_close(ds);
+    }
+    if (problems.count > 0)
+        give_up(&problems);
+    for (int t = 0; t < 3; t++)
+        reconcile_compare(rc, t);
+    reconcile_close(rc);
+    if (out_path)
+        staged_file_commit(&out_file);
+
+    FILE *summary = out_path ? stdout : stderr;
+    if (json) {
+        buf_t b;
+        buf_init(&b);
+        reconcile_summary_json(rc, &b);
+        fputs(buf_str(&b), summary);
+        buf_free(&b);
+    } else {
+        reconcile_summary_text(rc, summary);
+    }
+    if (fflush(stdout) != 0)
+        runtime_error("stdout: write failed: %s", strerror(errno));
+    int status = reconcile_identical(rc) ? 0 : 1;
+    reconcile_free(rc);
+    staged_file_free(&out_file);
+    problems_free(&problems);
+    return status;
+}
