@@ -18,7 +18,7 @@
 
 #include "stages.h"
 
-#define SPILL_CACHE_KIB 65536   /* SQLite page cache per connection */
+#define SPILL_CACHE_KIB 32768   /* SQLite page cache; sorts spill to temporary files */
 
 enum { EXPECTED, ACTUAL, SIDES };
 static const char *const SIDE_NAMES[SIDES] = {"expected", "actual"};
