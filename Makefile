@@ -9,14 +9,17 @@ SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 
 # Debian packages the build and the tests need (installed by `make deps`).
 DEPS    := libcsv-dev zlib1g-dev libsqlite3-dev libcmocka-dev sqlite3 gzip \
-           cppcheck clang-tidy valgrind
+           cppcheck clang-tidy valgrind chromium
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
 
 SRC     := $(wildcard pipeline/*.c) $(wildcard stages/*.c)
 LIBSRC  := $(filter-out pipeline/main.c,$(SRC))
 HDR     := $(wildcard pipeline/*.h) $(wildcard stages/*.h)
 UNIT    := $(wildcard tests/unit/*.c)
 
-.PHONY: all deps example lint test clean
+.PHONY: all deps example lint test install clean
 
 all: phasemig
 
@@ -69,6 +72,11 @@ test: deps
 	  build/csvcols build/gendump
 	@$(MAKE) --no-print-directory lint
 	@tests/run-all.sh
+
+# The binary and the man page, under $(DESTDIR)$(PREFIX).
+install: phasemig
+	install -D -m 755 phasemig $(DESTDIR)$(PREFIX)/bin/phasemig
+	install -D -m 644 docs/phasemig.1 $(DESTDIR)$(PREFIX)/share/man/man1/phasemig.1
 
 clean:
 	rm -rf phasemig build

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "errors.h"
+#include "progress.h"
 
 void bytesrc_free(bytesrc_t *b) { if (b) b->free(b); }
 void source_free(source_t *s) { if (s) s->free(s); }
@@ -32,8 +33,10 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
     row_t *row;
     unsigned tick = 0;
     for (;;) {
-        if ((++tick & 0x3ff) == 0)
+        if ((++tick & 0x3ff) == 0) {
             check_interrupted();
+            progress_rows(0x400);
+        }
         if (problems_full(problems))
             break;
         int got = src->next(src, &row);

@@ -22,6 +22,7 @@
 #include "chain.h"
 #include "commands.h"
 #include "dataset.h"
+#include "progress.h"
 #include "run.h"
 
 const char MIGRATE_USAGE[] =
@@ -37,7 +38,10 @@ const char MIGRATE_USAGE[] =
     "                    (default, as the live migration) or evidence (the day\n"
     "                    that moves the fewest assignments; reads them twice)\n"
     "  --dry-run         run every stage and check, print the summary and a diff\n"
-    "                    preview, write nothing\n"
+    "                    preview, write nothing (but --html FILE)\n"
+    "  --html FILE       also write the visual report there (always in\n"
+    "                    OUT/report.html)\n"
+    "  -q, --quiet       no summary on stdout, no progress on stderr\n"
     "  --force           replace OUT if it exists and is not empty\n"
     "  --max-errors N    stop reading after N problems (default: collect all)\n"
     "  --rejects FILE    go on past bad rows: write them to FILE (table, line, id,\n"
@@ -67,6 +71,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
                             {TABLE_PHASES, 0, 0, 0},
                             {TABLE_ASSIGNMENTS, 0, 0, 0}};
     dataset_t *ds = open_dataset(o->in, &problems);
+    progress_start(dataset_bytes(ds) * (o->split == SPLIT_EVIDENCE ? 2 : 1), o->quiet);
 
     /* the small tables, held */
     source_t *projects = open_table(ds, TABLE_PROJECTS, &problems);
@@ -93,6 +98,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         split_choose(split);
     }
     remap_plan(&plan, o->split, &problems);
+    report_t *report = report_new(&plan);
 
     /* where the output goes */
     output_t out = {0};
@@ -132,16 +138,18 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         validate_assignments_new(&plan, &problems, &rows[2].rejected, SCHEMA_OLD),
         o->split == SPLIT_MIDPOINT ? split_count_new(split) : NULL,
         match_new(&plan),
+        report_marks_new(report),
         diff_assignments_new(diff),
         cut_new(drop_link),
         diff_schema_new(diff, assignments->table),
         verify_assignments_new(verify),
         write_new(sink, &rows[2].out)};
-    rows[2].in = run_chain(assignments, stream, 8, &problems);
+    rows[2].in = run_chain(assignments, stream, 9, &problems);
     if (o->split == SPLIT_MIDPOINT)
         split_choose(split);   /* the evidence policy's numbers, for comparison */
     source_free(assignments);
     dataset_close(ds);
+    progress_end();
 
     if (plan.found_repeats.n > 0) {
         /* --rejects: rows already written have ids of earlier rows; start over */
@@ -150,6 +158,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         plan.known_repeats = (id_repeats_t){0};
         output_abort(&out);
         staged_file_abort(&rejects_file);
+        report_free(report);
         diff_free(diff);
         sink_free(sink);
         split_free(split);
@@ -178,25 +187,43 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
     summary_input_t summary = {&plan,    verify,     rows,
                                o->in,    o->out,     o->dry_run,
                                o->split, diff_preview(diff), diff_rows(diff)};
+    check_t checks[VERIFY_CHECKS];
+    verify_checks(verify, checks);
+    buf_t html;
+    buf_init(&html);
+    report_input_t report_in = {o->in, o->split, rows[0].out, checks, VERIFY_CHECKS};
+    report_html(&html, report, &report_in);
+    staged_file_t html_file = {0};
+    if (o->html) {
+        bytesink_t *f = staged_file_open(&html_file, o->html);
+        f->write(f, html.data, html.len);
+        f->close(f);
+        bytesink_free(f);
+    }
     if (!o->dry_run) {
         buf_t json;
         buf_init(&json);
         summary_json(&json, &summary);
         write_output_file(&out, "summary.json", json.data, json.len);
+        write_output_file(&out, "report.html", html.data, html.len);
         buf_free(&json);
         commit_rejects(&problems, &rejects_file);
         output_commit(&out);
     }
+    if (o->html)
+        staged_file_commit(&html_file);
+    staged_file_free(&html_file);
+    buf_free(&html);
     problems_print_warnings(&problems, stderr);
-    summary_text(stdout, &summary);
+    if (!o->quiet)
+        summary_text(stdout, &summary);
     report_rejects(&problems, o);
-    check_t checks[VERIFY_CHECKS];
-    verify_checks(verify, checks);
     int status = checks_pass(checks, VERIFY_CHECKS) && problems.count == 0 ? 0 : 1;
     if (fflush(stdout) != 0)
         runtime_error("stdout: write failed: %s", strerror(errno));
 
     diff_free(diff);
+    report_free(report);
     split_free(split);
     verify_free(verify);
     plan_free(&plan);

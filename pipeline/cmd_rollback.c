@@ -17,6 +17,7 @@
 #include "../stages/stages.h"
 #include "commands.h"
 #include "errors.h"
+#include "progress.h"
 #include "run.h"
 
 const char ROLLBACK_USAGE[] =
@@ -32,6 +33,7 @@ const char ROLLBACK_USAGE[] =
     "  --dry-run         run every stage and check, write nothing\n"
     "  --force           replace OUT if it exists and is not empty\n"
     "  --max-errors N    stop reading after N problems (default: collect all)\n"
+    "  -q, --quiet       no summary on stdout\n"
     "  --rejects FILE    go on past bad rows: write them to FILE (table, line, id,\n"
     "                    column, value, reason, raw) and migrate the rest; exit 1\n"
     "  -h, --help        this text\n\n"
@@ -58,6 +60,7 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
                             {TABLE_PHASES, 0, 0, 0},
                             {TABLE_ASSIGNMENTS, 0, 0, 0}};
     dataset_t *ds = open_dataset(o->in, &problems);
+    progress_start(dataset_bytes(ds), o->quiet);
 
     source_t *projects = open_table(ds, TABLE_PROJECTS, &problems);
     stage_t *load_projects[] = {validate_projects_new(&plan, &problems, &rows[0].rejected)};
@@ -97,6 +100,7 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
     rows[2].in = run_chain(assignments, stream, 4, &problems);
     source_free(assignments);
     dataset_close(ds);
+    progress_end();
 
     if (plan.found_repeats.n > 0) {
         *known = plan.found_repeats;
@@ -127,7 +131,8 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
         commit_rejects(&problems, &rejects_file);
         output_commit(&out);
     }
-    rollback_summary_text(stdout, &summary);
+    if (!o->quiet)
+        rollback_summary_text(stdout, &summary);
     report_rejects(&problems, o);
     check_t checks[ROLLBACK_CHECKS];
     rollback_checks(rb, checks);

@@ -94,6 +94,26 @@ source_t *dataset_table(dataset_t *d, const char *table, problems_t *problems)
     return src;
 }
 
+uint64_t dataset_bytes(const dataset_t *d)
+{
+    struct stat st;
+    if (d->db)
+        return stat(d->path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    uint64_t total = 0;
+    static const char *const tables[] = {TABLE_PROJECTS, TABLE_PHASES, TABLE_ASSIGNMENTS};
+    static const char *const endings[] = {".csv", ".csv.gz"};
+    for (int t = 0; t < 3; t++)
+        for (int e = 0; e < 2; e++) {
+            buf_t path;
+            buf_init(&path);
+            buf_printf(&path, "%s/%s%s", d->path, tables[t], endings[e]);
+            if (stat(buf_str(&path), &st) == 0 && S_ISREG(st.st_mode))
+                total += (uint64_t)st.st_size;
+            buf_free(&path);
+        }
+    return total;
+}
+
 void dataset_close(dataset_t *d)
 {
     if (!d)

@@ -27,6 +27,8 @@ typedef struct dataset {
 dataset_t *dataset_open(const char *path, problems_t *problems);
 /* NULL, with a fatal problem reported, if the table cannot be read. */
 source_t *dataset_table(dataset_t *d, const char *table, problems_t *problems);
+/* The size of its files, for the progress report (0 if unknown). */
+uint64_t dataset_bytes(const dataset_t *d);
 void dataset_close(dataset_t *d);
 
 /* Money and percentages: NUMERIC(p,2) columns. */

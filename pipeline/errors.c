@@ -1,4 +1,5 @@
 #include "errors.h"
+#include "progress.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@ void cmdline_error(const char *fmt, ...)
 
 void runtime_error(const char *fmt, ...)
 {
+    progress_end();
     va_list ap;
     va_start(ap, fmt);
     fputs("phasemig: ", stderr);

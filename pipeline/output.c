@@ -12,6 +12,7 @@
 #include <dirent.h>
 
 #include "errors.h"
+#include "progress.h"
 
 /* What an exit before commit removes: the staging directory, staged files. */
 #define STAGED_MAX 4
@@ -330,8 +331,10 @@ static ssize_t read_fd(file_src_t *f, void *buf, size_t n)
 {
     for (;;) {
         ssize_t got = read(f->fd, buf, n);
-        if (got >= 0)
+        if (got >= 0) {
+            progress_bytes((uint64_t)got);
             return got;
+        }
         if (errno != EINTR) {
             snprintf(f->base.err, sizeof f->base.err, "read failed: %s", strerror(errno));
             return -1;

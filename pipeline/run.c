@@ -8,8 +8,9 @@
 #include "../stages/stages.h"
 #include "chain.h"
 #include "errors.h"
+#include "progress.h"
 
-void run_opts_parse(const char *cmd, bool with_split, int argc, char **argv, run_opts_t *o)
+void run_opts_parse(const char *cmd, bool migrate, int argc, char **argv, run_opts_t *o)
 {
     memset(o, 0, sizeof *o);
     const char *pos[2] = {NULL, NULL};
@@ -20,12 +21,17 @@ void run_opts_parse(const char *cmd, bool with_split, int argc, char **argv, run
             o->dry_run = true;
         else if (strcmp(a, "--force") == 0)
             o->force = true;
-        else if (strcmp(a, "--rejects") == 0) {
+        else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+            o->quiet = true;
+        else if (strcmp(a, "--rejects") == 0 || (migrate && strcmp(a, "--html") == 0)) {
             if (i + 1 >= argc)
                 cmdline_error("%s: %s needs a value", cmd, a);
-            o->rejects = argv[++i];
+            if (strcmp(a, "--html") == 0)
+                o->html = argv[++i];
+            else
+                o->rejects = argv[++i];
         } else if (strcmp(a, "--format") == 0 || strcmp(a, "--max-errors") == 0 ||
-                 (with_split && strcmp(a, "--split") == 0)) {
+                 (migrate && strcmp(a, "--split") == 0)) {
             if (i + 1 >= argc)
                 cmdline_error("%s: %s needs a value", cmd, a);
             const char *v = argv[++i];
@@ -71,6 +77,7 @@ void run_opts_parse(const char *cmd, bool with_split, int argc, char **argv, run
 
 void give_up(problems_t *problems)
 {
+    progress_end();
     problems_print(problems, stderr);
     exit(2);
 }

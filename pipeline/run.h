@@ -20,13 +20,15 @@ typedef struct run_opts {
     size_t max_errors;
     split_policy_t split;
     const char *rejects;    /* --rejects FILE */
+    const char *html;       /* --html FILE (migrate) */
+    bool quiet;             /* -q: no summary on stdout, no progress */
 } run_opts_t;
 
 /* Parses "[--format F] [--dry-run] [--force] [--max-errors N]
-** [--rejects FILE] IN [OUT]"
-** (and --split midpoint|evidence when `with_split`) for command `cmd`; a
-** usage error ends the run (cmdline_error). */
-void run_opts_parse(const char *cmd, bool with_split, int argc, char **argv, run_opts_t *o);
+** [--rejects FILE] [-q] IN [OUT]" (and, for migrate, --split
+** midpoint|evidence and --html FILE) for command `cmd`; a usage error
+** ends the run (cmdline_error). */
+void run_opts_parse(const char *cmd, bool migrate, int argc, char **argv, run_opts_t *o);
 
 /* Prints the problems found and ends the run: status 2, nothing written
 ** (the output's exit hook removes anything staged). */

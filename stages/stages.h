@@ -144,6 +144,21 @@ void reconcile_summary_json(const reconcile_t *rc, buf_t *b);
 void reconcile_summary_text(const reconcile_t *rc, FILE *out);
 void reconcile_free(reconcile_t *rc);
 
+/* ---- report.c: the HTML preview ---- */
+typedef struct report report_t;
+report_t *report_new(plan_t *plan);
+/* Counts assignments per project, day slice and class (after match). */
+stage_t *report_marks_new(report_t *r);
+typedef struct report_input {
+    const char *in_path;
+    split_policy_t split;
+    uint64_t projects;
+    const check_t *checks;
+    size_t nchecks;
+} report_input_t;
+void report_html(buf_t *b, const report_t *r, const report_input_t *in);
+void report_free(report_t *r);
+
 /* ---- summary.c ---- */
 typedef struct table_rows {
     const char *table;
