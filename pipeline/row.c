@@ -70,6 +70,7 @@ void row_reset(row_t *r)
     r->raw = NULL;
     r->raw_len = 0;
     r->broken = false;
+    r->noted = false;
     buf_clear(&r->bytes);
 }
 

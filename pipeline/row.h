@@ -45,6 +45,10 @@ typedef struct row {
     const char *raw;    /* the record as it stood in the input (no line end) */
     size_t raw_len;
     bool broken;        /* the reader found it malformed (already reported) */
+    /* values an earlier stage leaves for later ones of the same chain, so
+    ** that what one has parsed is not parsed again (see stages/plan.h) */
+    bool noted;
+    int64_t note[3];
     /* private: storage */
     size_t cap;
     buf_t bytes;

@@ -18,7 +18,6 @@ typedef struct {
     stage_t base;
     plan_t *plan;
     table_t *out;
-    int project_col, phase_col, date_col;
 } match_t;
 
 static const table_t *match_header(stage_t *self, const table_t *in)
@@ -28,19 +27,7 @@ static const table_t *match_header(stage_t *self, const table_t *in)
     m->out = table_copy(in);
     table_add_col(m->out, MATCH_CHANGE, strlen(MATCH_CHANGE));
     table_add_col(m->out, MATCH_PHASE, strlen(MATCH_PHASE));
-    m->project_col = table_col(in, "project_id");
-    m->phase_col = table_col(in, "project_phase_id");
-    m->date_col = table_col(in, "assignment_date");
     return m->out;
-}
-
-static size_t lookup(const uuidmap_t *index, const field_t *f)
-{
-    uuid_t id;
-    size_t at;
-    if (f->null || !uuid_parse(f->data, f->len, &id) || !uuidmap_get(index, &id, &at))
-        return NO_INDEX;
-    return at;
 }
 
 static stage_result_t match_process(stage_t *self, row_t *row)
@@ -49,12 +36,10 @@ static stage_result_t match_process(stage_t *self, row_t *row)
     if (!row)
         return STAGE_DROP;
     plan_t *plan = m->plan;
-    size_t project = lookup(&plan->project_index, &row->f[m->project_col]);
-    size_t pointed = lookup(&plan->phase_index, &row->f[m->phase_col]);
-    const field_t *df = &row->f[m->date_col];
+    size_t project, pointed;
     day_t date;
-    if (project == NO_INDEX || pointed == NO_INDEX || !date_parse(df->data, df->len, &date))
-        return STAGE_DROP;  /* validate lets no such row through */
+    if (!plan_noted(row, &project, &pointed, &date) || pointed == NO_INDEX)
+        runtime_error("internal error: match without validate");
     project_t *pr = &plan->projects[project];
     const phase_t *from = &plan->phases[pointed];
     size_t implicit = NO_INDEX;

@@ -114,6 +114,28 @@ struct problems;
 struct source *plan_source_new(plan_t *plan, bool phases, const table_t *header,
                                struct problems *problems, uint64_t *rejected);
 
+/* validate leaves on each assignment row it passes its project's and
+** phase's indexes (NO_INDEX: none, in the new schema) and its date; the
+** stages after it read them back instead of parsing again. */
+static inline void plan_note(row_t *r, size_t project, size_t phase, day_t day)
+{
+    r->noted = true;
+    r->note[0] = (int64_t)project;
+    r->note[1] = phase == NO_INDEX ? -1 : (int64_t)phase;
+    r->note[2] = day;
+}
+
+/* False if no validate stage ran before (a bug in the chain). */
+static inline bool plan_noted(const row_t *r, size_t *project, size_t *phase, day_t *day)
+{
+    if (!r->noted)
+        return false;
+    *project = (size_t)r->note[0];
+    *phase = r->note[1] < 0 ? NO_INDEX : (size_t)r->note[1];
+    *day = (day_t)r->note[2];
+    return true;
+}
+
 void id_repeats_add(id_repeats_t *r, int64_t line, int64_t first_line);
 /* The first line of the id of `line`, or -1 if it is not a known repeat
 ** (r is in line order). */

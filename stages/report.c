@@ -31,7 +31,7 @@ struct report {
 typedef struct {
     stage_t base;
     report_t *r;
-    int project, date, change;
+    int change;
 } report_stage_t;
 
 report_t *report_new(plan_t *plan)
@@ -53,8 +53,6 @@ void report_free(report_t *r)
 static const table_t *marks_header(stage_t *self, const table_t *in)
 {
     report_stage_t *s = (report_stage_t *)self;
-    s->project = table_col(in, "project_id");
-    s->date = table_col(in, "assignment_date");
     s->change = table_col(in, MATCH_CHANGE);
     return in;
 }
@@ -75,13 +73,10 @@ static stage_result_t marks_process(stage_t *self, row_t *row)
     if (!row)
         return STAGE_PASS;
     const plan_t *plan = s->r->plan;
-    uuid_t id;
-    size_t at;
+    size_t at, phase;
     day_t d;
-    const field_t *pf = &row->f[s->project], *df = &row->f[s->date];
-    if (!uuid_parse(pf->data, pf->len, &id) || !uuidmap_get(&plan->project_index, &id, &at) ||
-        !date_parse(df->data, df->len, &d))
-        return STAGE_PASS;
+    if (!plan_noted(row, &at, &phase, &d))
+        runtime_error("internal error: report marks without validate");
     const char *change = row->f[s->change].data;
     int cls = change[0] == 'k' ? KEPT : change[0] == 'm' ? MOVED : ORPHANED;
     s->r->marks[at][bucket_of(&plan->projects[at], d)][cls]++;

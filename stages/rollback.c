@@ -106,13 +106,10 @@ static stage_result_t assignments_process(stage_t *self, row_t *row)
         return STAGE_DROP;
     rollback_t *rb = s->rb;
     plan_t *plan = rb->plan;
-    uuid_t id;
-    size_t project;
+    size_t project, none;
     day_t date;
-    const field_t *pf = &row->f[s->project], *df = &row->f[s->date];
-    if (!uuid_parse(pf->data, pf->len, &id) || !uuidmap_get(&plan->project_index, &id, &project) ||
-        !date_parse(df->data, df->len, &date))
-        return STAGE_DROP;  /* validate lets no such row through */
+    if (!plan_noted(row, &project, &none, &date))
+        runtime_error("internal error: rollback without validate");
     const project_t *pr = &plan->projects[project];
     if (pr->count == 0) {
         problem_field(rb->problems, s->in, row, (size_t)s->project,

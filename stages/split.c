@@ -27,7 +27,6 @@ struct split {
 typedef struct {
     stage_t base;
     split_t *split;
-    int project, phase, date;
 } split_stage_t;
 
 /* Days in a project's range (end > start: validate saw to it). */
@@ -65,36 +64,17 @@ void split_free(split_t *s)
     free(s);
 }
 
-static const table_t *count_header(stage_t *self, const table_t *in)
-{
-    split_stage_t *st = (split_stage_t *)self;
-    st->project = table_col(in, "project_id");
-    st->phase = table_col(in, "project_phase_id");
-    st->date = table_col(in, "assignment_date");
-    return in;
-}
-
-static size_t lookup(const uuidmap_t *index, const field_t *f)
-{
-    uuid_t id;
-    size_t at;
-    if (f->null || !uuid_parse(f->data, f->len, &id) || !uuidmap_get(index, &id, &at))
-        return NO_INDEX;
-    return at;
-}
-
 static stage_result_t count_process(stage_t *self, row_t *row)
 {
     split_stage_t *st = (split_stage_t *)self;
     if (!row)
         return STAGE_PASS;
     const plan_t *plan = st->split->plan;
-    size_t project = lookup(&plan->project_index, &row->f[st->project]);
-    size_t phase = lookup(&plan->phase_index, &row->f[st->phase]);
+    size_t project, phase;
     day_t date;
-    const field_t *df = &row->f[st->date];
-    if (project == NO_INDEX || phase == NO_INDEX || !st->split->counts[project] ||
-        plan->phases[phase].project != project || !date_parse(df->data, df->len, &date))
+    if (!plan_noted(row, &project, &phase, &date))
+        runtime_error("internal error: split count without validate");
+    if (phase == NO_INDEX || !st->split->counts[project] || plan->phases[phase].project != project)
         return STAGE_PASS;
     const project_t *p = &plan->projects[project];
     if (date < p->start || date > p->end)
@@ -114,7 +94,6 @@ stage_t *split_count_new(split_t *s)
 {
     split_stage_t *st = xcalloc(1, sizeof *st);
     st->base.name = "split-count";
-    st->base.header = count_header;
     st->base.process = count_process;
     st->base.free = split_stage_free;
     st->split = s;

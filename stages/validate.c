@@ -449,6 +449,7 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
         problem_taken_along(v->problems, v->table, r, "project_phase_id", "its phase is rejected");
         return reject(v);
     }
+    plan_note(r, project, phase, date);
     return STAGE_PASS;
 }
 
