@@ -83,6 +83,42 @@ phase_t *plan_add_phase(plan_t *p)
     return ph;
 }
 
+uint64_t move_matrix_changes(const move_matrix_t *m)
+{
+    uint64_t n = 0;
+    for (int f = 0; f < FROM_KINDS; f++)
+        for (int t = 0; t < TO_KINDS; t++)
+            if (move_is_change(f, t))
+                n += m->n[f][t];
+    return n;
+}
+
+static const plan_t *ranking;
+static int by_changes(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    uint64_t cx = move_matrix_changes(&ranking->projects[x].moves);
+    uint64_t cy = move_matrix_changes(&ranking->projects[y].moves);
+    if (cx != cy)
+        return cx > cy ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
+size_t plan_projects_by_changes(const plan_t *plan, bool all, size_t **out)
+{
+    size_t *idx = xcalloc(plan->nprojects + 1, sizeof *idx), n = 0;
+    for (size_t i = 0; i < plan->nprojects; i++) {
+        const project_t *p = &plan->projects[i];
+        if (!p->rejected && (all || move_matrix_changes(&p->moves) > 0))
+            idx[n++] = i;
+    }
+    ranking = plan;
+    qsort(idx, n, sizeof *idx, by_changes);
+    ranking = NULL;
+    *out = idx;
+    return n;
+}
+
 static const plan_t *sorting;
 static int by_project_start_id(const void *a, const void *b)
 {

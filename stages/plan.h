@@ -105,6 +105,17 @@ void plan_order_phases(plan_t *plan);
 ** rejects file when no problem names the project's own row. */
 void plan_reject_project(plan_t *plan, size_t i, const char *why);
 
+/* An assignment that pointed at `from` and lands in `to` changes phase
+** (moved or orphaned), unless it stays in its own phase's type. */
+static inline bool move_is_change(int from, int to)
+{
+    return from == FROM_OTHER_PROJECT || from != to;
+}
+uint64_t move_matrix_changes(const move_matrix_t *m);
+/* Indexes of the projects not rejected (all, or only those with changes),
+** the most changed first, then in input order; the caller frees *out. */
+size_t plan_projects_by_changes(const plan_t *plan, bool all, size_t **out);
+
 /* The held projects (phases = false) or phases, in input order, as a
 ** source of rows with `header`: those not rejected. Each one held back is
 ** counted in *rejected and, if no problem named it, written to the

@@ -114,26 +114,6 @@ static void html_text(buf_t *b, const char *s)
     }
 }
 
-static uint64_t changes(const project_t *p)
-{
-    uint64_t n = 0;
-    for (int f = 0; f < FROM_KINDS; f++)
-        for (int t = 0; t < TO_KINDS; t++)
-            if (f == FROM_OTHER_PROJECT || f != t)
-                n += p->moves.n[f][t];
-    return n;
-}
-
-static const plan_t *order_plan;
-static int by_changes(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    uint64_t cx = changes(&order_plan->projects[x]), cy = changes(&order_plan->projects[y]);
-    if (cx != cy)
-        return cx > cy ? -1 : 1;
-    return (x > y) - (x < y);
-}
-
 static const char STYLE[] =
     "body{font-family:sans-serif;margin:2em;color:#222;max-width:60em}"
     "h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em}"
@@ -242,13 +222,8 @@ void report_html(buf_t *b, const report_t *r, const report_input_t *in)
         buf_printf(b, "<span style=\"background:%s\"></span>%s", PHASE_COLOURS[t], PHASE_NAMES[t]);
     buf_adds(b, "</p>\n<p>Old phases had no dates: each spans its whole project.</p>\n");
 
-    size_t *order = xcalloc(plan->nprojects + 1, sizeof *order), n = 0;
-    for (size_t i = 0; i < plan->nprojects; i++)
-        if (!plan->projects[i].rejected)
-            order[n++] = i;
-    order_plan = plan;
-    qsort(order, n, sizeof *order, by_changes);
-    order_plan = NULL;
+    size_t *order;
+    size_t n = plan_projects_by_changes(plan, true, &order);
     static const char *const FROM[FROM_KINDS] = {"Planning", "Execution", "another project's phase"};
     static const char *const TO[TO_KINDS] = {"Planning", "Execution", "no phase (orphaned)"};
     uint64_t rest_projects = 0, rest_changes = 0;
@@ -256,7 +231,7 @@ void report_html(buf_t *b, const report_t *r, const report_input_t *in)
         const project_t *p = &plan->projects[order[k]];
         if (k >= REPORT_PROJECTS) {
             rest_projects++;
-            rest_changes += changes(p);
+            rest_changes += move_matrix_changes(&p->moves);
             continue;
         }
         buf_adds(b, "<section><h3>");
@@ -264,12 +239,12 @@ void report_html(buf_t *b, const report_t *r, const report_input_t *in)
         buf_adds(b, " <small><code>");
         html_text(b, p->id_text);
         buf_printf(b, "</code></small></h3>\n<p>%" PRIu64 " assignment%s change phase.</p>\n",
-                   changes(p), changes(p) == 1 ? "" : "s");
+                   move_matrix_changes(&p->moves), move_matrix_changes(&p->moves) == 1 ? "" : "s");
         timeline(b, r, order[k]);
         bool any = false;
         for (int f = 0; f < FROM_KINDS; f++)
             for (int t = 0; t < TO_KINDS; t++) {
-                if (!(f == FROM_OTHER_PROJECT || f != t) || !p->moves.n[f][t])
+                if (!move_is_change(f, t) || !p->moves.n[f][t])
                     continue;
                 if (!any)
                     buf_adds(b, "\n<table><tr><th>from</th><th>to</th><th>assignments</th></tr>");

@@ -73,44 +73,6 @@ void rows_text(FILE *out, const table_rows_t *rows)
                 rows[t].table, rows[t].in, rows[t].out, rows[t].rejected);
 }
 
-static bool is_change(int from, int to)
-{
-    return from == FROM_OTHER_PROJECT || from != to;
-}
-
-static uint64_t changes_of(const project_t *p)
-{
-    uint64_t n = 0;
-    for (int f = 0; f < FROM_KINDS; f++)
-        for (int t = 0; t < TO_KINDS; t++)
-            if (is_change(f, t))
-                n += p->moves.n[f][t];
-    return n;
-}
-
-static const plan_t *order_plan;
-static int by_changes(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    uint64_t cx = changes_of(&order_plan->projects[x]), cy = changes_of(&order_plan->projects[y]);
-    if (cx != cy)
-        return cx > cy ? -1 : 1;
-    return (x > y) - (x < y);
-}
-
-/* Projects with changed assignments, most first; returns their count. */
-static size_t changed_projects(const plan_t *plan, size_t **out)
-{
-    size_t *idx = xcalloc(plan->nprojects + 1, sizeof *idx), n = 0;
-    for (size_t i = 0; i < plan->nprojects; i++)
-        if (changes_of(&plan->projects[i]) > 0)
-            idx[n++] = i;
-    order_plan = plan;
-    qsort(idx, n, sizeof *idx, by_changes);
-    order_plan = NULL;
-    *out = idx;
-    return n;
-}
 
 
 static const char *const POLICY_NAMES[SPLIT_POLICIES] = {"midpoint", "evidence"};
@@ -245,13 +207,13 @@ void summary_json(buf_t *b, const summary_input_t *in)
     rows_json(b, in->rows);
     buf_adds(b, ",\n  \"moves\": [");
     size_t *order;
-    size_t n = changed_projects(plan, &order);
+    size_t n = plan_projects_by_changes(plan, false, &order);
     bool first = true;
     for (size_t k = 0; k < n; k++) {
         const project_t *p = &plan->projects[order[k]];
         for (int f = 0; f < FROM_KINDS; f++)
             for (int t = 0; t < TO_KINDS; t++) {
-                if (!is_change(f, t) || p->moves.n[f][t] == 0)
+                if (!move_is_change(f, t) || p->moves.n[f][t] == 0)
                     continue;
                 buf_adds(b, first ? "\n    {\"project_id\": " : ",\n    {\"project_id\": ");
                 first = false;
@@ -279,7 +241,7 @@ static void print_moves(FILE *out, const move_matrix_t *moves)
 {
     for (int f = 0; f < FROM_KINDS; f++)
         for (int t = 0; t < TO_KINDS; t++)
-            if (is_change(f, t) && moves->n[f][t] > 0)
+            if (move_is_change(f, t) && moves->n[f][t] > 0)
                 fprintf(out, "    %" PRIu64 " %s from %s to %s\n", moves->n[f][t],
                         t == TO_NONE ? "orphaned" : "move", FROM_NAMES[f], TO_NAMES[t]);
 }
@@ -311,7 +273,7 @@ void summary_text(FILE *out, const summary_input_t *in)
             c->total, c->kept, c->moved, c->orphaned, c->cross_project_links);
 
     size_t *order;
-    size_t n = changed_projects(plan, &order);
+    size_t n = plan_projects_by_changes(plan, false, &order);
     if (n == 0) {
         fprintf(out, "\nNo assignment changes phase.\n");
     } else {
