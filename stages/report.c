@@ -205,6 +205,21 @@ void report_html(buf_t *b, const report_t *r, const report_input_t *in)
                "<tr><th>orphaned</th><td class=\"n\">%" PRIu64 "</td></tr>"
                "<tr><th>cross-project links</th><td class=\"n\">%" PRIu64 "</td></tr></table>\n",
                in->projects, c->total, c->kept, c->moved, c->orphaned, c->cross_project_links);
+    uint64_t moved[SPLIT_POLICIES] = {0, 0};
+    size_t both = 0;
+    for (size_t i = 0; i < plan->nprojects; i++)
+        if (plan->projects[i].split_known) {
+            both++;
+            for (int k = 0; k < SPLIT_POLICIES; k++)
+                moved[k] += plan->projects[i].split_moves[k];
+        }
+    if (both > 0)
+        buf_printf(b,
+                   "<h2>Split policies</h2>\n<p>Over the %zu projects with both phases, cutting "
+                   "each at its midpoint (as the live migration does) moves <b>%" PRIu64
+                   "</b> assignments; cutting each where the fewest move (<code>--split "
+                   "evidence</code>) moves <b>%" PRIu64 "</b>.</p>\n",
+                   both, moved[SPLIT_MIDPOINT], moved[SPLIT_EVIDENCE]);
     buf_adds(b, "<h2>Checks</h2>\n<table>");
     for (size_t i = 0; i < in->nchecks; i++) {
         const check_t *k = &in->checks[i];
@@ -240,6 +255,15 @@ void report_html(buf_t *b, const report_t *r, const report_input_t *in)
         html_text(b, p->id_text);
         buf_printf(b, "</code></small></h3>\n<p>%" PRIu64 " assignment%s change phase.</p>\n",
                    move_matrix_changes(&p->moves), move_matrix_changes(&p->moves) == 1 ? "" : "s");
+        if (p->split_known) {
+            char mid[11], ev[11];
+            date_format(p->split_day[SPLIT_MIDPOINT], mid);
+            date_format(p->split_day[SPLIT_EVIDENCE], ev);
+            buf_printf(b,
+                       "<p>Planning ending %s (midpoint) moves %" PRIu64
+                       "; ending %s (evidence) moves %" PRIu64 ".</p>\n",
+                       mid, p->split_moves[SPLIT_MIDPOINT], ev, p->split_moves[SPLIT_EVIDENCE]);
+        }
         timeline(b, r, order[k]);
         bool any = false;
         for (int f = 0; f < FROM_KINDS; f++)

@@ -20,6 +20,8 @@ seed_in_a_browser() {
         grep -q "<h3>$name " "$WORK/dom.html" || { echo "not shown: $name"; return 1; }
     done
     grep -q '<th>moved</th><td class="n">300</td>' "$WORK/dom.html" &&
+        grep -q 'moves <b>300</b> assignments; cutting each where the fewest move (<code>--split evidence</code>) moves <b>3</b>' "$WORK/dom.html" &&
+        grep -q '<p>Planning ending 2024-10-15 (midpoint) moves 180; ending 2024-02-01 (evidence) moves 2.</p>' "$WORK/dom.html" &&
         grep -q '<td>Execution</td><td>Planning</td><td class="n">180</td>' "$WORK/dom.html" &&
         [ "$(grep -o '<svg' "$WORK/dom.html" | wc -l)" = 5 ] &&
         # a blank 900x1400 page compresses to a few KB; the real one does not
