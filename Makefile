@@ -9,7 +9,7 @@ SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 
 # Debian packages the build and the tests need (installed by `make deps`).
 DEPS    := libcsv-dev zlib1g-dev libsqlite3-dev libcmocka-dev sqlite3 gzip \
-           cppcheck clang-tidy valgrind chromium
+           cppcheck clang-tidy valgrind chromium postgresql postgresql-client
 
 PREFIX  ?= /usr/local
 DESTDIR ?=

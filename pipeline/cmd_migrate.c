@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "../stages/stages.h"
+#include "../stages/write_psql.h"
 #include "chain.h"
 #include "commands.h"
 #include "dataset.h"
@@ -31,7 +32,9 @@ const char MIGRATE_USAGE[] =
     "Reads the old-schema dataset IN (a directory of CSV or gzip CSV files, or a\n"
     "SQLite file), gives each phase a name and a date range, matches assignments\n"
     "to phases by date, and writes the new-schema dataset, diff.csv and\n"
-    "summary.json into the directory OUT, all at once or not at all.\n\n"
+    "summary.json into the directory OUT, all at once or not at all. With CSV or\n"
+    "gzip CSV output, OUT/load.psql loads the tables into PostgreSQL in one\n"
+    "transaction (cd OUT && psql -X -f load.psql; see 'phasemig schema').\n\n"
     "options:\n"
     "  --format FMT      csv (default), csv.gz or sqlite (OUT/dataset.db)\n"
     "  --split POLICY    where a project with both phases is cut: midpoint\n"
@@ -103,6 +106,12 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
     /* where the output goes */
     output_t out = {0};
     sink_t *sink = open_output(o, &out);
+    if (!o->dry_run && o->format != FORMAT_SQLITE) {
+        /* OUT/load.psql: loads the CSV files into PostgreSQL (write_psql.h) */
+        char *psql_path = output_path(&out, "load.psql");
+        sink = psql_sink_new(sink, psql_path, o->format == FORMAT_CSV_GZ, SCHEMA_NEW);
+        free(psql_path);
+    }
     char *diff_path = o->dry_run ? NULL : output_path(&out, "diff.csv");
     diff_t *diff = diff_new(diff_path ? bytesink_file_new(diff_path) : NULL);
     free(diff_path);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../stages/stages.h"
+#include "../stages/write_psql.h"
 #include "commands.h"
 #include "errors.h"
 #include "progress.h"
@@ -27,7 +28,9 @@ const char ROLLBACK_USAGE[] =
     "directory OUT, as the live migration's downgrade: phase_type from the phase\n"
     "name (PLANNING when it contains 'planning', else EXECUTION), and each\n"
     "assignment's project_phase_id from its date (else its project's first\n"
-    "phase, counted as unmatched_to_first_phase).\n\n"
+    "phase, counted as unmatched_to_first_phase). With CSV or gzip CSV output,\n"
+    "OUT/load.psql loads the tables into PostgreSQL's old schema in one\n"
+    "transaction (cd OUT && psql -X -f load.psql; see 'phasemig schema --old').\n\n"
     "options:\n"
     "  --format FMT      csv (default), csv.gz or sqlite (OUT/dataset.db)\n"
     "  --dry-run         run every stage and check, write nothing\n"
@@ -73,6 +76,12 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
 
     output_t out = {0};
     sink_t *sink = open_output(o, &out);
+    if (!o->dry_run && o->format != FORMAT_SQLITE) {
+        /* OUT/load.psql: loads the CSV files into PostgreSQL (write_psql.h) */
+        char *psql_path = output_path(&out, "load.psql");
+        sink = psql_sink_new(sink, psql_path, o->format == FORMAT_CSV_GZ, SCHEMA_OLD);
+        free(psql_path);
+    }
     rollback_t *rb = rollback_new(&plan, &problems, &rows[2].rejected);
 
     source_t *project_rows =

@@ -17,10 +17,12 @@ int cmd_migrate(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
 
 extern const char MIGRATE_USAGE[];
 extern const char VERIFY_USAGE[];
 extern const char ROLLBACK_USAGE[];
 extern const char RECONCILE_USAGE[];
+extern const char SCHEMA_USAGE[];
 
 #endif

@@ -20,6 +20,7 @@ static const command_t COMMANDS[] = {
      cmd_rollback},
     {"reconcile", "the differences between two datasets, any size", RECONCILE_USAGE,
      cmd_reconcile},
+    {"schema", "the PostgreSQL DDL of the old or the new schema", SCHEMA_USAGE, cmd_schema},
 };
 
 static void usage(FILE *out)

@@ -92,7 +92,7 @@ CREATE TABLE resource_assignments (resource_id TEXT, project_id TEXT, project_ph
 SQL
 }
 
-for t in tests/e2e/*.sh; do
+for t in tests/e2e/${E2E:-*}.sh; do   # E2E=NAME runs tests/e2e/NAME.sh alone
     # shellcheck source=/dev/null
     . "$t"
 done

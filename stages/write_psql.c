@@ -1,0 +1,240 @@
+/*
+** write_psql: OUT/load.psql, a psql script that loads the CSV output into
+** PostgreSQL in one transaction (see write_psql.h for what it does and
+** how it is run).
+*/
+#include "write_psql.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "../pipeline/dataset.h"
+
+/* The order foreign keys need: a table after those it refers to. Table
+** names are phasemig's own (dataset.h): they go into the script as they
+** are, in file names and messages. */
+static const char *const LOAD_ORDER[] = {TABLE_PROJECTS, TABLE_PHASES, TABLE_ASSIGNMENTS};
+
+static size_t load_rank(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_LEN(LOAD_ORDER); i++)
+        if (strcmp(name, LOAD_ORDER[i]) == 0)
+            return i;
+    return ARRAY_LEN(LOAD_ORDER);
+}
+
+/* A name as a quoted SQL identifier: "a""b". psql's \copy passes
+** double-quoted words through whole (spaces, commas, parentheses, colons
+** and backslashes included), but it reads one line, so a line break
+** cannot be spelt; nor can an empty name. */
+static bool identifier_ok(const char *s)
+{
+    return *s && !strpbrk(s, "\r\n");
+}
+
+static void add_identifier(buf_t *b, const char *s)
+{
+    buf_addc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            buf_addc(b, '"');
+        buf_addc(b, *s);
+    }
+    buf_addc(b, '"');
+}
+
+/* Text inside a SQL string literal that is also a RAISE format: ' and %
+** doubled. */
+static void add_raise_text(buf_t *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\'' || *s == '%')
+            buf_addc(b, *s);
+        buf_addc(b, *s);
+    }
+}
+
+/* A statement that fails with `text` (psql stops: ON_ERROR_STOP). */
+static void add_raise(buf_t *b, const char *text)
+{
+    buf_adds(b, "DO $phasemig$BEGIN RAISE EXCEPTION 'load.psql: ");
+    add_raise_text(b, text);
+    buf_adds(b, "'; END$phasemig$;\n");
+}
+
+static void add_preamble(buf_t *b, bool gzip, schema_t schema, const psql_table_t *t,
+                         size_t n)
+{
+    const char *ext = gzip ? ".csv.gz" : ".csv";
+    buf_printf(b, "-- load.psql, written by phasemig %s: loads the files\n--    ",
+               schema == SCHEMA_NEW ? "migrate" : "rollback");
+    for (size_t i = 0; i < n; i++)
+        buf_printf(b, " %s%s", t[i].header->name, ext);
+    buf_printf(b,
+               "\n-- into the tables of the %s schema (`phasemig schema --%s`), in one\n"
+               "-- transaction: every row or none.\n"
+               "--\n"
+               "--     cd OUT && psql -X -f load.psql           (and connection options)\n"
+               "--     psql -X -v dir=OUT -f OUT/load.psql      (from anywhere)\n"
+               "--\n"
+               "-- Each \\copy names the columns of its file's header, so their order in\n"
+               "-- the table does not matter; a column the table lacks stops the load.\n"
+               "-- NULL is an empty unquoted field, an empty string is \"\". The tables\n"
+               "-- are not schema-qualified: search_path says where they go. The rows\n"
+               "-- loaded are printed beside the rows phasemig wrote; an error or a\n"
+               "-- difference rolls everything back (psql exits with status 3).\n"
+               "-- Needs psql 10 or later.\n",
+               schema == SCHEMA_NEW ? "new" : "old", schema == SCHEMA_NEW ? "new" : "old");
+    if (gzip)
+        buf_adds(b, "-- The files are gzip: psql runs `gzip -dc` to read them.\n");
+    buf_adds(b, "\\set ON_ERROR_STOP on\n"
+                "\\encoding UTF8\n"
+                "\\if :{?dir}\n"
+                "\\cd :dir\n"
+                "\\endif\n");
+}
+
+void write_psql(const char *path, bool gzip, schema_t schema, const psql_table_t *tables, size_t n)
+{
+    /* the tables in load order: by rank, then as given */
+    psql_table_t *t = xcalloc(n ? n : 1, sizeof *t);
+    size_t k = 0;
+    for (size_t rank = 0; rank <= ARRAY_LEN(LOAD_ORDER); rank++)
+        for (size_t i = 0; i < n; i++)
+            if (load_rank(tables[i].header->name) == rank)
+                t[k++] = tables[i];
+    buf_t b;
+    buf_init(&b);
+    add_preamble(&b, gzip, schema, t, n);
+
+    const char *unnamable = NULL;
+    for (size_t i = 0; i < n && !unnamable; i++)
+        for (size_t c = 0; c < t[i].header->ncols; c++)
+            if (!identifier_ok(t[i].header->cols[c])) {
+                unnamable = t[i].header->name;
+                break;
+            }
+    if (unnamable) {
+        buf_t text;
+        buf_init(&text);
+        buf_printf(&text,
+                   "%s%s has a column whose name is empty or holds a line break, which "
+                   "psql's copy command cannot name: nothing loaded",
+                   unnamable, gzip ? ".csv.gz" : ".csv");
+        add_raise(&b, buf_str(&text));
+        buf_free(&text);
+    } else {
+        buf_adds(&b, "BEGIN;\n");
+        for (size_t i = 0; i < n; i++) {
+            const table_t *h = t[i].header;
+            buf_adds(&b, "\\copy ");
+            add_identifier(&b, h->name);
+            buf_adds(&b, " (");
+            for (size_t c = 0; c < h->ncols; c++) {
+                if (c)
+                    buf_adds(&b, ", ");
+                add_identifier(&b, h->cols[c]);
+            }
+            if (gzip)
+                buf_printf(&b, ") FROM PROGRAM 'gzip -dc %s.csv.gz'", h->name);
+            else
+                buf_printf(&b, ") FROM '%s.csv'", h->name);
+            buf_printf(&b, " WITH (FORMAT csv, HEADER true)\n"
+                           "\\set phasemig_rows_%zu :ROW_COUNT\n",
+                       i + 1);
+        }
+        for (size_t i = 0; i < n; i++)
+            buf_printf(&b, "\\echo 'load.psql: %s:' :phasemig_rows_%zu 'rows loaded, phasemig "
+                           "wrote %" PRIu64 "'\n",
+                       t[i].header->name, i + 1, t[i].rows);
+        buf_adds(&b, "SELECT ");
+        for (size_t i = 0; i < n; i++)
+            buf_printf(&b, "%s:phasemig_rows_%zu = %" PRIu64, i ? " AND " : "", i + 1,
+                       t[i].rows);
+        buf_adds(&b, n ? " AS phasemig_rows_ok \\gset\n" : "true AS phasemig_rows_ok \\gset\n");
+        buf_adds(&b, "\\if :phasemig_rows_ok\n"
+                     "COMMIT;\n"
+                     "\\else\n");
+        add_raise(&b, "the files do not hold the rows phasemig wrote: nothing loaded");
+        buf_adds(&b, "\\endif\n");
+    }
+
+    bytesink_t *f = bytesink_file_new(path);
+    f->write(f, b.data, b.len);
+    f->close(f);
+    bytesink_free(f);
+    buf_free(&b);
+    free(t);
+}
+
+/* ---- the sink that notes what is written ---- */
+
+typedef struct {
+    sink_t base;
+    sink_t *inner;
+    char *path;
+    bool gzip;
+    schema_t schema;
+    table_t *headers[8];
+    uint64_t rows[8];
+    size_t n;
+} psql_sink_t;
+
+static void psql_begin(sink_t *self, const table_t *t)
+{
+    psql_sink_t *s = (psql_sink_t *)self;
+    if (s->n == ARRAY_LEN(s->headers))
+        runtime_error("internal error: load.psql: more than %zu tables", ARRAY_LEN(s->headers));
+    s->headers[s->n] = table_copy(t);
+    s->rows[s->n] = 0;
+    s->n++;
+    s->inner->begin(s->inner, t);
+}
+
+static void psql_row(sink_t *self, const row_t *row)
+{
+    psql_sink_t *s = (psql_sink_t *)self;
+    s->rows[s->n - 1]++;
+    s->inner->row(s->inner, row);
+}
+
+static void psql_end(sink_t *self)
+{
+    psql_sink_t *s = (psql_sink_t *)self;
+    s->inner->end(s->inner);
+}
+
+static void psql_close(sink_t *self)
+{
+    psql_sink_t *s = (psql_sink_t *)self;
+    s->inner->close(s->inner);
+    psql_table_t tables[ARRAY_LEN(s->headers)];
+    for (size_t i = 0; i < s->n; i++)
+        tables[i] = (psql_table_t){s->headers[i], s->rows[i]};
+    write_psql(s->path, s->gzip, s->schema, tables, s->n);
+}
+
+static void psql_free(sink_t *self)
+{
+    psql_sink_t *s = (psql_sink_t *)self;
+    sink_free(s->inner);
+    for (size_t i = 0; i < s->n; i++)
+        table_free(s->headers[i]);
+    free(s->path);
+    free(s);
+}
+
+sink_t *psql_sink_new(sink_t *inner, const char *path, bool gzip, schema_t schema)
+{
+    psql_sink_t *s = xcalloc(1, sizeof *s);
+    s->base.begin = psql_begin;
+    s->base.row = psql_row;
+    s->base.end = psql_end;
+    s->base.close = psql_close;
+    s->base.free = psql_free;
+    s->inner = inner;
+    s->path = xstrdup(path);
+    s->gzip = gzip;
+    s->schema = schema;
+    return &s->base;
+}
