@@ -60,13 +60,8 @@ const char MIGRATE_USAGE[] =
 static int migrate_once(const run_opts_t *o, id_repeats_t *known)
 {
     problems_t problems;
-    problems_init(&problems, o->max_errors);
     staged_file_t rejects_file = {0};
-    if (o->rejects) {
-        problems.keep_going = true;
-        problems_set_rejects(&problems, o->dry_run ? null_bytesink_new()
-                                                   : staged_file_open(&rejects_file, o->rejects));
-    }
+    run_problems_init(o, &problems, &rejects_file);
     plan_t plan;
     plan_init(&plan);
     plan.known_repeats = *known;
@@ -246,12 +241,5 @@ int cmd_migrate(int argc, char **argv)
 {
     run_opts_t o;
     run_opts_parse("migrate", true, argc, argv, &o);
-    id_repeats_t known = {0};
-    int status = migrate_once(&o, &known);
-    if (status < 0)
-        status = migrate_once(&o, &known);   /* knowing the repeated ids */
-    free(known.v);
-    if (status < 0)
-        runtime_error("internal error: repeated ids found twice");
-    return status;
+    return run_twice_if_needed(&o, migrate_once);
 }

@@ -161,3 +161,24 @@ void report_rejects(const problems_t *problems, const run_opts_t *o)
                 problems->count, problems->count == 1 ? "" : "s", o->rejects,
                 o->dry_run ? " (not written: dry run)" : "");
 }
+
+void run_problems_init(const run_opts_t *o, problems_t *problems, staged_file_t *file)
+{
+    problems_init(problems, o->max_errors);
+    if (!o->rejects)
+        return;
+    problems->keep_going = true;
+    problems_set_rejects(problems, o->dry_run ? null_bytesink_new() : staged_file_open(file, o->rejects));
+}
+
+int run_twice_if_needed(const run_opts_t *o, int (*once)(const run_opts_t *, id_repeats_t *))
+{
+    id_repeats_t known = {0};
+    int status = once(o, &known);
+    if (status < 0)
+        status = once(o, &known);
+    free(known.v);
+    if (status < 0)
+        runtime_error("internal error: repeated ids found twice");
+    return status;
+}

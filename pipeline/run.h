@@ -48,6 +48,14 @@ source_t *open_table(dataset_t *ds, const char *table, problems_t *problems);
 ** in a dry run, a sink that keeps nothing. */
 sink_t *open_output(const run_opts_t *o, output_t *out);
 
+/* Starts a run's problem collector; with --rejects, rows go to the
+** rejects file (staged in *file, nothing in a dry run) and the run goes on. */
+void run_problems_init(const run_opts_t *o, problems_t *problems, staged_file_t *file);
+
+/* Runs `once` and, if it found repeated ids only at the end of the stream
+** (-1, see id_repeats_t in stages/plan.h), once more knowing them. */
+int run_twice_if_needed(const run_opts_t *o, int (*once)(const run_opts_t *, id_repeats_t *));
+
 /* Every row read is written or rejected: a run where rows in != rows out
 ** + rows rejected for a table has lost rows, a bug; it ends with status 2
 ** and nothing written. */
