@@ -45,8 +45,13 @@ interrupted() {
         >"$WORK/fifo/resource_assignments.csv" &
     local writer=$!
     "$PHASEMIG" migrate "$WORK/fifo" "$WORK/sig/out" >/dev/null 2>"$WORK/stderr" &
-    local pid=$!
-    sleep 1
+    local pid=$! tries=0
+    # the staging directory exists once the small tables are done and the
+    # run waits on the pipe: then it is surely in the middle
+    until ls -d "$WORK"/sig/out.phasemig-* >/dev/null 2>&1 || [ $((tries += 1)) -gt 100 ]; do
+        sleep 0.1
+    done
+    sleep 0.2
     kill "-$1" "$pid"
     wait "$pid"
     echo $? >"$WORK/status"
@@ -58,8 +63,11 @@ interrupted() {
 locked_sqlite() {
     rm -rf "$WORK/lock" && mkdir "$WORK/lock" && seed_as_sqlite "$WORK/lock/seed.db" || return 1
     (echo 'BEGIN EXCLUSIVE; DELETE FROM projects;' && sleep 20) | sqlite3 "$WORK/lock/seed.db" &
-    local locker=$!
-    sleep 1
+    local locker=$! tries=0
+    until ! sqlite3 "$WORK/lock/seed.db" 'SELECT 1 FROM projects LIMIT 1' >/dev/null 2>&1 ||
+        [ $((tries += 1)) -gt 100 ]; do
+        sleep 0.1   # until the lock is held
+    done
     rm -rf "$WORK/lk" && mkdir "$WORK/lk"
     run_phasemig migrate "$WORK/lock/seed.db" "$WORK/lk/out"
     kill "$locker" 2>/dev/null
