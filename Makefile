@@ -9,7 +9,8 @@ SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 
 # Debian packages the build and the tests need (installed by `make deps`).
 DEPS    := libcsv-dev zlib1g-dev libsqlite3-dev libcmocka-dev sqlite3 gzip \
-           cppcheck clang-tidy valgrind chromium postgresql postgresql-client
+           cppcheck clang-tidy valgrind chromium postgresql postgresql-client \
+           clang libclang-rt-14-dev
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -19,7 +20,7 @@ LIBSRC  := $(filter-out pipeline/main.c,$(SRC))
 HDR     := $(wildcard pipeline/*.h) $(wildcard stages/*.h)
 UNIT    := $(wildcard tests/unit/*.c)
 
-.PHONY: all deps example lint test install clean
+.PHONY: all deps example lint test fuzz install clean
 
 all: phasemig
 
@@ -64,7 +65,7 @@ example: deps
 lint:
 	cppcheck -q --enable=warning,performance,portability --std=c11 -D_GNU_SOURCE \
 	  --error-exitcode=1 --inline-suppr pipeline stages tests
-	clang-tidy --quiet $(SRC) tests/gendump.c tests/csvcols.c $(UNIT) -- $(WARN) 2>/dev/null
+	clang-tidy --quiet $(SRC) tests/gendump.c tests/csvcols.c $(UNIT) tests/fuzz/*.c -- $(WARN) 2>/dev/null
 
 # Every test, plain and sanitized; the last line counts them all.
 test: deps
@@ -72,6 +73,11 @@ test: deps
 	  build/csvcols build/gendump
 	@$(MAKE) --no-print-directory lint
 	@tests/run-all.sh
+
+# libFuzzer targets (tests/fuzz/), each for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # The binary and the man page, under $(DESTDIR)$(PREFIX).
 install: phasemig

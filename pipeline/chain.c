@@ -23,11 +23,11 @@ const table_t *chain_header(stage_t **stages, size_t n, const table_t *in)
 int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
               uint64_t *rows)
 {
-    bool was_fatal = problems->fatal;
+    size_t fatal_before = problems->fatal;
     chain_header(stages, n, src->table);
-    /* a stage's header function may have found the table unusable */
-    // cppcheck-suppress incorrectLogicOperator
-    if (problems->fatal && !was_fatal)
+    /* a stage's header function may have found this table unusable (a
+    ** count, not a flag: an earlier table may have been unusable too) */
+    if (problems->fatal > fatal_before)
         return -1;
     int rc = 0;
     row_t *row;

@@ -187,7 +187,7 @@ void problem_fatal(problems_t *p, const char *source, const char *fmt, ...)
     vsnprintf(cause, sizeof cause, fmt, ap);
     va_end(ap);
     buf_adds(&msg, cause);
-    p->fatal = true;
+    p->fatal++;
     keep(p, &msg);
 }
 

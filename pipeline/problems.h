@@ -26,7 +26,7 @@ struct bytesink;    /* stage.h */
 typedef struct problems {
     size_t count;
     size_t max_errors;          /* 0: no limit */
-    bool fatal;                 /* a table could not be read at all */
+    size_t fatal;               /* problems that made a table unreadable */
     size_t nshown;
     char *shown[PROBLEMS_SHOWN];
     /* warnings: the run goes on (e.g. a project without phases) */

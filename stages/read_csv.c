@@ -295,7 +295,7 @@ source_t *csv_source_open(bytesrc_t *bytes, const char *table_name, const char *
             if (strcmp(t->cols[i], t->cols[j]) == 0) {
                 problem_at(problems, t, NULL, 1, t->cols[i], t->cols[i], strlen(t->cols[i]),
                            "duplicated column (also column %zu)", j + 1);
-                problems->fatal = true;
+                problems->fatal++;
                 csv_free_source(&c->base);
                 return NULL;
             }

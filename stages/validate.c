@@ -69,7 +69,7 @@ static void find_columns(validate_t *v, const table_t *t, const column_spec_t *s
         v->col[i] = spec[i].name[0] ? table_col(t, spec[i].name) : -1;
         if (v->col[i] < 0 && spec[i].required) {
             problem_at(v->problems, t, NULL, 1, spec[i].name, NULL, 0, "required column missing");
-            v->problems->fatal = true;
+            v->problems->fatal++;
         }
     }
 }

@@ -6,5 +6,6 @@ int main(void)
     failed += run_values_tests();
     failed += run_csv_tests();
     failed += run_uuidmap_tests();
+    failed += run_chain_tests();
     return failed ? 1 : 0;
 }

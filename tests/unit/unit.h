@@ -11,5 +11,6 @@
 int run_values_tests(void);
 int run_csv_tests(void);
 int run_uuidmap_tests(void);
+int run_chain_tests(void);
 
 #endif

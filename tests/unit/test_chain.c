@@ -1,0 +1,73 @@
+/*
+** chain_run stops a table whose header a stage found unusable, also when an
+** earlier table was already unreadable (found by fuzzing: validate then
+** read a missing column of every row).
+*/
+#include <string.h>
+
+#include "../../pipeline/chain.h"
+#include "../../stages/stages.h"
+#include "unit.h"
+
+typedef struct {
+    bytesrc_t base;
+    const char *data;
+    size_t len, pos;
+} mem_src_t;
+
+static ssize_t mem_read(bytesrc_t *self, void *buf, size_t n)
+{
+    mem_src_t *m = (mem_src_t *)self;
+    size_t k = m->len - m->pos < n ? m->len - m->pos : n;
+    memcpy(buf, m->data + m->pos, k);
+    m->pos += k;
+    return (ssize_t)k;
+}
+
+static void mem_free(bytesrc_t *self)
+{
+    free(self);
+}
+
+static source_t *csv_of(const char *text, problems_t *pr)
+{
+    mem_src_t *m = calloc(1, sizeof *m);
+    m->base.path = "t";
+    m->base.read = mem_read;
+    m->base.free = mem_free;
+    m->data = text;
+    m->len = strlen(text);
+    return csv_source_open(&m->base, "project_phases", "phases.csv", pr);
+}
+
+static void missing_column_after_an_earlier_fatal_table(void **state)
+{
+    (void)state;
+    problems_t pr;
+    problems_init(&pr, 0);
+    problem_fatal(&pr, "projects.csv", "an earlier table could not be read");
+    plan_t plan;
+    plan_init(&plan);
+    uint64_t rejected = 0, rows = 0;
+    /* no total_budget column: validate must not look at any row */
+    source_t *src = csv_of("id,project_id,phase_type,capital_budget,expense_budget\n"
+                           "20000000-0000-4000-8000-000000000011,x,PLANNING,1.00,1.00\n",
+                           &pr);
+    assert_non_null(src);
+    stage_t *stages[] = {validate_phases_new(&plan, &pr, &rejected, SCHEMA_OLD)};
+    assert_int_equal(chain_run(src, stages, 1, &pr, &rows), -1);
+    assert_int_equal(rows, 0);
+    assert_int_equal(pr.count, 2);   /* the earlier one and "required column missing" */
+    stage_free(stages[0]);
+    source_free(src);
+    plan_free(&plan);
+    problems_free(&pr);
+}
+
+int run_chain_tests(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(missing_column_after_an_earlier_fatal_table),
+    };
+    return cmocka_run_group_tests_name("chain", tests, NULL, NULL);
+}
