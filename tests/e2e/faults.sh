@@ -21,11 +21,14 @@ disk_full() {  # RLIMIT_FSIZE: writes past 100 KiB fail with EFBIG (SIGXFSZ is i
 parent_not_writable() {
     local top
     top=$(mktemp -d /tmp/phasemig-ro.XXXXXX) && chmod 755 "$top" && mkdir -m 555 "$top/ro" || return 1
+    # nobody may not reach the checkout: the binary and the input go here
+    cp "$PHASEMIG" "$top/phasemig" && cp -r fixtures/planner-seed "$top/in" && chmod -R a+rX "$top/in" ||
+        return 1
     if [ "$(id -u)" = 0 ]; then   # root writes anywhere: run as nobody
         setpriv --reuid=65534 --regid=65534 --clear-groups \
-            "$PHASEMIG" migrate "$ROOT/fixtures/planner-seed" "$top/ro/out" >"$WORK/stdout" 2>"$WORK/stderr"
+            "$top/phasemig" migrate "$top/in" "$top/ro/out" >"$WORK/stdout" 2>"$WORK/stderr"
     else
-        "$PHASEMIG" migrate "$ROOT/fixtures/planner-seed" "$top/ro/out" >"$WORK/stdout" 2>"$WORK/stderr"
+        "$top/phasemig" migrate "$top/in" "$top/ro/out" >"$WORK/stdout" 2>"$WORK/stderr"
     fi
     echo $? >"$WORK/status"
     sed -i "s|$top|TOP|g" "$WORK/stderr"
