@@ -10,7 +10,7 @@ SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 # Debian packages the build and the tests need (installed by `make deps`).
 DEPS    := libcsv-dev zlib1g-dev libsqlite3-dev libcmocka-dev sqlite3 gzip \
            cppcheck clang-tidy valgrind chromium postgresql postgresql-client \
-           clang libclang-rt-14-dev
+           clang libclang-rt-14-dev time
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -20,7 +20,7 @@ LIBSRC  := $(filter-out pipeline/main.c,$(SRC))
 HDR     := $(wildcard pipeline/*.h) $(wildcard stages/*.h)
 UNIT    := $(wildcard tests/unit/*.c)
 
-.PHONY: all deps example lint test fuzz install clean
+.PHONY: all deps example lint test fuzz bench install clean
 
 all: phasemig
 
@@ -65,7 +65,8 @@ example: deps
 lint:
 	cppcheck -q --enable=warning,performance,portability --std=c11 -D_GNU_SOURCE \
 	  --error-exitcode=1 --inline-suppr pipeline stages tests
-	clang-tidy --quiet $(SRC) tests/gendump.c tests/csvcols.c $(UNIT) tests/fuzz/*.c -- $(WARN) 2>/dev/null
+	clang-tidy --quiet $(SRC) tests/gendump.c tests/csvcols.c $(UNIT) tests/fuzz/*.c \
+	  tests/bench/csvparse.c -- $(WARN) 2>/dev/null
 
 # Every test, plain and sanitized; the last line counts them all.
 test: deps
@@ -73,6 +74,15 @@ test: deps
 	  build/csvcols build/gendump
 	@$(MAKE) --no-print-directory lint
 	@tests/run-all.sh
+
+build/bench/csvparse: tests/bench/csvparse.c
+	@mkdir -p build/bench
+	$(CC) $(CFLAGS) $(WARN) -o $@ tests/bench/csvparse.c -lcsv
+
+# The benchmark (tests/bench/run.sh): figures, not a test. BENCH_N="1000000 10000000".
+BENCH_N ?= 1000000
+bench: deps phasemig build/gendump build/bench/csvparse
+	tests/bench/run.sh $(BENCH_N)
 
 # libFuzzer targets (tests/fuzz/), each for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
