@@ -21,7 +21,7 @@ row() { # NAME COMMAND...: one line of the table
 }
 for n in ${*:-1000000}; do
     in=$dir/$n
-    [ -f "$in/resource_assignments.csv" ] || build/gendump "$n" "$in"
+    [ -f "$in/resource_assignments.csv" ] || { mkdir -p "$in" && build/gendump "$n" "$in"; }
     if [ ! -f "$in.gz/resource_assignments.csv" ]; then
         mkdir -p "$in.gz"
         for f in "$in"/*.csv; do gzip -1 -c "$f" >"$in.gz/$(basename "$f")"; done
