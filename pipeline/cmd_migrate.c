@@ -19,7 +19,6 @@
 #include <string.h>
 
 #include "../stages/stages.h"
-#include "../stages/write_psql.h"
 #include "chain.h"
 #include "commands.h"
 #include "dataset.h"
@@ -72,13 +71,8 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
     progress_start(dataset_bytes(ds) * (o->split == SPLIT_EVIDENCE ? 2 : 1), o->quiet);
 
     /* the small tables, held */
-    source_t *projects = open_table(ds, TABLE_PROJECTS, &problems);
-    stage_t *load_projects[] = {validate_projects_new(&plan, &problems, &rows[0].rejected)};
-    rows[0].in = run_chain(projects, load_projects, 1, &problems);
-    source_t *phases = open_table(ds, TABLE_PHASES, &problems);
-    stage_t *load_phases[] = {
-        validate_phases_new(&plan, &problems, &rows[1].rejected, SCHEMA_OLD)};
-    rows[1].in = run_chain(phases, load_phases, 1, &problems);
+    source_t *projects, *phases;
+    load_plan(ds, &plan, SCHEMA_OLD, &problems, rows, &projects, &phases);
     split_t *split = split_new(&plan);
     if (o->split == SPLIT_EVIDENCE) {
         /* a first pass counts, per project and day, where assignments point */
@@ -100,13 +94,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
 
     /* where the output goes */
     output_t out = {0};
-    sink_t *sink = open_output(o, &out);
-    if (!o->dry_run && o->format != FORMAT_SQLITE) {
-        /* OUT/load.psql: loads the CSV files into PostgreSQL (write_psql.h) */
-        char *psql_path = output_path(&out, "load.psql");
-        sink = psql_sink_new(sink, psql_path, o->format == FORMAT_CSV_GZ, SCHEMA_NEW);
-        free(psql_path);
-    }
+    sink_t *sink = open_output(o, &out, SCHEMA_NEW);
     char *diff_path = o->dry_run ? NULL : output_path(&out, "diff.csv");
     diff_t *diff = diff_new(diff_path ? bytesink_file_new(diff_path) : NULL);
     free(diff_path);

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "../stages/stages.h"
-#include "../stages/write_psql.h"
 #include "commands.h"
 #include "errors.h"
 #include "progress.h"
@@ -60,23 +59,12 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
     dataset_t *ds = open_dataset(o->in, &problems);
     progress_start(dataset_bytes(ds), o->quiet);
 
-    source_t *projects = open_table(ds, TABLE_PROJECTS, &problems);
-    stage_t *load_projects[] = {validate_projects_new(&plan, &problems, &rows[0].rejected)};
-    rows[0].in = run_chain(projects, load_projects, 1, &problems);
-    source_t *phases = open_table(ds, TABLE_PHASES, &problems);
-    stage_t *load_phases[] = {
-        validate_phases_new(&plan, &problems, &rows[1].rejected, SCHEMA_NEW)};
-    rows[1].in = run_chain(phases, load_phases, 1, &problems);
+    source_t *projects, *phases;
+    load_plan(ds, &plan, SCHEMA_NEW, &problems, rows, &projects, &phases);
     plan_order_phases(&plan);
 
     output_t out = {0};
-    sink_t *sink = open_output(o, &out);
-    if (!o->dry_run && o->format != FORMAT_SQLITE) {
-        /* OUT/load.psql: loads the CSV files into PostgreSQL (write_psql.h) */
-        char *psql_path = output_path(&out, "load.psql");
-        sink = psql_sink_new(sink, psql_path, o->format == FORMAT_CSV_GZ, SCHEMA_OLD);
-        free(psql_path);
-    }
+    sink_t *sink = open_output(o, &out, SCHEMA_OLD);
     rollback_t *rb = rollback_new(&plan, &problems, &rows[2].rejected);
 
     source_t *project_rows =

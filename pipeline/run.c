@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../stages/stages.h"
+#include "../stages/write_psql.h"
 #include "chain.h"
 #include "errors.h"
 #include "progress.h"
@@ -116,14 +117,30 @@ source_t *open_table(dataset_t *ds, const char *table, problems_t *problems)
     return src;
 }
 
-sink_t *open_output(const run_opts_t *o, output_t *out)
+sink_t *open_output(const run_opts_t *o, output_t *out, schema_t schema)
 {
     if (o->dry_run)
         return null_sink_new();
     output_prepare(out, o->out, o->force);
     if (o->format == FORMAT_SQLITE)
         return sqlite_sink_new(out->staging);
-    return csv_sink_new(out->staging, o->format == FORMAT_CSV_GZ);
+    bool gzip = o->format == FORMAT_CSV_GZ;
+    char *psql_path = output_path(out, "load.psql");
+    sink_t *sink = psql_sink_new(csv_sink_new(out->staging, gzip), psql_path, gzip, schema);
+    free(psql_path);
+    return sink;
+}
+
+void load_plan(dataset_t *ds, plan_t *plan, schema_t phases_schema, problems_t *problems,
+               table_rows_t rows[3], source_t **projects, source_t **phases)
+{
+    *projects = open_table(ds, TABLE_PROJECTS, problems);
+    stage_t *load_projects[] = {validate_projects_new(plan, problems, &rows[0].rejected)};
+    rows[0].in = run_chain(*projects, load_projects, 1, problems);
+    *phases = open_table(ds, TABLE_PHASES, problems);
+    stage_t *load_phases[] = {
+        validate_phases_new(plan, problems, &rows[1].rejected, phases_schema)};
+    rows[1].in = run_chain(*phases, load_phases, 1, problems);
 }
 
 void write_output_file(const output_t *out, const char *name, const char *data, size_t len)

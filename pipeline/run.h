@@ -44,9 +44,17 @@ dataset_t *open_dataset(const char *path, problems_t *problems);
 /* Opens a table of a dataset, or gives up. */
 source_t *open_table(dataset_t *ds, const char *table, problems_t *problems);
 
-/* Stages OUT (see output.h) and returns the sink for the chosen format;
-** in a dry run, a sink that keeps nothing. */
-sink_t *open_output(const run_opts_t *o, output_t *out);
+/* Stages OUT (see output.h) and returns the sink for the chosen format,
+** which with CSV or gzip CSV also writes OUT/load.psql for `schema`
+** (stages/write_psql.h); in a dry run, a sink that keeps nothing. */
+sink_t *open_output(const run_opts_t *o, output_t *out, schema_t schema);
+
+/* Reads and validates the small tables into the plan (the phases as of
+** `phases_schema`), counting rows in rows[0] and rows[1]. Their sources
+** come back in *projects and *phases, for their headers; the caller frees
+** them. */
+void load_plan(dataset_t *ds, plan_t *plan, schema_t phases_schema, problems_t *problems,
+               table_rows_t rows[3], source_t **projects, source_t **phases);
 
 /* Starts a run's problem collector; with --rejects, rows go to the
 ** rejects file (staged in *file, nothing in a dry run) and the run goes on. */

@@ -43,7 +43,7 @@ void write_psql(const char *path, bool gzip, schema_t schema, const psql_table_t
 
 /* A sink that hands everything on to `inner` (and owns it), noting each
 ** table's header and row count; its close() closes `inner`, then writes
-** the script to `path` with write_psql(). For the commands:
+** the script to `path` with write_psql(). As pipeline/run.c's open_output does:
 **
 **     sink = psql_sink_new(sink, path_of_load_psql, gzip, SCHEMA_NEW);
 */
