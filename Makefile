@@ -19,6 +19,7 @@ SRC     := $(wildcard pipeline/*.c) $(wildcard stages/*.c)
 LIBSRC  := $(filter-out pipeline/main.c,$(SRC))
 HDR     := $(wildcard pipeline/*.h) $(wildcard stages/*.h)
 UNIT    := $(wildcard tests/unit/*.c)
+TESTHDR := $(wildcard tests/unit/*.h) tests/memsrc.h
 
 .PHONY: all deps example lint test fuzz bench install clean
 
@@ -31,11 +32,11 @@ build/asan/phasemig: $(SRC) $(HDR)
 	@mkdir -p build/asan
 	$(CC) $(SAN) $(WARN) -o $@ $(SRC) $(LIBS)
 
-build/plain/unit: $(UNIT) $(LIBSRC) $(HDR)
+build/plain/unit: $(UNIT) $(LIBSRC) $(HDR) $(TESTHDR)
 	@mkdir -p build/plain
 	$(CC) $(CFLAGS) $(WARN) -o $@ $(UNIT) $(LIBSRC) $(LIBS) -lcmocka
 
-build/asan/unit: $(UNIT) $(LIBSRC) $(HDR)
+build/asan/unit: $(UNIT) $(LIBSRC) $(HDR) $(TESTHDR)
 	@mkdir -p build/asan
 	$(CC) $(SAN) $(WARN) -o $@ $(UNIT) $(LIBSRC) $(LIBS) -lcmocka
 

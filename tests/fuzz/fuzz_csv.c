@@ -8,30 +8,7 @@
 #include <string.h>
 
 #include "../../stages/stages.h"
-
-typedef struct {
-    bytesrc_t base;
-    const uint8_t *data;
-    size_t len, pos, chunk;
-} mem_src_t;
-
-static ssize_t mem_read(bytesrc_t *self, void *buf, size_t n)
-{
-    mem_src_t *m = (mem_src_t *)self;
-    size_t k = m->len - m->pos;
-    if (k > n)
-        k = n;
-    if (k > m->chunk)
-        k = m->chunk;
-    memcpy(buf, m->data + m->pos, k);
-    m->pos += k;
-    return (ssize_t)k;
-}
-
-static void mem_free(bytesrc_t *self)
-{
-    free(self);
-}
+#include "../memsrc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -39,16 +16,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    mem_src_t *m = xcalloc(1, sizeof *m);
-    m->base.path = "fuzz.csv";
-    m->base.read = mem_read;
-    m->base.free = mem_free;
-    m->chunk = (size_t)data[0] % 64 + 1;
-    m->data = data + 1;
-    m->len = size - 1;
+    bytesrc_t *bytes = mem_src_new(data + 1, size - 1, (size_t)data[0] % 64 + 1, "fuzz.csv");
     problems_t problems;
     problems_init(&problems, 0);
-    source_t *src = csv_source_open(&m->base, "t", "fuzz.csv", &problems);
+    source_t *src = csv_source_open(bytes, "t", "fuzz.csv", &problems);
     if (src) {
         row_t *row;
         int64_t last = 1;

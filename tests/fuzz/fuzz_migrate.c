@@ -12,36 +12,11 @@
 
 #include "../../pipeline/chain.h"
 #include "../../stages/stages.h"
-
-typedef struct {
-    bytesrc_t base;
-    const uint8_t *data;
-    size_t len, pos;
-} mem_src_t;
-
-static ssize_t mem_read(bytesrc_t *self, void *buf, size_t n)
-{
-    mem_src_t *m = (mem_src_t *)self;
-    size_t k = m->len - m->pos < n ? m->len - m->pos : n;
-    memcpy(buf, m->data + m->pos, k);
-    m->pos += k;
-    return (ssize_t)k;
-}
-
-static void mem_free(bytesrc_t *self)
-{
-    free(self);
-}
+#include "../memsrc.h"
 
 static source_t *open_part(const uint8_t *p, size_t n, const char *table, problems_t *pr)
 {
-    mem_src_t *m = xcalloc(1, sizeof *m);
-    m->base.path = table;
-    m->base.read = mem_read;
-    m->base.free = mem_free;
-    m->data = p;
-    m->len = n;
-    return csv_source_open(&m->base, table, table, pr);
+    return csv_source_open(mem_src_new(p, n, 0, table), table, table, pr);
 }
 
 static void run(source_t *src, stage_t **stages, size_t n, problems_t *pr)

@@ -7,37 +7,13 @@
 
 #include "../../pipeline/chain.h"
 #include "../../stages/stages.h"
+#include "../memsrc.h"
 #include "unit.h"
-
-typedef struct {
-    bytesrc_t base;
-    const char *data;
-    size_t len, pos;
-} mem_src_t;
-
-static ssize_t mem_read(bytesrc_t *self, void *buf, size_t n)
-{
-    mem_src_t *m = (mem_src_t *)self;
-    size_t k = m->len - m->pos < n ? m->len - m->pos : n;
-    memcpy(buf, m->data + m->pos, k);
-    m->pos += k;
-    return (ssize_t)k;
-}
-
-static void mem_free(bytesrc_t *self)
-{
-    free(self);
-}
 
 static source_t *csv_of(const char *text, problems_t *pr)
 {
-    mem_src_t *m = calloc(1, sizeof *m);
-    m->base.path = "t";
-    m->base.read = mem_read;
-    m->base.free = mem_free;
-    m->data = text;
-    m->len = strlen(text);
-    return csv_source_open(&m->base, "project_phases", "phases.csv", pr);
+    return csv_source_open(mem_src_new(text, strlen(text), 0, "t"), "project_phases", "phases.csv",
+                           pr);
 }
 
 static void missing_column_after_an_earlier_fatal_table(void **state)

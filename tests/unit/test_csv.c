@@ -6,49 +6,20 @@
 #include <string.h>
 
 #include "../../stages/stages.h"
+#include "../memsrc.h"
 #include "unit.h"
-
-typedef struct {
-    bytesrc_t base;
-    const char *data;
-    size_t len, pos, chunk;
-} mem_src_t;
-
-static ssize_t mem_read(bytesrc_t *self, void *buf, size_t n)
-{
-    mem_src_t *m = (mem_src_t *)self;
-    size_t k = m->len - m->pos;
-    if (k > n)
-        k = n;
-    if (k > m->chunk)
-        k = m->chunk;
-    memcpy(buf, m->data + m->pos, k);
-    m->pos += k;
-    return (ssize_t)k;
-}
-
-static void mem_free(bytesrc_t *self)
-{
-    free(self);
-}
 
 /* Renders what the reader makes of `data` read `chunk` bytes at a time:
 ** "cols=a|b" then per record "LINE: [f1] [f2] ... <raw>", NULL as "NULL",
 ** a broken record marked "broken", problems as "! message". */
 static char *render(const char *data, size_t len, size_t chunk)
 {
-    mem_src_t *m = calloc(1, sizeof *m);
-    m->base.path = "t.csv";
-    m->base.read = mem_read;
-    m->base.free = mem_free;
-    m->data = data;
-    m->len = len;
-    m->chunk = chunk;
+    bytesrc_t *bytes = mem_src_new(data, len, chunk, "t.csv");
     problems_t problems;
     problems_init(&problems, 0);
     buf_t out;
     buf_init(&out);
-    source_t *src = csv_source_open(&m->base, "t", "t.csv", &problems);
+    source_t *src = csv_source_open(bytes, "t", "t.csv", &problems);
     if (src) {
         buf_adds(&out, "cols=");
         for (size_t i = 0; i < src->table->ncols; i++)

@@ -1,0 +1,52 @@
+/*
+** An in-memory bytesrc_t for the unit tests and the fuzz targets. It hands
+** out `data` at most `chunk` bytes per read (0: as much as asked), so that a
+** test chooses where the reads split the input. The caller keeps `data`
+** alive until the source is freed; the source is freed by its `free`.
+*/
+#ifndef PHASEMIG_TESTS_MEMSRC_H
+#define PHASEMIG_TESTS_MEMSRC_H
+
+#include <string.h>
+
+#include "../pipeline/stage.h"
+#include "../pipeline/util.h"
+
+typedef struct {
+    bytesrc_t base;
+    const unsigned char *data;
+    size_t len, pos, chunk;
+} mem_src_t;
+
+static ssize_t mem_read(bytesrc_t *self, void *buf, size_t n)
+{
+    mem_src_t *m = (mem_src_t *)self;
+    size_t k = m->len - m->pos;
+    if (k > n)
+        k = n;
+    if (m->chunk > 0 && k > m->chunk)
+        k = m->chunk;
+    memcpy(buf, m->data + m->pos, k);
+    m->pos += k;
+    return (ssize_t)k;
+}
+
+static void mem_free(bytesrc_t *self)
+{
+    free(self);
+}
+
+/* A source of the `len` bytes at `data`, named `path` in messages. */
+static bytesrc_t *mem_src_new(const void *data, size_t len, size_t chunk, const char *path)
+{
+    mem_src_t *m = xcalloc(1, sizeof *m);
+    m->base.path = path;
+    m->base.read = mem_read;
+    m->base.free = mem_free;
+    m->data = data;
+    m->len = len;
+    m->chunk = chunk;
+    return &m->base;
+}
+
+#endif
