@@ -148,22 +148,22 @@ static int parse_record(csv_src_t *c)
         size_t avail = c->chunk_len - c->chunk_pos;
         const char *lf = memchr(start, '\n', avail);
         size_t piece = lf ? (size_t)(lf - start) + 1 : avail;
+        size_t blank = 0;   /* line ends and CRs before a record are not part of it */
         if (!c->in_record) {
-            size_t i = 0;
-            while (i < piece && (start[i] == '\r' || start[i] == '\n'))
-                i++;
-            if (i < piece) {
+            while (blank < piece && (start[blank] == '\r' || start[blank] == '\n'))
+                blank++;
+            if (blank < piece) {
                 c->in_record = true;
                 c->record_line = c->line;
                 buf_clear(&c->raw);
             }
         }
         if (c->in_record) {
-            if (c->raw.len + piece > RECORD_MAX) {
+            if (c->raw.len + piece - blank > RECORD_MAX) {
                 report_parse_error(c, "a record longer than 16 MiB (an unterminated quote?)");
                 return -1;
             }
-            buf_add(&c->raw, start, piece);
+            buf_add(&c->raw, start + blank, piece - blank);
         }
         size_t used = csv_parse(&c->parser, start, piece, on_field, on_record_end, c);
         c->chunk_pos += piece;
