@@ -60,6 +60,9 @@ static void on_record_end(int ch, void *ctx)
     c->record_done = true;
 }
 
+/* The reader's rules, for libcsv: only LF ends a record (a CR inside a line
+** is data) and only CR is trimmed at a field's edges (spaces and tabs are
+** data), so that values come through as exported and CRLF files read. */
 static int is_cr(unsigned char ch)
 {
     return ch == '\r';
@@ -68,6 +71,41 @@ static int is_cr(unsigned char ch)
 static int is_lf(unsigned char ch)
 {
     return ch == '\n';
+}
+
+/* Not a delimiter, quote, space, tab or line end. */
+static bool ordinary_byte(char ch)
+{
+    return ch != ',' && ch != '"' && ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n';
+}
+
+/* Whether libcsv, left to its own inline tests (space and tab are spaces,
+** CR and LF end a record), parses the piece `s` (a line, or the part of one
+** in this chunk) as is_cr and is_lf would make it: those are calls on every
+** byte and double the parse. The two ways differ only at a space or tab
+** next to a field's edge or a quote, and at a CR that does not end the
+** line; a space whose neighbours are both in the piece and ordinary bytes
+** is data either way, and the state libcsv carries from piece to piece is
+** the same after it. */
+static bool parses_alike_by_default(const char *s, size_t n)
+{
+    size_t end = n;
+    if (end > 0 && s[end - 1] == '\n') {
+        end--;
+        if (end > 0 && s[end - 1] == '\r')
+            end--;
+    }
+    for (size_t i = 0; i < end; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch > ' ')
+            continue;
+        if (ch == '\r' || ch == '\n')
+            return false;
+        if ((ch == ' ' || ch == '\t') &&
+            (i == 0 || i + 1 == end || !ordinary_byte(s[i - 1]) || !ordinary_byte(s[i + 1])))
+            return false;
+    }
+    return true;
 }
 
 /* Reads up to `want` bytes into the chunk at `at`; false on error. */
@@ -165,6 +203,9 @@ static int parse_record(csv_src_t *c)
             }
             buf_add(&c->raw, start + blank, piece - blank);
         }
+        bool by_default = parses_alike_by_default(start, piece);
+        csv_set_space_func(&c->parser, by_default ? NULL : is_cr);
+        csv_set_term_func(&c->parser, by_default ? NULL : is_lf);
         size_t used = csv_parse(&c->parser, start, piece, on_field, on_record_end, c);
         c->chunk_pos += piece;
         if (lf)
@@ -259,8 +300,6 @@ source_t *csv_source_open(bytesrc_t *bytes, const char *table_name, const char *
     row_init(&c->row);
     buf_init(&c->raw);
     csv_init(&c->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
-    csv_set_space_func(&c->parser, is_cr);
-    csv_set_term_func(&c->parser, is_lf);
     csv_set_blk_size(&c->parser, (size_t)64 * 1024);   /* libcsv grows its field buffer by this */
 
     int got = parse_record(c);
