@@ -176,6 +176,23 @@ static void utf8(void **state)
     assert_false(utf8_valid("\xf4\x90\x80\x80", 4));   /* above U+10FFFF */
     assert_false(utf8_valid("\xe2\x82", 2));           /* truncated */
     assert_false(utf8_valid("\x80", 1));               /* lone continuation */
+    /* in a long value, at every offset (words and the tail alike): a NUL,
+    ** a Latin-1 byte and a truncated sequence are found, a whole one passes */
+    for (size_t at = 0; at < 40; at++) {
+        char s[41];
+        memset(s, 'a', 40);
+        s[40] = '\0';
+        s[at] = '\0';
+        assert_false(utf8_valid(s, 40));
+        s[at] = '\xe9';
+        assert_false(utf8_valid(s, 40));
+        s[at] = '\xc3';
+        assert_false(utf8_valid(s, 40));
+        if (at + 1 < 40) {
+            s[at + 1] = '\xa9';
+            assert_true(utf8_valid(s, 40));
+        }
+    }
 }
 
 int run_values_tests(void)
