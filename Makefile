@@ -4,11 +4,12 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-LIBS    := -lcsv -lz -lsqlite3
+LIBS    := -lcsv -lz -ldeflate -lsqlite3 -pthread
 SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+TSAN    := -O1 -g -fsanitize=thread
 
 # Debian packages the build and the tests need (installed by `make deps`).
-DEPS    := libcsv-dev zlib1g-dev libsqlite3-dev libcmocka-dev sqlite3 gzip \
+DEPS    := libcsv-dev zlib1g-dev libdeflate-dev libsqlite3-dev libcmocka-dev sqlite3 gzip \
            cppcheck clang-tidy valgrind chromium postgresql postgresql-client \
            clang libclang-rt-14-dev time
 
@@ -31,6 +32,15 @@ phasemig: $(SRC) $(HDR)
 build/asan/phasemig: $(SRC) $(HDR)
 	@mkdir -p build/asan
 	$(CC) $(SAN) $(WARN) -o $@ $(SRC) $(LIBS)
+
+# ThreadSanitizer: the reader and writer threads (pipeline/background.c).
+build/tsan/phasemig: $(SRC) $(HDR)
+	@mkdir -p build/tsan
+	$(CC) $(TSAN) $(WARN) -o $@ $(SRC) $(LIBS)
+
+build/tsan/unit: $(UNIT) $(LIBSRC) $(HDR) $(TESTHDR)
+	@mkdir -p build/tsan
+	$(CC) $(TSAN) $(WARN) -o $@ $(UNIT) $(LIBSRC) $(LIBS) -lcmocka
 
 build/plain/unit: $(UNIT) $(LIBSRC) $(HDR) $(TESTHDR)
 	@mkdir -p build/plain
@@ -72,7 +82,7 @@ lint:
 # Every test, plain and sanitized; the last line counts them all.
 test: deps
 	@$(MAKE) --no-print-directory phasemig build/plain/unit build/asan/phasemig build/asan/unit \
-	  build/csvcols build/gendump
+	  build/tsan/phasemig build/tsan/unit build/csvcols build/gendump
 	@$(MAKE) --no-print-directory lint
 	@tests/run-all.sh
 

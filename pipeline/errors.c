@@ -1,6 +1,7 @@
 #include "errors.h"
 #include "progress.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +20,29 @@ void cmdline_error(const char *fmt, ...)
     exit(2);
 }
 
+/* Set on a worker thread (errors_on_this_thread): where its runtime_error
+** goes instead of ending the process from under the main thread. */
+static _Thread_local void (*thread_fail)(void *ctx, const char *msg);
+static _Thread_local void *thread_fail_ctx;
+
+void errors_on_this_thread(void (*fail)(void *ctx, const char *msg), void *ctx)
+{
+    thread_fail = fail;
+    thread_fail_ctx = ctx;
+}
+
 void runtime_error(const char *fmt, ...)
 {
-    progress_end();
     va_list ap;
+    if (thread_fail) {
+        char msg[512];
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        thread_fail(thread_fail_ctx, msg);
+        pthread_exit(NULL);
+    }
+    progress_end();
     va_start(ap, fmt);
     fputs("phasemig: ", stderr);
     vfprintf(stderr, fmt, ap);

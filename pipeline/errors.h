@@ -15,6 +15,10 @@
 _Noreturn void cmdline_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void runtime_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* On a worker thread: runtime_error() calls fail(ctx, message) and ends
+** the thread; the thread's owner reports the message. */
+void errors_on_this_thread(void (*fail)(void *ctx, const char *msg), void *ctx);
+
 /* Set by SIGINT/SIGTERM; long loops call check_interrupted(). */
 extern volatile sig_atomic_t interrupted_by;
 void install_signal_handlers(void);

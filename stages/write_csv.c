@@ -4,6 +4,7 @@
 */
 #include <string.h>
 
+#include "../pipeline/background.h"
 #include "stages.h"
 
 typedef struct {
@@ -22,9 +23,12 @@ static void csv_begin(sink_t *self, const table_t *t)
     buf_t path;
     buf_init(&path);
     buf_printf(&path, "%s/%s.csv%s", s->dir, t->name, s->gzip ? ".gz" : "");
+    /* Deflating and writing run on a second thread: the rows are
+    ** formatted on this one meanwhile (docs/performance.md). */
     s->file = bytesink_file_new(buf_str(&path));
     if (s->gzip)
         s->file = gzip_bytesink_new(s->file);
+    s->file = background_bytesink_new(s->file);
     buf_free(&path);
     buf_clear(&s->line);
     csv_format_strings(&s->line, (const char *const *)t->cols, t->ncols);

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test twice: the plain build, then the ASan+UBSan build.
+# Runs every test twice: the plain build, then the ASan+UBSan build; the
+# unit tests a third time under ThreadSanitizer (tests/e2e/threads.sh runs
+# the TSan binary end to end).
 # Unit tests are cmocka; end-to-end tests are tests/e2e/*.sh run by
 # tests/e2e.sh against a given binary. The last line counts them all.
 set -u
@@ -14,9 +16,10 @@ tally() { # reads "N passed, M failed" from a runner's last line
 }
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
-for flavour in plain asan; do
+for flavour in plain asan tsan; do
     echo "== unit tests ($flavour)"
-    if [ "$flavour" = plain ]; then unit=build/plain/unit; bin=./phasemig; else unit=build/asan/unit; bin=build/asan/phasemig; fi
+    unit=build/$flavour/unit
+    case $flavour in plain) bin=./phasemig ;; asan) bin=build/asan/phasemig ;; tsan) bin= ;; esac
     "$unit" >"$log/unit-$flavour" 2>&1
     rc=$?
     cat "$log/unit-$flavour"
@@ -28,6 +31,7 @@ for flavour in plain asan; do
     [ "$rc" -ne 0 ] && [ "$uf" -eq 0 ] && uf=1   # crashed (a sanitizer report)
     echo "unit ($flavour): ${up:-0} passed, $uf failed" | tee "$log/unit-$flavour-count"
     tally "$log/unit-$flavour-count"
+    [ -n "$bin" ] || continue
     echo "== end-to-end tests ($flavour)"
     SANITIZED=$([ "$flavour" = asan ] && echo 1) PHASEMIG="$bin" tests/e2e.sh 2>&1 | tee "$log/e2e-$flavour"
     tally "$log/e2e-$flavour"

@@ -10,12 +10,15 @@ fails_cleanly() {
         nothing_left "$1"
 }
 
-disk_full() {  # RLIMIT_FSIZE: writes past 100 KiB fail with EFBIG (SIGXFSZ is ignored)
+# RLIMIT_FSIZE: writes past `ulimit -f` KiB fail with EFBIG (SIGXFSZ is
+# ignored). disk_full ASSIGNMENTS KIB FILE: the run stops on FILE. diff.csv
+# is written on the main thread, the tables on a writer thread, whose
+# failure is reported at the next block handed to it or at close.
+disk_full() {
     rm -rf "$WORK/gen" "$WORK/full" && mkdir "$WORK/full"
-    "$GENDUMP" 5000 "$WORK/gen" || return 1
-    (ulimit -f 100 && run_phasemig migrate "$WORK/gen" "$WORK/full/out")
-    fails_cleanly "$WORK/full" \
-        "phasemig: WORK/full/out.phasemig-XXXXXX/resource_assignments.csv: write failed: File too large"
+    "$GENDUMP" "$1" "$WORK/gen" || return 1
+    (ulimit -f "$2" && run_phasemig migrate "$WORK/gen" "$WORK/full/out")
+    fails_cleanly "$WORK/full" "phasemig: WORK/full/out.phasemig-XXXXXX/$3: write failed: File too large"
 }
 
 parent_not_writable() {
@@ -138,7 +141,11 @@ only_quotes() {
 phasemig: 1 problem in the input; nothing written"
 }
 
-expect "faults: the disk fills while writing" disk_full
+expect "faults: the disk fills while writing diff.csv" disk_full 5000 100 diff.csv
+expect "faults: the disk fills on the writer thread, found at its next block" \
+    disk_full 20000 1024 resource_assignments.csv
+expect "faults: the disk fills on the writer thread, found at close" \
+    disk_full 1000 100 resource_assignments.csv
 expect "faults: the output's parent is not writable" parent_not_writable
 expect "faults: SIGINT in the middle of a run" interrupted INT 2
 expect "faults: SIGTERM in the middle of a run" interrupted TERM 15

@@ -11,7 +11,7 @@ src=$(ls pipeline/*.c stages/*.c | grep -v pipeline/main.c)
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE"
 status=0
 for target in csv migrate; do
-    clang $flags -o "build/fuzz/fuzz_$target" "tests/fuzz/fuzz_$target.c" $src -lcsv -lz -lsqlite3 || exit 2
+    clang $flags -o "build/fuzz/fuzz_$target" "tests/fuzz/fuzz_$target.c" $src -lcsv -lz -ldeflate -lsqlite3 -pthread || exit 2
     corpus=build/fuzz/corpus-$target
     mkdir -p "$corpus"
     cp -n tests/fuzz/seeds/$target/* "$corpus/" 2>/dev/null

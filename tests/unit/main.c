@@ -7,5 +7,6 @@ int main(void)
     failed += run_csv_tests();
     failed += run_uuidmap_tests();
     failed += run_chain_tests();
+    failed += run_background_tests();
     return failed ? 1 : 0;
 }

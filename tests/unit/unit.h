@@ -12,5 +12,6 @@ int run_values_tests(void);
 int run_csv_tests(void);
 int run_uuidmap_tests(void);
 int run_chain_tests(void);
+int run_background_tests(void);
 
 #endif

@@ -1,0 +1,334 @@
+/*
+** background.c: see background.h.
+**
+** Each direction is a ring of blocks. In the sink the caller fills block
+** `fill`, the thread writes block `head`, the nfull blocks from head on
+** are full; a block stays counted in nfull while the thread writes it.
+*/
+#include "background.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "util.h"
+
+#define BG_BLOCK ((size_t)1 << 20)
+#define BG_BLOCKS 4
+
+/* The sink is double-buffered: the caller fills one block while the
+** thread writes the other. At each hand-off the caller waits until every
+** earlier block is written, so a write failure is reported at the same
+** point of the run however the threads were scheduled (the next hand-off
+** or close), and the error message is the same from run to run. */
+#define BG_SINK_BLOCKS 2
+
+typedef struct {
+    bytesink_t base;
+    bytesink_t *inner;
+    pthread_t thread;
+    bool running;           /* started and not yet joined */
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    char *block[BG_SINK_BLOCKS];
+    size_t len[BG_SINK_BLOCKS];
+    size_t fill;            /* the caller's */
+    size_t handed;          /* the caller's: blocks handed over */
+    size_t head, nfull;     /* under lock */
+    size_t written;         /* under lock: blocks written */
+    bool finishing;         /* under lock: no more blocks, then close inner */
+    bool abandon;           /* under lock: stop without closing inner */
+    bool failed;            /* under lock: the thread ended with `err` */
+    char err[512];
+} bg_sink_t;
+
+/*
+** The thread's runtime_error: keep the message for the caller, wake it.
+*/
+static void bg_fail(void *ctx, const char *msg)
+{
+    bg_sink_t *b = ctx;
+    pthread_mutex_lock(&b->lock);
+    snprintf(b->err, sizeof b->err, "%s", msg);
+    b->failed = true;
+    pthread_cond_broadcast(&b->changed);
+    pthread_mutex_unlock(&b->lock);
+}
+
+static void *bg_main(void *arg)
+{
+    bg_sink_t *b = arg;
+    errors_on_this_thread(bg_fail, b);
+    pthread_mutex_lock(&b->lock);
+    for (;;) {
+        while (b->nfull == 0 && !b->finishing && !b->abandon)
+            pthread_cond_wait(&b->changed, &b->lock);
+        if (b->abandon || b->nfull == 0)
+            break;
+        size_t i = b->head;
+        pthread_mutex_unlock(&b->lock);
+        b->inner->write(b->inner, b->block[i], b->len[i]);
+        pthread_mutex_lock(&b->lock);
+        b->len[i] = 0;
+        b->head = (b->head + 1) % BG_SINK_BLOCKS;
+        b->nfull--;
+        b->written++;
+        pthread_cond_broadcast(&b->changed);
+    }
+    bool close_inner = !b->abandon;
+    pthread_mutex_unlock(&b->lock);
+    if (close_inner)
+        b->inner->close(b->inner);
+    return NULL;
+}
+
+/*
+** Waits for the thread to end; a failure it had becomes ours.
+*/
+static void bg_join(bg_sink_t *b)
+{
+    pthread_join(b->thread, NULL);
+    b->running = false;
+    if (b->failed)
+        runtime_error("%s", b->err);
+}
+
+/*
+** Hands the block being filled to the thread, then waits until the blocks
+** before it are written (the other block is then free to fill).
+*/
+static void bg_hand_off(bg_sink_t *b)
+{
+    pthread_mutex_lock(&b->lock);
+    b->nfull++;
+    b->handed++;
+    b->fill = (b->fill + 1) % BG_SINK_BLOCKS;
+    pthread_cond_broadcast(&b->changed);
+    while (b->written + 1 < b->handed && !b->failed)
+        pthread_cond_wait(&b->changed, &b->lock);
+    /* A failure on the block just handed is reported at the next one. */
+    bool failed = b->failed && b->written + 1 < b->handed;
+    pthread_mutex_unlock(&b->lock);
+    if (failed)
+        bg_join(b);
+}
+
+static void bg_write(bytesink_t *self, const void *p, size_t n)
+{
+    bg_sink_t *b = (bg_sink_t *)self;
+    const char *bytes = p;
+    while (n > 0) {
+        size_t i = b->fill;
+        size_t step = BG_BLOCK - b->len[i];
+        if (step > n)
+            step = n;
+        memcpy(b->block[i] + b->len[i], bytes, step);
+        b->len[i] += step;
+        bytes += step;
+        n -= step;
+        if (b->len[i] == BG_BLOCK)
+            bg_hand_off(b);
+    }
+}
+
+static void bg_close(bytesink_t *self)
+{
+    bg_sink_t *b = (bg_sink_t *)self;
+    pthread_mutex_lock(&b->lock);
+    if (b->len[b->fill] > 0)
+        b->nfull++;
+    b->finishing = true;
+    pthread_cond_broadcast(&b->changed);
+    pthread_mutex_unlock(&b->lock);
+    bg_join(b);
+}
+
+static void bg_free(bytesink_t *self)
+{
+    bg_sink_t *b = (bg_sink_t *)self;
+    if (b->running) {   /* freed without close: the output is being abandoned */
+        pthread_mutex_lock(&b->lock);
+        b->abandon = true;
+        pthread_cond_broadcast(&b->changed);
+        pthread_mutex_unlock(&b->lock);
+        pthread_join(b->thread, NULL);
+    }
+    bytesink_free(b->inner);
+    for (size_t i = 0; i < BG_SINK_BLOCKS; i++)
+        free(b->block[i]);
+    pthread_cond_destroy(&b->changed);
+    pthread_mutex_destroy(&b->lock);
+    free(b);
+}
+
+/* Starts fn(arg) on a thread that blocks every signal, so SIGINT and
+** SIGTERM reach the caller's thread, which checks for them. */
+static void start_thread(pthread_t *t, void *(*fn)(void *), void *arg, const char *path)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int rc = pthread_create(t, NULL, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0)
+        runtime_error("%s: cannot start a thread: %s", path, strerror(rc));
+}
+
+bytesink_t *background_bytesink_new(bytesink_t *inner)
+{
+    bg_sink_t *b = xcalloc(1, sizeof *b);
+    b->base.path = inner->path;
+    b->base.write = bg_write;
+    b->base.close = bg_close;
+    b->base.free = bg_free;
+    b->inner = inner;
+    for (size_t i = 0; i < BG_SINK_BLOCKS; i++)
+        b->block[i] = xmalloc(BG_BLOCK);
+    pthread_mutex_init(&b->lock, NULL);
+    pthread_cond_init(&b->changed, NULL);
+    start_thread(&b->thread, bg_main, b, inner->path);
+    b->running = true;
+    return &b->base;
+}
+
+/* ---- the source ----
+** The same ring the other way: the thread fills block `fill`, the caller
+** reads block `take` from offset `pos`; the nfull blocks from take on
+** hold data (or, last, the end: 0, or an error: -1).
+*/
+
+typedef struct {
+    bytesrc_t base;
+    bytesrc_t *inner;
+    pthread_t thread;
+    bool running;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    char *block[BG_BLOCKS];
+    ssize_t len[BG_BLOCKS];
+    size_t fill;            /* the thread's */
+    size_t take, pos;       /* the caller's */
+    size_t nfull;           /* under lock */
+    bool abandon;           /* under lock: stop reading */
+    bool failed;            /* under lock: the thread ended with `base.err` */
+    ssize_t ended;          /* the caller's: 1 until it has seen 0 or -1 */
+} bg_src_t;
+
+static void bg_src_fail(void *ctx, const char *msg)
+{
+    bg_src_t *b = ctx;
+    pthread_mutex_lock(&b->lock);
+    snprintf(b->base.err, sizeof b->base.err, "%s", msg);
+    b->failed = true;
+    pthread_cond_broadcast(&b->changed);
+    pthread_mutex_unlock(&b->lock);
+}
+
+/*
+** Fills blocks whole (an inner source may give a few bytes a read, as a
+** pipe does); the end or an error comes in a block of its own, after the
+** bytes read before it.
+*/
+static void *bg_src_main(void *arg)
+{
+    bg_src_t *b = arg;
+    errors_on_this_thread(bg_src_fail, b);
+    ssize_t status = 1;     /* 0 or -1 once the inner source has ended */
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        while (b->nfull == BG_BLOCKS && !b->abandon)
+            pthread_cond_wait(&b->changed, &b->lock);
+        bool abandon = b->abandon;
+        pthread_mutex_unlock(&b->lock);
+        if (abandon)
+            return NULL;
+        size_t i = b->fill, got = 0;
+        while (status > 0 && got < BG_BLOCK) {
+            ssize_t n = b->inner->read(b->inner, b->block[i] + got, BG_BLOCK - got);
+            if (n > 0)
+                got += (size_t)n;
+            else
+                status = n;
+        }
+        pthread_mutex_lock(&b->lock);
+        b->len[i] = got > 0 ? (ssize_t)got : status;
+        if (got == 0 && status < 0)
+            snprintf(b->base.err, sizeof b->base.err, "%s", b->inner->err);
+        b->nfull++;
+        pthread_cond_broadcast(&b->changed);
+        pthread_mutex_unlock(&b->lock);
+        if (got == 0)
+            return NULL;
+        b->fill = (b->fill + 1) % BG_BLOCKS;
+    }
+}
+
+static ssize_t bg_src_read(bytesrc_t *self, void *buf, size_t n)
+{
+    bg_src_t *b = (bg_src_t *)self;
+    if (b->ended <= 0)
+        return b->ended;
+    pthread_mutex_lock(&b->lock);
+    while (b->nfull == 0 && !b->failed)
+        pthread_cond_wait(&b->changed, &b->lock);
+    bool failed = b->failed && b->nfull == 0;
+    pthread_mutex_unlock(&b->lock);
+    size_t i = b->take;
+    if (failed || b->len[i] <= 0) {
+        b->ended = failed ? -1 : b->len[i];
+        return b->ended;
+    }
+    size_t step = (size_t)b->len[i] - b->pos;
+    if (step > n)
+        step = n;
+    memcpy(buf, b->block[i] + b->pos, step);
+    b->pos += step;
+    if (b->pos == (size_t)b->len[i]) {
+        b->pos = 0;
+        b->take = (b->take + 1) % BG_BLOCKS;
+        pthread_mutex_lock(&b->lock);
+        b->nfull--;
+        pthread_cond_broadcast(&b->changed);
+        pthread_mutex_unlock(&b->lock);
+    }
+    return (ssize_t)step;
+}
+
+static void bg_src_free(bytesrc_t *self)
+{
+    bg_src_t *b = (bg_src_t *)self;
+    if (b->running) {
+        pthread_mutex_lock(&b->lock);
+        b->abandon = true;
+        pthread_cond_broadcast(&b->changed);
+        pthread_mutex_unlock(&b->lock);
+        pthread_join(b->thread, NULL);
+    }
+    bytesrc_free(b->inner);
+    for (size_t i = 0; i < BG_BLOCKS; i++)
+        free(b->block[i]);
+    pthread_cond_destroy(&b->changed);
+    pthread_mutex_destroy(&b->lock);
+    free(b);
+}
+
+bytesrc_t *background_bytesrc_new(bytesrc_t *inner)
+{
+    bg_src_t *b = xcalloc(1, sizeof *b);
+    b->base.path = inner->path;
+    b->base.read = bg_src_read;
+    b->base.free = bg_src_free;
+    b->inner = inner;
+    b->ended = 1;
+    for (size_t i = 0; i < BG_BLOCKS; i++)
+        b->block[i] = xmalloc(BG_BLOCK);
+    pthread_mutex_init(&b->lock, NULL);
+    pthread_cond_init(&b->changed, NULL);
+    start_thread(&b->thread, bg_src_main, b, inner->path);
+    b->running = true;
+    return &b->base;
+}

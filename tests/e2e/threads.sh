@@ -1,0 +1,31 @@
+# The reader and writer threads under ThreadSanitizer (build/tsan/phasemig,
+# plain flavour only): gzip in and out, a writer thread's failure, an
+# interrupt while both threads run. A race report fails the test.
+
+under_tsan() {  # under_tsan STATUS ARGS...: exits with STATUS, no report
+    local want=$1; shift
+    rm -rf "$WORK/ts"
+    TSAN_OPTIONS=halt_on_error=1:exitcode=66 "$ROOT/build/tsan/phasemig" "$@" >/dev/null 2>"$WORK/tsan.log"
+    local rc=$?
+    if grep -q ThreadSanitizer "$WORK/tsan.log" || [ "$rc" -ne "$want" ]; then
+        echo "exit $rc, wanted $want"; head -40 "$WORK/tsan.log"; return 1
+    fi
+}
+
+tsan_gzip_dump() {  # a generated dump, gzip-compressed, in $WORK/tsgz
+    rm -rf "$WORK/tsgen" "$WORK/tsgz" && mkdir "$WORK/tsgz" && "$GENDUMP" 20000 "$WORK/tsgen" >/dev/null || return 1
+    local f
+    for f in "$WORK"/tsgen/*.csv; do gzip -c "$f" >"$WORK/tsgz/$(basename "$f")"; done
+}
+
+tsan_disk_full() {
+    (ulimit -f 1024 && under_tsan 2 migrate "$WORK/tsgen" "$WORK/ts")
+}
+
+if [ -z "${SANITIZED:-}" ] && [ -x "$ROOT/build/tsan/phasemig" ]; then
+    expect "threads: a generated dump gzip-compressed" tsan_gzip_dump
+    expect "threads: migrate csv.gz to csv.gz under TSan" under_tsan 0 migrate --format csv.gz "$WORK/tsgz" "$WORK/ts"
+    expect "threads: rollback csv.gz under TSan" under_tsan 0 rollback --format csv.gz fixtures/user-phases "$WORK/ts"
+    expect "threads: a writer thread's disk full under TSan" tsan_disk_full
+    expect "threads: a truncated gzip under TSan" under_tsan 2 migrate fixtures/bad/truncated-gzip "$WORK/ts"
+fi

@@ -1,0 +1,224 @@
+/*
+** The background byte sink and source (pipeline/background.c) and the
+** gzip writer (stages/write_gzip.c): bytes out are the bytes in, whatever
+** the sizes of the writes and reads; the end and a read error arrive
+** where they are in the stream.
+*/
+#include "unit.h"
+
+#include "../../pipeline/background.h"
+#include "../../stages/stages.h"
+#include "../memsrc.h"
+
+/* An in-memory byte sink that keeps what it is given. */
+typedef struct {
+    bytesink_t base;
+    buf_t got;
+    int closes;
+} mem_sink_t;
+
+static void mem_sink_write(bytesink_t *self, const void *p, size_t n)
+{
+    buf_add(&((mem_sink_t *)self)->got, p, n);
+}
+
+static void mem_sink_close(bytesink_t *self)
+{
+    ((mem_sink_t *)self)->closes++;
+}
+
+static void mem_sink_free(bytesink_t *self)
+{
+    (void)self;   /* on the test's stack */
+}
+
+static void mem_sink_init(mem_sink_t *m)
+{
+    memset(m, 0, sizeof *m);
+    m->base.path = "mem";
+    m->base.write = mem_sink_write;
+    m->base.close = mem_sink_close;
+    m->base.free = mem_sink_free;
+    buf_init(&m->got);
+}
+
+/* 3.5 MiB of bytes that do not repeat with any block size. */
+#define DATA_LEN ((size_t)7 << 19)
+static unsigned char *make_data(void)
+{
+    unsigned char *d = xmalloc(DATA_LEN);
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < DATA_LEN; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        d[i] = (unsigned char)(i % 3 ? x : 'a' + i % 26);   /* some of it compressible */
+    }
+    return d;
+}
+
+static const size_t SIZES[] = {1, 7, 4096, (size_t)1 << 20, ((size_t)1 << 20) + 1, DATA_LEN};
+
+static void sink_keeps_every_byte_in_order(void **state)
+{
+    (void)state;
+    unsigned char *data = make_data();
+    for (size_t k = 0; k < ARRAY_LEN(SIZES); k++) {
+        mem_sink_t m;
+        mem_sink_init(&m);
+        bytesink_t *b = background_bytesink_new(&m.base);
+        for (size_t at = 0; at < DATA_LEN; at += SIZES[k])
+            b->write(b, data + at, DATA_LEN - at < SIZES[k] ? DATA_LEN - at : SIZES[k]);
+        b->close(b);
+        assert_int_equal(m.closes, 1);
+        assert_int_equal(m.got.len, DATA_LEN);
+        assert_memory_equal(m.got.data, data, DATA_LEN);
+        bytesink_free(b);
+        buf_free(&m.got);
+    }
+    free(data);
+}
+
+static void sink_freed_without_close_closes_nothing(void **state)
+{
+    (void)state;
+    mem_sink_t m;
+    mem_sink_init(&m);
+    bytesink_t *b = background_bytesink_new(&m.base);
+    b->write(b, "abc", 3);
+    bytesink_free(b);
+    assert_int_equal(m.closes, 0);
+    buf_free(&m.got);
+}
+
+static void source_hands_out_every_byte_in_order(void **state)
+{
+    (void)state;
+    unsigned char *data = make_data();
+    unsigned char *got = xmalloc(DATA_LEN);
+    static const size_t CHUNKS[] = {0, 1, 13, (size_t)1 << 20};
+    for (size_t c = 0; c < ARRAY_LEN(CHUNKS); c++) {
+        for (size_t k = 0; k < ARRAY_LEN(SIZES); k++) {
+            bytesrc_t *b = background_bytesrc_new(mem_src_new(data, DATA_LEN, CHUNKS[c], "mem"));
+            size_t len = 0;
+            ssize_t n;
+            while ((n = b->read(b, got + len, SIZES[k] < DATA_LEN - len ? SIZES[k] : DATA_LEN - len)) > 0)
+                len += (size_t)n;
+            assert_int_equal(n, 0);
+            assert_int_equal(len, DATA_LEN);
+            assert_memory_equal(got, data, DATA_LEN);
+            assert_int_equal(b->read(b, got, 1), 0);   /* the end stays the end */
+            bytesrc_free(b);
+        }
+    }
+    free(got);
+    free(data);
+}
+
+/* A source that gives `good` bytes of 'x', then fails. */
+typedef struct {
+    bytesrc_t base;
+    size_t good;
+} failing_src_t;
+
+static ssize_t failing_read(bytesrc_t *self, void *buf, size_t n)
+{
+    failing_src_t *f = (failing_src_t *)self;
+    if (f->good == 0) {
+        snprintf(f->base.err, sizeof f->base.err, "disk on fire");
+        return -1;
+    }
+    if (n > f->good)
+        n = f->good;
+    memset(buf, 'x', n);
+    f->good -= n;
+    return (ssize_t)n;
+}
+
+static void failing_free(bytesrc_t *self)
+{
+    free(self);
+}
+
+static void source_error_comes_after_the_good_bytes(void **state)
+{
+    (void)state;
+    failing_src_t *f = xcalloc(1, sizeof *f);
+    f->base.path = "fail";
+    f->base.read = failing_read;
+    f->base.free = failing_free;
+    f->good = 3000000;
+    bytesrc_t *b = background_bytesrc_new(&f->base);
+    char buf[65536];
+    size_t len = 0;
+    ssize_t n;
+    while ((n = b->read(b, buf, sizeof buf)) > 0)
+        len += (size_t)n;
+    assert_int_equal(n, -1);
+    assert_int_equal(len, 3000000);
+    assert_string_equal(b->err, "disk on fire");
+    assert_int_equal(b->read(b, buf, 1), -1);
+    bytesrc_free(b);
+}
+
+static void source_freed_early(void **state)
+{
+    (void)state;
+    unsigned char *data = make_data();
+    bytesrc_t *b = background_bytesrc_new(mem_src_new(data, DATA_LEN, 0, "mem"));
+    char c;
+    assert_int_equal(b->read(b, &c, 1), 1);
+    bytesrc_free(b);   /* the thread stops; nothing leaks (ASan, valgrind) */
+    free(data);
+}
+
+static void gzip_round_trip(const unsigned char *data, size_t len)
+{
+    mem_sink_t m[2];
+    for (int run = 0; run < 2; run++) {
+        mem_sink_init(&m[run]);
+        bytesink_t *g = gzip_bytesink_new(&m[run].base);
+        g->write(g, data, len);
+        g->close(g);
+        bytesink_free(g);
+        assert_int_equal(m[run].closes, 1);
+    }
+    assert_int_equal(m[0].got.len, m[1].got.len);   /* same input, same bytes */
+    assert_memory_equal(m[0].got.data, m[1].got.data, m[0].got.len);
+    bytesrc_t *in = gzip_bytesrc_new(mem_src_new(m[0].got.data, m[0].got.len, 0, "mem"));
+    unsigned char *back = xmalloc(len + 1);
+    size_t got = 0;
+    ssize_t n;
+    while ((n = in->read(in, back + got, len + 1 - got)) > 0)
+        got += (size_t)n;
+    assert_int_equal(n, 0);
+    assert_int_equal(got, len);
+    assert_memory_equal(back, data, len);
+    bytesrc_free(in);
+    free(back);
+    buf_free(&m[0].got);
+    buf_free(&m[1].got);
+}
+
+static void gzip_members_read_back_whole(void **state)
+{
+    (void)state;
+    unsigned char *data = make_data();
+    gzip_round_trip(data, DATA_LEN);        /* four members, the last short */
+    gzip_round_trip(data, (size_t)1 << 20); /* exactly one member */
+    gzip_round_trip(data, 0);               /* nothing: one empty member */
+    free(data);
+}
+
+int run_background_tests(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sink_keeps_every_byte_in_order),
+        cmocka_unit_test(sink_freed_without_close_closes_nothing),
+        cmocka_unit_test(source_hands_out_every_byte_in_order),
+        cmocka_unit_test(source_error_comes_after_the_good_bytes),
+        cmocka_unit_test(source_freed_early),
+        cmocka_unit_test(gzip_members_read_back_whole),
+    };
+    return cmocka_run_group_tests_name("background threads and gzip", tests, NULL, NULL);
+}
