@@ -10,18 +10,28 @@
 ** its date is on or before s; one pointing at another project's phase
 ** moves under every split, so it does not count.
 **
-** The counting stage keeps, per project with both phases, how many
-** assignments point at each type on each day of its range (memory:
-** 8 bytes x days x such projects, never per assignment). split_choose()
-** then scans each project's days once, for both policies.
+** Moves under the split after day d are the Planning-pointing total plus
+** the sum, over the days up to d, of (Execution-pointing - Planning-
+** pointing) that day. So the counting stage keeps, per project with both
+** phases, that total and one signed difference per day of its range,
+** in a byte while it fits (memory: about 1 byte x days x such projects,
+** never per assignment; a project with a busier day is widened to 8
+** bytes a day). split_choose() then scans each project's days once, for
+** both policies.
 */
 #include <string.h>
 
 #include "stages.h"
 
+typedef struct {
+    void *day;              /* int8_t or (wide) int64_t per day; NULL: not counted */
+    bool wide;
+    uint64_t planning;      /* Planning-pointing assignments in the range */
+} day_counts_t;
+
 struct split {
     plan_t *plan;
-    uint32_t **counts;      /* per project: [2 * days], Planning then Execution */
+    day_counts_t *counts;   /* per project */
 };
 
 typedef struct {
@@ -49,7 +59,7 @@ split_t *split_new(plan_t *plan)
     for (size_t i = 0; i < plan->nprojects; i++) {
         const project_t *p = &plan->projects[i];
         if (has_both(p))
-            s->counts[i] = xcalloc(2 * days_of(p), sizeof **s->counts);
+            s->counts[i].day = xcalloc(days_of(p), sizeof(int8_t));
     }
     return s;
 }
@@ -59,9 +69,21 @@ void split_free(split_t *s)
     if (!s)
         return;
     for (size_t i = 0; i < s->plan->nprojects; i++)
-        free(s->counts[i]);
+        free(s->counts[i].day);
     free(s->counts);
     free(s);
+}
+
+/* A day's difference no longer fits a byte: 8 bytes a day from now on. */
+static void widen(day_counts_t *c, size_t days)
+{
+    const int8_t *narrow = c->day;
+    int64_t *wide = xmalloc(days * sizeof *wide);
+    for (size_t d = 0; d < days; d++)
+        wide[d] = narrow[d];
+    free(c->day);
+    c->day = wide;
+    c->wide = true;
 }
 
 static stage_result_t count_process(stage_t *self, row_t *row)
@@ -74,14 +96,26 @@ static stage_result_t count_process(stage_t *self, row_t *row)
     day_t date;
     if (!plan_noted(row, &project, &phase, &date))
         runtime_error("internal error: split count without validate");
-    if (phase == NO_INDEX || !st->split->counts[project] || plan->phases[phase].project != project)
+    day_counts_t *c = &st->split->counts[project];
+    if (phase == NO_INDEX || !c->day || plan->phases[phase].project != project)
         return STAGE_PASS;
     const project_t *p = &plan->projects[project];
     if (date < p->start || date > p->end)
         return STAGE_PASS;
-    size_t days = days_of(p);
-    st->split->counts[project][(size_t)plan->phases[phase].type * days +
-                               (size_t)(date - p->start)]++;
+    size_t d = (size_t)(date - p->start);
+    int delta = plan->phases[phase].type == PHASE_PLANNING ? -1 : 1;
+    if (delta < 0)
+        c->planning++;
+    if (!c->wide) {
+        int8_t *narrow = c->day;
+        int v = narrow[d] + delta;
+        if (v >= -INT8_MAX && v <= INT8_MAX) {
+            narrow[d] = (int8_t)v;
+            return STAGE_PASS;
+        }
+        widen(c, days_of(p));
+    }
+    ((int64_t *)c->day)[d] += delta;
     return STAGE_PASS;
 }
 
@@ -107,22 +141,18 @@ void split_choose(split_t *s)
     plan_t *plan = s->plan;
     for (size_t i = 0; i < plan->nprojects; i++) {
         project_t *p = &plan->projects[i];
-        const uint32_t *c = s->counts[i];
-        if (!c)
+        const day_counts_t *c = &s->counts[i];
+        if (!c->day)
             continue;
         size_t days = days_of(p);
-        const uint32_t *planning = c, *execution = c + days;
-        uint64_t planning_total = 0;
-        for (size_t d = 0; d < days; d++)
-            planning_total += planning[d];
         day_t mid = p->start + (p->end - p->start) / 2;
-        uint64_t planning_upto = 0, execution_upto = 0;
+        /* never below minus the Planning total: moves stay >= 0 */
+        int64_t difference_upto = 0;
         uint64_t best = UINT64_MAX;
         day_t best_day = mid;
         for (size_t d = 0; d + 1 < days; d++) {
-            planning_upto += planning[d];
-            execution_upto += execution[d];
-            uint64_t moves = (planning_total - planning_upto) + execution_upto;
+            difference_upto += c->wide ? ((const int64_t *)c->day)[d] : ((const int8_t *)c->day)[d];
+            uint64_t moves = (uint64_t)((int64_t)c->planning + difference_upto);
             day_t day = p->start + (day_t)d;
             int64_t dist = day > mid ? day - mid : mid - day;
             int64_t best_dist = best_day > mid ? best_day - mid : mid - best_day;

@@ -85,9 +85,10 @@ brute_force() {
         sort
 }
 
+# brute_force_agrees ASSIGNMENTS PROJECTS MIN_PROJECTS
 brute_force_agrees() {
     rm -rf "$WORK/gen" "$WORK/s"
-    "$GENDUMP" 6000 "$WORK/gen" 30 && "$PHASEMIG" migrate --split evidence "$WORK/gen" "$WORK/s" >/dev/null ||
+    "$GENDUMP" "$1" "$WORK/gen" "$2" && "$PHASEMIG" migrate --split evidence "$WORK/gen" "$WORK/s" >/dev/null ||
         return 1
     # phasemig's choice as "project_id offset moved", the offset from the project's start
     sed -n 's/^    {"project_id": "\([^"]*\)", .*"evidence": {"planning_ends": "\([^"]*\)", "moved": \([0-9]*\)}}.*/\1 \2 \3/p' \
@@ -102,12 +103,39 @@ brute_force_agrees() {
         }
         { print $1, day($2) - day($4), $3 }' | sort >"$WORK/chosen.offsets"
     brute_force "$WORK/gen" >"$WORK/brute"
-    [ "$(wc -l <"$WORK/brute")" -ge 10 ] || { echo "too few projects with both phases"; return 1; }
+    [ "$(wc -l <"$WORK/brute")" -ge "$3" ] || { echo "too few projects with both phases"; return 1; }
     same "$WORK/brute" "$WORK/chosen.offsets"
+}
+
+# A day's count is kept in a byte until it leaves [-127, 127]: 130
+# Execution-pointing assignments on 01-02 and 140 Planning-pointing ones on
+# 01-08 take the project past that both ways.
+busy_days() {
+    local d=$WORK/busy p=10000000-0000-4000-8000-000000000001 i
+    rm -rf "$d" "$WORK/s" && mkdir "$d" || return 1
+    printf 'id,name,start_date,end_date\n%s,Busy,2024-01-01,2024-01-10\n' "$p" >"$d/projects.csv"
+    printf 'id,project_id,phase_type,capital_budget,expense_budget,total_budget\n%s\n%s\n' \
+        "20000000-0000-4000-8000-000000000001,$p,PLANNING,1.00,1.00,2.00" \
+        "20000000-0000-4000-8000-000000000002,$p,EXECUTION,1.00,1.00,2.00" >"$d/project_phases.csv"
+    {
+        echo id,project_id,project_phase_id,assignment_date
+        for i in $(seq 1 270); do
+            if [ "$i" -le 130 ]; then
+                printf '40000000-0000-4000-8000-%012d,%s,20000000-0000-4000-8000-000000000002,2024-01-02\n' "$i" "$p"
+            else
+                printf '40000000-0000-4000-8000-%012d,%s,20000000-0000-4000-8000-000000000001,2024-01-08\n' "$i" "$p"
+            fi
+        done
+    } >"$d/resource_assignments.csv"
+    "$PHASEMIG" migrate --split evidence "$d" "$WORK/s" >/dev/null || return 1
+    grep -q '"moved": {"midpoint": 270, "evidence": 130}' "$WORK/s/summary.json" &&
+        evidence_day "$p" 2024-01-08 130 &&
+        same <(brute_force "$d") <(echo "$p 7 130")
 }
 
 expect "split: hand-made projects (middle, start, end, tie, none)" hand_made
 expect "split: the planner seed moves 3 with evidence, 300 with midpoint" seed_moves_three
 expect "split: --dry-run shows both policies" dry_run_shows_both
-expect "split: a brute force over every day agrees on generated data" brute_force_agrees
+expect "split: a brute force over every day agrees on generated data" brute_force_agrees 6000 30 10
+expect "split: days too busy for a byte" busy_days
 expect "split: bad policy" usage_error "phasemig: migrate: --split takes midpoint or evidence, not 'middle'" migrate --split middle a b
