@@ -11,14 +11,16 @@ fails_cleanly() {
 }
 
 # RLIMIT_FSIZE: writes past `ulimit -f` KiB fail with EFBIG (SIGXFSZ is
-# ignored). disk_full ASSIGNMENTS KIB FILE: the run stops on FILE. diff.csv
-# is written on the main thread, the tables on a writer thread, whose
-# failure is reported at the next block handed to it or at close.
+# ignored). disk_full ASSIGNMENTS KIB FILE [OPTION...]: the run stops on
+# FILE. The tables and diff.csv are written on writer threads, whose
+# failure is reported at the next block handed over or at close.
 disk_full() {
+    local n=$1 kib=$2 file=$3
+    shift 3
     rm -rf "$WORK/gen" "$WORK/full" && mkdir "$WORK/full"
-    "$GENDUMP" "$1" "$WORK/gen" || return 1
-    (ulimit -f "$2" && run_phasemig migrate "$WORK/gen" "$WORK/full/out")
-    fails_cleanly "$WORK/full" "phasemig: WORK/full/out.phasemig-XXXXXX/$3: write failed: File too large"
+    "$GENDUMP" "$n" "$WORK/gen" || return 1
+    (ulimit -f "$kib" && run_phasemig migrate "$@" "$WORK/gen" "$WORK/full/out")
+    fails_cleanly "$WORK/full" "phasemig: WORK/full/out.phasemig-XXXXXX/$file: write failed: File too large"
 }
 
 parent_not_writable() {
@@ -141,7 +143,8 @@ only_quotes() {
 phasemig: 1 problem in the input; nothing written"
 }
 
-expect "faults: the disk fills while writing diff.csv" disk_full 5000 100 diff.csv
+# 20,000 assignments: diff.csv 1,179,712 bytes, resource_assignments.csv.gz 874,231
+expect "faults: the disk fills while writing diff.csv" disk_full 20000 1100 diff.csv --format csv.gz
 expect "faults: the disk fills on the writer thread, found at its next block" \
     disk_full 20000 1024 resource_assignments.csv
 expect "faults: the disk fills on the writer thread, found at close" \
