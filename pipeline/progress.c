@@ -1,5 +1,6 @@
 #include "progress.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -7,9 +8,13 @@
 
 static struct {
     bool on, colour;
-    uint64_t total, bytes, rows, ticks;
+    uint64_t total, rows, ticks;
     double started, shown;
 } state;
+
+/* Counted by whichever thread reads the input (a reader thread inflates
+** gzip), shown by the main thread. */
+static _Atomic uint64_t bytes_read;
 
 static double now(void)
 {
@@ -29,7 +34,7 @@ void progress_start(uint64_t total_bytes, bool quiet)
 
 void progress_bytes(uint64_t n)
 {
-    state.bytes += n;
+    atomic_fetch_add_explicit(&bytes_read, n, memory_order_relaxed);
 }
 
 static void show(void)
@@ -38,10 +43,11 @@ static void show(void)
     if (t - state.shown < 0.25)
         return;
     state.shown = t;
-    double elapsed = t - state.started, rate = elapsed > 0 ? state.bytes / elapsed / 1e6 : 0;
+    uint64_t bytes = atomic_load_explicit(&bytes_read, memory_order_relaxed);
+    double elapsed = t - state.started, rate = elapsed > 0 ? (double)bytes / elapsed / 1e6 : 0;
     fprintf(stderr, "\r%12llu rows  %7.1f MB/s", (unsigned long long)state.rows, rate);
-    if (state.total > 0 && state.bytes <= state.total) {
-        double done = (double)state.bytes / (double)state.total;
+    if (state.total > 0 && bytes <= state.total) {
+        double done = (double)bytes / (double)state.total;
         int left = done > 0 ? (int)(elapsed / done - elapsed) : 0;
         fprintf(stderr, "  %s%3.0f%%%s  %d:%02d left", state.colour ? "\033[1m" : "",
                 done * 100, state.colour ? "\033[0m" : "", left / 60, left % 60);

@@ -13,7 +13,7 @@ under_tsan() {  # under_tsan STATUS ARGS...: exits with STATUS, no report
 }
 
 tsan_gzip_dump() {  # a generated dump, gzip-compressed, in $WORK/tsgz
-    rm -rf "$WORK/tsgen" "$WORK/tsgz" && mkdir "$WORK/tsgz" && "$GENDUMP" 20000 "$WORK/tsgen" >/dev/null || return 1
+    rm -rf "$WORK/tsgen" "$WORK/tsgz" && mkdir "$WORK/tsgz" && "$GENDUMP" 100000 "$WORK/tsgen" >/dev/null || return 1
     local f
     for f in "$WORK"/tsgen/*.csv; do gzip -c "$f" >"$WORK/tsgz/$(basename "$f")"; done
 }
@@ -22,10 +22,17 @@ tsan_disk_full() {
     (ulimit -f 1024 && under_tsan 2 migrate "$WORK/tsgen" "$WORK/ts")
 }
 
+tsan_progress() {  # the reader thread counts bytes, the main thread shows them
+    script -qec "TSAN_OPTIONS=halt_on_error=1:exitcode=66 $ROOT/build/tsan/phasemig migrate --dry-run $WORK/tsgz >/dev/null" \
+        /dev/null >"$WORK/tsan.tty" || { head -40 "$WORK/tsan.tty"; return 1; }
+    ! grep -q ThreadSanitizer "$WORK/tsan.tty" && grep -q 'rows .* MB/s' "$WORK/tsan.tty"
+}
+
 if [ -z "${SANITIZED:-}" ] && [ -x "$ROOT/build/tsan/phasemig" ]; then
     expect "threads: a generated dump gzip-compressed" tsan_gzip_dump
     expect "threads: migrate csv.gz to csv.gz under TSan" under_tsan 0 migrate --format csv.gz "$WORK/tsgz" "$WORK/ts"
     expect "threads: rollback csv.gz under TSan" under_tsan 0 rollback --format csv.gz fixtures/user-phases "$WORK/ts"
     expect "threads: a writer thread's disk full under TSan" tsan_disk_full
+    expect "threads: progress on a terminal from gzip input under TSan" tsan_progress
     expect "threads: a truncated gzip under TSan" under_tsan 2 migrate fixtures/bad/truncated-gzip "$WORK/ts"
 fi
