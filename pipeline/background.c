@@ -1,9 +1,9 @@
 /*
 ** background.c: see background.h.
 **
-** Each direction is a ring of blocks. In the sink the caller fills block
-** `fill`, the thread writes block `head`, the nfull blocks from head on
-** are full; a block stays counted in nfull while the thread writes it.
+** A ring of blocks: the caller fills block `fill`, the thread writes block
+** `head`, the nfull blocks from head on are full; a block stays counted in
+** nfull while the thread writes it.
 */
 #include "background.h"
 
@@ -18,7 +18,6 @@
 #include "util.h"
 
 #define BG_BLOCK ((size_t)1 << 20)
-#define BG_BLOCKS 4
 
 /* The sink is double-buffered: the caller fills one block while the
 ** thread writes the other. At each hand-off the caller waits until every
@@ -191,144 +190,6 @@ bytesink_t *background_bytesink_new(bytesink_t *inner)
     pthread_mutex_init(&b->lock, NULL);
     pthread_cond_init(&b->changed, NULL);
     start_thread(&b->thread, bg_main, b, inner->path);
-    b->running = true;
-    return &b->base;
-}
-
-/* ---- the source ----
-** The same ring the other way: the thread fills block `fill`, the caller
-** reads block `take` from offset `pos`; the nfull blocks from take on
-** hold data (or, last, the end: 0, or an error: -1).
-*/
-
-typedef struct {
-    bytesrc_t base;
-    bytesrc_t *inner;
-    pthread_t thread;
-    bool running;
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-    char *block[BG_BLOCKS];
-    ssize_t len[BG_BLOCKS];
-    size_t fill;            /* the thread's */
-    size_t take, pos;       /* the caller's */
-    size_t nfull;           /* under lock */
-    bool abandon;           /* under lock: stop reading */
-    bool failed;            /* under lock: the thread ended with `base.err` */
-    ssize_t ended;          /* the caller's: 1 until it has seen 0 or -1 */
-} bg_src_t;
-
-static void bg_src_fail(void *ctx, const char *msg)
-{
-    bg_src_t *b = ctx;
-    pthread_mutex_lock(&b->lock);
-    snprintf(b->base.err, sizeof b->base.err, "%s", msg);
-    b->failed = true;
-    pthread_cond_broadcast(&b->changed);
-    pthread_mutex_unlock(&b->lock);
-}
-
-/*
-** Fills blocks whole (an inner source may give a few bytes a read, as a
-** pipe does); the end or an error comes in a block of its own, after the
-** bytes read before it.
-*/
-static void *bg_src_main(void *arg)
-{
-    bg_src_t *b = arg;
-    errors_on_this_thread(bg_src_fail, b);
-    ssize_t status = 1;     /* 0 or -1 once the inner source has ended */
-    for (;;) {
-        pthread_mutex_lock(&b->lock);
-        while (b->nfull == BG_BLOCKS && !b->abandon)
-            pthread_cond_wait(&b->changed, &b->lock);
-        bool abandon = b->abandon;
-        pthread_mutex_unlock(&b->lock);
-        if (abandon)
-            return NULL;
-        size_t i = b->fill, got = 0;
-        while (status > 0 && got < BG_BLOCK) {
-            ssize_t n = b->inner->read(b->inner, b->block[i] + got, BG_BLOCK - got);
-            if (n > 0)
-                got += (size_t)n;
-            else
-                status = n;
-        }
-        pthread_mutex_lock(&b->lock);
-        b->len[i] = got > 0 ? (ssize_t)got : status;
-        if (got == 0 && status < 0)
-            snprintf(b->base.err, sizeof b->base.err, "%s", b->inner->err);
-        b->nfull++;
-        pthread_cond_broadcast(&b->changed);
-        pthread_mutex_unlock(&b->lock);
-        if (got == 0)
-            return NULL;
-        b->fill = (b->fill + 1) % BG_BLOCKS;
-    }
-}
-
-static ssize_t bg_src_read(bytesrc_t *self, void *buf, size_t n)
-{
-    bg_src_t *b = (bg_src_t *)self;
-    if (b->ended <= 0)
-        return b->ended;
-    pthread_mutex_lock(&b->lock);
-    while (b->nfull == 0 && !b->failed)
-        pthread_cond_wait(&b->changed, &b->lock);
-    bool failed = b->failed && b->nfull == 0;
-    pthread_mutex_unlock(&b->lock);
-    size_t i = b->take;
-    if (failed || b->len[i] <= 0) {
-        b->ended = failed ? -1 : b->len[i];
-        return b->ended;
-    }
-    size_t step = (size_t)b->len[i] - b->pos;
-    if (step > n)
-        step = n;
-    memcpy(buf, b->block[i] + b->pos, step);
-    b->pos += step;
-    if (b->pos == (size_t)b->len[i]) {
-        b->pos = 0;
-        b->take = (b->take + 1) % BG_BLOCKS;
-        pthread_mutex_lock(&b->lock);
-        b->nfull--;
-        pthread_cond_broadcast(&b->changed);
-        pthread_mutex_unlock(&b->lock);
-    }
-    return (ssize_t)step;
-}
-
-static void bg_src_free(bytesrc_t *self)
-{
-    bg_src_t *b = (bg_src_t *)self;
-    if (b->running) {
-        pthread_mutex_lock(&b->lock);
-        b->abandon = true;
-        pthread_cond_broadcast(&b->changed);
-        pthread_mutex_unlock(&b->lock);
-        pthread_join(b->thread, NULL);
-    }
-    bytesrc_free(b->inner);
-    for (size_t i = 0; i < BG_BLOCKS; i++)
-        free(b->block[i]);
-    pthread_cond_destroy(&b->changed);
-    pthread_mutex_destroy(&b->lock);
-    free(b);
-}
-
-bytesrc_t *background_bytesrc_new(bytesrc_t *inner)
-{
-    bg_src_t *b = xcalloc(1, sizeof *b);
-    b->base.path = inner->path;
-    b->base.read = bg_src_read;
-    b->base.free = bg_src_free;
-    b->inner = inner;
-    b->ended = 1;
-    for (size_t i = 0; i < BG_BLOCKS; i++)
-        b->block[i] = xmalloc(BG_BLOCK);
-    pthread_mutex_init(&b->lock, NULL);
-    pthread_cond_init(&b->changed, NULL);
-    start_thread(&b->thread, bg_src_main, b, inner->path);
     b->running = true;
     return &b->base;
 }

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include "../stages/stages.h"
-#include "background.h"
 
 bool two_decimal_column(const char *col)
 {
@@ -84,10 +83,9 @@ source_t *dataset_table(dataset_t *d, const char *table, problems_t *problems)
         if (!bytes) {
             problem_fatal(problems, path, "cannot open: %s", strerror(errno));
         } else {
-            /* Inflating runs on a second thread, parsing on this one
-            ** (a plain file gains nothing from it: measured). */
+            /* read, inflated and parsed ahead on the reader's thread */
             if (bytesrc_file_is_gzip(bytes))
-                bytes = background_bytesrc_new(gzip_bytesrc_new(bytes));
+                bytes = gzip_bytesrc_new(bytes);
             src = csv_source_open(bytes, table, path, problems);
         }
     }

@@ -97,6 +97,33 @@ void row_seal(row_t *r)
         r->f[i].data = r->bytes.data + r->offs[i];
 }
 
+const char *row_bytes(const row_t *r, size_t *len)
+{
+    *len = r->bytes.len;
+    return r->bytes.data ? r->bytes.data : "";
+}
+
+void row_load(row_t *r, size_t n, const uint32_t *lens, const char *bytes, size_t bytes_len)
+{
+    row_reset(r);
+    if (n > r->cap) {
+        r->cap = n;
+        r->f = xrealloc(r->f, r->cap * sizeof *r->f);
+        r->offs = xrealloc(r->offs, r->cap * sizeof *r->offs);
+    }
+    buf_add(&r->bytes, bytes, bytes_len);
+    size_t off = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t len = lens[i];
+        r->offs[i] = off;
+        r->f[i].null = len == UINT32_MAX;
+        r->f[i].len = len == UINT32_MAX ? 0 : len;
+        off += r->f[i].len + 1;
+    }
+    r->n = n;
+    row_seal(r);
+}
+
 void row_set_raw(row_t *r, const char *raw, size_t len)
 {
     buf_clear(&r->rawbuf);

@@ -16,8 +16,18 @@
 ** header) makes the table unreadable: a fatal problem. A ragged row or a
 ** field that is not UTF-8 is a problem of that row alone: the row is
 ** still handed out, marked broken, for validate to drop (or reject).
+**
+** Past the header, records are parsed on a second thread, ahead of the
+** stages: it encodes them into batches that next() decodes, in order, on
+** the caller's thread (parsing is a third of a migration's work). Every
+** problem is reported on the caller's thread when next() reaches the
+** point of the input where it was found, so the problems and their order
+** are the same as without the thread; a fatal one found ahead is kept
+** (`pending`) until then.
 */
 #include <csv.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
 
 #include "stages.h"
@@ -28,6 +38,35 @@
 ** about 3 x RECORD_MAX in all), a header at most COLUMNS_MAX columns. */
 #define RECORD_MAX ((size_t)16 * 1024 * 1024)
 #define COLUMNS_MAX 4096
+#define AHEAD_BATCHES 4
+#define AHEAD_BATCH_BYTES ((size_t)256 * 1024)
+
+/* A batch of records parsed ahead; `end` says what follows its records:
+** 1 more batches, 0 the end of the table, -1 the `pending` problem. */
+typedef struct {
+    buf_t data;
+    size_t count;
+    int end;
+} batch_t;
+
+/* Each record in a batch, at a multiple of 8 bytes: this, n x uint32
+** (each field's length, UINT32_MAX for NULL), the fields' bytes
+** (row_bytes()), the raw text and a NUL. The thread also checks the fields' UTF-8: `bad` is the first
+** field that is not text, or NO_BAD_FIELD; BAD_IS_NUL is set if it holds a
+** NUL byte. */
+typedef struct {
+    int64_t line;
+    uint32_t n;
+    uint32_t raw_len;
+    uint32_t bytes_len;
+    uint32_t bad;
+} record_head_t;
+
+#define RECORD_ALIGN 8
+#define NO_BAD_FIELD UINT32_MAX
+#define BAD_IS_NUL 0x80000000u
+
+enum pending { PENDING_NONE, PENDING_READ, PENDING_PARSE };
 
 typedef struct {
     source_t base;
@@ -43,8 +82,27 @@ typedef struct {
     bool in_record;
     bool record_done;
     bool failed;
-    row_t row;
+    row_t row;              /* the record being parsed */
     buf_t raw;
+    /* a fatal problem found while parsing, reported by report_pending() */
+    enum pending pending;
+    const char *pending_rule;
+    /* read-ahead: the thread parses into batch[fill]; the caller decodes
+    ** batch[take] from take_pos into `out`; nfull batches from take on
+    ** are ready. */
+    bool ahead;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    batch_t batch[AHEAD_BATCHES];
+    size_t fill;            /* the thread's */
+    size_t take, take_pos, taken;   /* the caller's */
+    size_t nfull;           /* under lock */
+    bool abandon;           /* under lock: stop parsing */
+    bool thread_failed;     /* under lock: runtime_error on the thread */
+    char thread_err[512];
+    int ended;              /* the caller's: 1 until next() returned 0 or -1 */
+    row_t out;              /* the record handed out */
 } csv_src_t;
 
 static void on_field(void *data, size_t len, void *ctx)
@@ -113,7 +171,7 @@ static bool read_some(csv_src_t *c, size_t at, size_t want, size_t *got)
 {
     ssize_t n = c->bytes->read(c->bytes, c->chunk + at, want);
     if (n < 0) {
-        problem_fatal(c->problems, c->base.table->source, "%s", c->bytes->err);
+        c->pending = PENDING_READ;
         c->failed = true;
         return false;
     }
@@ -149,16 +207,30 @@ static bool refill(csv_src_t *c)
 
 static void report_parse_error(csv_src_t *c, const char *rule)
 {
-    const table_t *t = c->base.table;
-    size_t col = c->row.n;
-    char name[32];
-    const char *colname = name;
-    if (t->ncols > 0 && col < t->ncols)
-        colname = t->cols[col];
-    else
-        snprintf(name, sizeof name, "#%zu", col + 1);
-    problem_at(c->problems, t, NULL, c->record_line, colname, c->raw.data, c->raw.len, "%s", rule);
+    c->pending = PENDING_PARSE;
+    c->pending_rule = rule;
     c->failed = true;
+}
+
+/* Reports the fatal problem parse_record() found (it returned -1); on the
+** caller's thread, after every record before it. */
+static void report_pending(csv_src_t *c)
+{
+    const table_t *t = c->base.table;
+    if (c->pending == PENDING_READ) {
+        problem_fatal(c->problems, t->source, "%s", c->bytes->err);
+    } else if (c->pending == PENDING_PARSE) {
+        size_t col = c->row.n;
+        char name[32];
+        const char *colname = name;
+        if (t->ncols > 0 && col < t->ncols)
+            colname = t->cols[col];
+        else
+            snprintf(name, sizeof name, "#%zu", col + 1);
+        problem_at(c->problems, t, NULL, c->record_line, colname, c->raw.data, c->raw.len, "%s",
+                   c->pending_rule);
+    }
+    c->pending = PENDING_NONE;
 }
 
 /* Parses until one whole record is in c->row. Returns 1, 0 at the end,
@@ -233,10 +305,21 @@ static int parse_record(csv_src_t *c)
     return 1;
 }
 
-static bool check_row_shape(csv_src_t *c)
+/* The first field of `r` that is not text (NO_BAD_FIELD: none), with
+** BAD_IS_NUL if it holds a NUL byte. */
+static uint32_t first_bad_field(const row_t *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (!r->f[i].null && !utf8_valid(r->f[i].data, r->f[i].len))
+            return (uint32_t)i | (memchr(r->f[i].data, '\0', r->f[i].len) ? BAD_IS_NUL : 0);
+    return NO_BAD_FIELD;
+}
+
+/* Reports a ragged row, or else its first field that is not text (`bad`,
+** from first_bad_field()); false if it did. */
+static bool check_row_shape(csv_src_t *c, row_t *r, uint32_t bad)
 {
     const table_t *t = c->base.table;
-    row_t *r = &c->row;
     if (r->n != t->ncols) {
         if (r->n < t->ncols)
             problem_at(c->problems, t, r, r->line, t->cols[r->n], NULL, 0,
@@ -250,32 +333,173 @@ static bool check_row_shape(csv_src_t *c)
         }
         return false;
     }
-    for (size_t i = 0; i < r->n; i++) {
-        if (!r->f[i].null && !utf8_valid(r->f[i].data, r->f[i].len)) {
-            problem_field(c->problems, t, r, i,
-                          memchr(r->f[i].data, '\0', r->f[i].len)
-                              ? "not text: contains a NUL byte"
-                              : "not valid UTF-8");
-            return false;
-        }
+    if (bad != NO_BAD_FIELD) {
+        problem_field(c->problems, t, r, bad & ~BAD_IS_NUL,
+                      bad & BAD_IS_NUL ? "not text: contains a NUL byte" : "not valid UTF-8");
+        return false;
     }
     return true;
+}
+
+/* ---- read-ahead ---- */
+
+static void encode_record(batch_t *b, const row_t *r)
+{
+    size_t bytes_len;
+    const char *bytes = row_bytes(r, &bytes_len);
+    record_head_t h = {r->line, (uint32_t)r->n, (uint32_t)r->raw_len, (uint32_t)bytes_len,
+                       first_bad_field(r)};
+    buf_add(&b->data, &h, sizeof h);
+    for (size_t i = 0; i < r->n; i++) {
+        uint32_t len = r->f[i].null ? UINT32_MAX : (uint32_t)r->f[i].len;
+        buf_add(&b->data, &len, sizeof len);
+    }
+    buf_add(&b->data, bytes, bytes_len);
+    buf_add(&b->data, r->raw, r->raw_len);
+    do
+        buf_addc(&b->data, '\0');
+    while (b->data.len % RECORD_ALIGN != 0);
+    b->count++;
+}
+
+/* Decodes the record at b->data + *pos into `r`, whose raw text stays in
+** the batch (valid until the caller's next call, as a source's row is);
+** returns the record's `bad`. */
+static uint32_t decode_record(const batch_t *b, size_t *pos, row_t *r)
+{
+    const char *p = b->data.data + *pos;
+    record_head_t h;
+    memcpy(&h, p, sizeof h);
+    p += sizeof h;
+    const uint32_t *lens = (const uint32_t *)(const void *)p;   /* aligned: see record_head_t */
+    p += (size_t)h.n * sizeof(uint32_t);
+    row_load(r, h.n, lens, p, h.bytes_len);
+    p += h.bytes_len;
+    r->raw = p;
+    r->raw_len = h.raw_len;
+    r->line = h.line;
+    *pos = (size_t)(p + h.raw_len + 1 - b->data.data);
+    *pos = (*pos + RECORD_ALIGN - 1) / RECORD_ALIGN * RECORD_ALIGN;
+    return h.bad;
+}
+
+/* The thread's runtime_error (out of memory): the caller reports it. */
+static void ahead_fail(void *ctx, const char *msg)
+{
+    csv_src_t *c = ctx;
+    pthread_mutex_lock(&c->lock);
+    snprintf(c->thread_err, sizeof c->thread_err, "%s", msg);
+    c->thread_failed = true;
+    pthread_cond_broadcast(&c->changed);
+    pthread_mutex_unlock(&c->lock);
+}
+
+static void *ahead_main(void *arg)
+{
+    csv_src_t *c = arg;
+    errors_on_this_thread(ahead_fail, c);
+    for (;;) {
+        pthread_mutex_lock(&c->lock);
+        while (c->nfull == AHEAD_BATCHES && !c->abandon)
+            pthread_cond_wait(&c->changed, &c->lock);
+        bool abandon = c->abandon;
+        pthread_mutex_unlock(&c->lock);
+        if (abandon)
+            return NULL;
+        batch_t *b = &c->batch[c->fill];
+        buf_clear(&b->data);
+        b->count = 0;
+        b->end = 1;
+        while (b->data.len < AHEAD_BATCH_BYTES) {
+            int got = parse_record(c);
+            if (got <= 0) {
+                b->end = got;
+                break;
+            }
+            encode_record(b, &c->row);
+        }
+        pthread_mutex_lock(&c->lock);
+        c->nfull++;
+        pthread_cond_broadcast(&c->changed);
+        pthread_mutex_unlock(&c->lock);
+        if (b->end <= 0)
+            return NULL;
+        c->fill = (c->fill + 1) % AHEAD_BATCHES;
+    }
+}
+
+/* Starts the thread, which blocks every signal (the caller checks them). */
+static void start_ahead(csv_src_t *c)
+{
+    for (size_t i = 0; i < AHEAD_BATCHES; i++)
+        buf_init(&c->batch[i].data);
+    row_init(&c->out);
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_cond_init(&c->changed, NULL);
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int rc = pthread_create(&c->thread, NULL, ahead_main, c);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0)
+        runtime_error("%s: cannot start a thread: %s", c->base.table->source, strerror(rc));
+    c->ahead = true;
+    c->ended = 1;
 }
 
 static int csv_next(source_t *self, row_t **row)
 {
     csv_src_t *c = (csv_src_t *)self;
-    int got = parse_record(c);
-    if (got <= 0)
-        return got;
-    c->row.broken = !check_row_shape(c);
-    *row = &c->row;
-    return 1;
+    if (c->ended <= 0)
+        return c->ended;
+    for (;;) {
+        pthread_mutex_lock(&c->lock);
+        while (c->nfull == 0 && !c->thread_failed)
+            pthread_cond_wait(&c->changed, &c->lock);
+        bool failed = c->nfull == 0;
+        pthread_mutex_unlock(&c->lock);
+        if (failed)
+            runtime_error("%s", c->thread_err);
+        batch_t *b = &c->batch[c->take];
+        if (c->taken < b->count) {
+            uint32_t bad = decode_record(b, &c->take_pos, &c->out);
+            c->taken++;
+            c->out.broken = !check_row_shape(c, &c->out, bad);
+            *row = &c->out;
+            return 1;
+        }
+        if (b->end <= 0) {
+            /* the thread has ended: its row, raw text and problem are ours */
+            if (b->end < 0)
+                report_pending(c);
+            c->ended = b->end;
+            return c->ended;
+        }
+        c->take = (c->take + 1) % AHEAD_BATCHES;
+        c->take_pos = 0;
+        c->taken = 0;
+        pthread_mutex_lock(&c->lock);
+        c->nfull--;
+        pthread_cond_broadcast(&c->changed);
+        pthread_mutex_unlock(&c->lock);
+    }
 }
 
 static void csv_free_source(source_t *self)
 {
     csv_src_t *c = (csv_src_t *)self;
+    if (c->ahead) {
+        pthread_mutex_lock(&c->lock);
+        c->abandon = true;
+        pthread_cond_broadcast(&c->changed);
+        pthread_mutex_unlock(&c->lock);
+        pthread_join(c->thread, NULL);
+        for (size_t i = 0; i < AHEAD_BATCHES; i++)
+            buf_free(&c->batch[i].data);
+        row_free(&c->out);
+        pthread_cond_destroy(&c->changed);
+        pthread_mutex_destroy(&c->lock);
+    }
     csv_free(&c->parser);
     bytesrc_free(c->bytes);
     table_free(c->base.table);
@@ -306,6 +530,8 @@ source_t *csv_source_open(bytesrc_t *bytes, const char *table_name, const char *
     if (got <= 0) {
         if (got == 0)
             problem_fatal(problems, display, "empty file: no header row");
+        else
+            report_pending(c);
         csv_free_source(&c->base);
         return NULL;
     }
@@ -338,5 +564,6 @@ source_t *csv_source_open(bytesrc_t *bytes, const char *table_name, const char *
                 csv_free_source(&c->base);
                 return NULL;
             }
+    start_ahead(c);
     return &c->base;
 }

@@ -80,7 +80,7 @@ static void widen(day_counts_t *c, size_t days)
     const int8_t *narrow = c->day;
     int64_t *wide = xmalloc(days * sizeof *wide);
     for (size_t d = 0; d < days; d++)
-        wide[d] = narrow[d];
+        wide[d] = (int64_t)narrow[d];
     free(c->day);
     c->day = wide;
     c->wide = true;

@@ -1,8 +1,7 @@
 /*
-** The background byte sink and source (pipeline/background.c) and the
-** gzip writer (stages/write_gzip.c): bytes out are the bytes in, whatever
-** the sizes of the writes and reads; the end and a read error arrive
-** where they are in the stream.
+** The background byte sink (pipeline/background.c) and the gzip writer
+** (stages/write_gzip.c): bytes out are the bytes in, whatever the sizes
+** of the writes.
 */
 #include "unit.h"
 
@@ -91,87 +90,6 @@ static void sink_freed_without_close_closes_nothing(void **state)
     buf_free(&m.got);
 }
 
-static void source_hands_out_every_byte_in_order(void **state)
-{
-    (void)state;
-    unsigned char *data = make_data();
-    unsigned char *got = xmalloc(DATA_LEN);
-    static const size_t CHUNKS[] = {0, 1, 13, (size_t)1 << 20};
-    for (size_t c = 0; c < ARRAY_LEN(CHUNKS); c++) {
-        for (size_t k = 0; k < ARRAY_LEN(SIZES); k++) {
-            bytesrc_t *b = background_bytesrc_new(mem_src_new(data, DATA_LEN, CHUNKS[c], "mem"));
-            size_t len = 0;
-            ssize_t n;
-            while ((n = b->read(b, got + len, SIZES[k] < DATA_LEN - len ? SIZES[k] : DATA_LEN - len)) > 0)
-                len += (size_t)n;
-            assert_int_equal(n, 0);
-            assert_int_equal(len, DATA_LEN);
-            assert_memory_equal(got, data, DATA_LEN);
-            assert_int_equal(b->read(b, got, 1), 0);   /* the end stays the end */
-            bytesrc_free(b);
-        }
-    }
-    free(got);
-    free(data);
-}
-
-/* A source that gives `good` bytes of 'x', then fails. */
-typedef struct {
-    bytesrc_t base;
-    size_t good;
-} failing_src_t;
-
-static ssize_t failing_read(bytesrc_t *self, void *buf, size_t n)
-{
-    failing_src_t *f = (failing_src_t *)self;
-    if (f->good == 0) {
-        snprintf(f->base.err, sizeof f->base.err, "disk on fire");
-        return -1;
-    }
-    if (n > f->good)
-        n = f->good;
-    memset(buf, 'x', n);
-    f->good -= n;
-    return (ssize_t)n;
-}
-
-static void failing_free(bytesrc_t *self)
-{
-    free(self);
-}
-
-static void source_error_comes_after_the_good_bytes(void **state)
-{
-    (void)state;
-    failing_src_t *f = xcalloc(1, sizeof *f);
-    f->base.path = "fail";
-    f->base.read = failing_read;
-    f->base.free = failing_free;
-    f->good = 3000000;
-    bytesrc_t *b = background_bytesrc_new(&f->base);
-    char buf[65536];
-    size_t len = 0;
-    ssize_t n;
-    while ((n = b->read(b, buf, sizeof buf)) > 0)
-        len += (size_t)n;
-    assert_int_equal(n, -1);
-    assert_int_equal(len, 3000000);
-    assert_string_equal(b->err, "disk on fire");
-    assert_int_equal(b->read(b, buf, 1), -1);
-    bytesrc_free(b);
-}
-
-static void source_freed_early(void **state)
-{
-    (void)state;
-    unsigned char *data = make_data();
-    bytesrc_t *b = background_bytesrc_new(mem_src_new(data, DATA_LEN, 0, "mem"));
-    char c;
-    assert_int_equal(b->read(b, &c, 1), 1);
-    bytesrc_free(b);   /* the thread stops; nothing leaks (ASan, valgrind) */
-    free(data);
-}
-
 static void gzip_round_trip(const unsigned char *data, size_t len)
 {
     mem_sink_t m[2];
@@ -215,10 +133,7 @@ int run_background_tests(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sink_keeps_every_byte_in_order),
         cmocka_unit_test(sink_freed_without_close_closes_nothing),
-        cmocka_unit_test(source_hands_out_every_byte_in_order),
-        cmocka_unit_test(source_error_comes_after_the_good_bytes),
-        cmocka_unit_test(source_freed_early),
         cmocka_unit_test(gzip_members_read_back_whole),
     };
-    return cmocka_run_group_tests_name("background threads and gzip", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("background sink and gzip", tests, NULL, NULL);
 }

@@ -207,6 +207,75 @@ static void empty_and_headerless(void **state)
     CHECK("a,b,a\n", "! t.csv:1: column a: 'a': duplicated column (also column 1)\n");
 }
 
+/* Records are parsed ahead on a thread, in batches of about 256 KiB: a
+** table of 1.3 MB crosses many batches, and the problems found in them
+** come out in input order with the right lines whatever the read size. */
+static char *many_records(size_t *len)
+{
+    buf_t b;
+    buf_init(&b);
+    buf_adds(&b, "id,value\n");
+    for (int i = 1; i <= 30000; i++) {
+        int line = i + 1;
+        if (line == 12001)
+            buf_printf(&b, "%d\n", i);   /* ragged */
+        else if (line == 20001)
+            buf_printf(&b, "%d,caf\xe9\n", i);   /* Latin-1 */
+        else
+            buf_printf(&b, "%d,\"a value, long enough to fill batches\"\n", i);
+    }
+    buf_adds(&b, "30001,\"never closed\n");
+    *len = b.len;
+    return b.data;
+}
+
+static void records_across_batches(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = many_records(&len);
+    char *whole = render(data, len, 0);
+    assert_non_null(strstr(whole, "\n2: [1] [a value, long enough to fill batches] <1,\"a value"));
+    assert_non_null(strstr(whole, "\n12001: [12000] <12000> broken\n"));
+    assert_non_null(strstr(whole, "\n20001: [20000] [caf\xe9] <20000,caf\xe9> broken\n"));
+    assert_non_null(strstr(whole, "\n30001: [30000] [a value, long enough to fill batches] <30000,"));
+    const char *tail = strstr(whole, "unreadable\n");
+    assert_non_null(tail);
+    assert_string_equal(tail,
+                        "unreadable\n"
+                        "! t.csv:12001: column value: '': ragged row: 1 fields, the header has 2\n"
+                        "! t.csv:20001: column value: 'caf\\xe9': not valid UTF-8\n"
+                        "! t.csv:30002: column value: '30001,\"never closed\\n': unterminated quoted field\n");
+    static const size_t CHUNKS[] = {1, 3, 4096, 65536 + 7};
+    for (size_t k = 0; k < ARRAY_LEN(CHUNKS); k++) {
+        char *got = render(data, len, CHUNKS[k]);
+        assert_string_equal(got, whole);
+        free(got);
+    }
+    free(whole);
+    free(data);
+}
+
+/* A caller that stops early (too many problems) frees the source while
+** its thread waits for room: the thread stops, nothing leaks. */
+static void freed_while_parsing_ahead(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = many_records(&len);
+    problems_t problems;
+    problems_init(&problems, 0);
+    source_t *src = csv_source_open(mem_src_new(data, len, 0, "t.csv"), "t", "t.csv", &problems);
+    assert_non_null(src);
+    row_t *row;
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(src->next(src, &row), 1);
+    assert_int_equal(row->line, 11);
+    source_free(src);
+    problems_free(&problems);
+    free(data);
+}
+
 int run_csv_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +293,8 @@ int run_csv_tests(void)
         cmocka_unit_test(spaces_inside_fields_and_lone_cr),
         cmocka_unit_test(space_after_closing_quote),
         cmocka_unit_test(leading_crs_are_not_the_record),
+        cmocka_unit_test(records_across_batches),
+        cmocka_unit_test(freed_while_parsing_ahead),
     };
     return cmocka_run_group_tests_name("csv reader", tests, NULL, NULL);
 }
