@@ -87,11 +87,13 @@ static void emit(diff_t *d, int section, const char *table, const field_t *id,
         buf_add(&d->preview, b->data + at, b->len - at);
         d->preview_rows[section]++;
     }
+    if (!d->out) {   /* a preview only: nothing to hold for later */
+        buf_clear(b);
+        return;
+    }
     if (section != SECTION_ASSIGNMENTS)
         return;
-    if (!d->out)
-        buf_clear(b);
-    else if (b->len >= DIFF_FLUSH) {
+    if (b->len >= DIFF_FLUSH) {
         d->out->write(d->out, b->data, b->len);
         buf_clear(b);
     }

@@ -10,7 +10,9 @@
 ** the page stays small for 10,000 projects. The marks come from a stage
 ** that counts assignments per project, class and one of REPORT_BUCKETS
 ** slices of the project's span (memory: projects x buckets, never per
-** assignment). Same input, same bytes: no clock, no randomness.
+** assignment: a byte a count, a project widened to 4 bytes a count once
+** one of its counts passes 255). Same input, same bytes: no clock, no
+** randomness.
 */
 #include <inttypes.h>
 #include <string.h>
@@ -23,9 +25,16 @@
 
 enum { KEPT, MOVED, ORPHANED, CLASSES };
 
+#define MARKS ((REPORT_BUCKETS + 2) * CLASSES)
+
+typedef struct {
+    void *count;            /* uint8_t or (wide) uint32_t [MARKS]; NULL: none yet */
+    bool wide;
+} marks_t;
+
 struct report {
     plan_t *plan;
-    uint32_t (*marks)[REPORT_BUCKETS + 2][CLASSES];   /* per project, lazily */
+    marks_t *marks;         /* per project */
 };
 
 typedef struct {
@@ -42,10 +51,44 @@ report_t *report_new(plan_t *plan)
     return r;
 }
 
+static size_t mark_at(size_t bucket, int cls)
+{
+    return bucket * CLASSES + (size_t)cls;
+}
+
+static void mark_add(marks_t *m, size_t at)
+{
+    if (!m->count)
+        m->count = xcalloc(MARKS, sizeof(uint8_t));
+    if (!m->wide) {
+        uint8_t *narrow = m->count;
+        if (narrow[at] < UINT8_MAX) {
+            narrow[at]++;
+            return;
+        }
+        uint32_t *wide = xmalloc(MARKS * sizeof *wide);
+        for (size_t i = 0; i < MARKS; i++)
+            wide[i] = narrow[i];
+        free(m->count);
+        m->count = wide;
+        m->wide = true;
+    }
+    ((uint32_t *)m->count)[at]++;
+}
+
+static uint32_t mark_get(const marks_t *m, size_t at)
+{
+    if (!m->count)
+        return 0;
+    return m->wide ? ((const uint32_t *)m->count)[at] : ((const uint8_t *)m->count)[at];
+}
+
 void report_free(report_t *r)
 {
     if (!r)
         return;
+    for (size_t i = 0; i < r->plan->nprojects; i++)
+        free(r->marks[i].count);
     free(r->marks);
     free(r);
 }
@@ -79,7 +122,7 @@ static stage_result_t marks_process(stage_t *self, row_t *row)
         runtime_error("internal error: report marks without validate");
     const char *change = row->f[s->change].data;
     int cls = change[0] == 'k' ? KEPT : change[0] == 'm' ? MOVED : ORPHANED;
-    s->r->marks[at][bucket_of(&plan->projects[at], d)][cls]++;
+    mark_add(&s->r->marks[at], mark_at(bucket_of(&plan->projects[at], d), cls));
     return STAGE_PASS;
 }
 
@@ -164,7 +207,7 @@ static void timeline(buf_t *b, const report_t *r, size_t index)
     for (size_t k2 = 0; k2 < REPORT_BUCKETS + 2; k2++) {
         uint32_t sum = 0;
         for (int c = 0; c < CLASSES; c++)
-            sum += r->marks[index][k2][c];
+            sum += mark_get(&r->marks[index], mark_at(k2, c));
         if (sum > most)
             most = sum;
     }
@@ -174,7 +217,7 @@ static void timeline(buf_t *b, const report_t *r, size_t index)
                                                                        : left + slot * (double)(k2 - 1);
         double y = 116;
         for (int c = 0; c < CLASSES; c++) {
-            uint32_t n = r->marks[index][k2][c];
+            uint32_t n = mark_get(&r->marks[index], mark_at(k2, c));
             if (!n)
                 continue;
             double h = 24.0 * n / most;
