@@ -139,7 +139,7 @@ void row_remove(row_t *r, size_t i)
     r->n--;
 }
 
-row_t *row_clone(const row_t *r)
+row_t *row_clone(const row_t *r, bool with_raw)
 {
     /* exact sizes: the held projects and phases are many in large dumps */
     row_t *c = xmalloc(sizeof *c);
@@ -157,7 +157,7 @@ row_t *row_clone(const row_t *r)
     row_seal(c);
     c->line = r->line;
     c->broken = r->broken;
-    if (r->raw) {
+    if (with_raw && r->raw) {
         c->rawbuf.data = xmalloc(r->raw_len + 1);
         c->rawbuf.cap = r->raw_len + 1;
         row_set_raw(c, r->raw, r->raw_len);
