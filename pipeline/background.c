@@ -8,7 +8,6 @@
 #include "background.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +41,8 @@ typedef struct {
     bool finishing;         /* under lock: no more blocks, then close inner */
     bool abandon;           /* under lock: stop without closing inner */
     bool failed;            /* under lock: the thread ended with `err` */
-    char err[512];
+    bool done;              /* under lock: the thread is ending */
+    char err[ERROR_MAX];
 } bg_sink_t;
 
 /*
@@ -53,7 +53,7 @@ static void bg_fail(void *ctx, const char *msg)
     bg_sink_t *b = ctx;
     pthread_mutex_lock(&b->lock);
     snprintf(b->err, sizeof b->err, "%s", msg);
-    b->failed = true;
+    b->failed = b->done = true;
     pthread_cond_broadcast(&b->changed);
     pthread_mutex_unlock(&b->lock);
 }
@@ -82,14 +82,23 @@ static void *bg_main(void *arg)
     pthread_mutex_unlock(&b->lock);
     if (close_inner)
         b->inner->close(b->inner);
+    pthread_mutex_lock(&b->lock);
+    b->done = true;
+    pthread_cond_broadcast(&b->changed);
+    pthread_mutex_unlock(&b->lock);
     return NULL;
 }
 
 /*
-** Waits for the thread to end; a failure it had becomes ours.
+** Waits for the thread to end (an interrupt ends the run meanwhile); a
+** failure it had becomes ours.
 */
 static void bg_join(bg_sink_t *b)
 {
+    pthread_mutex_lock(&b->lock);
+    while (!b->done)
+        wait_interruptibly(&b->changed, &b->lock);
+    pthread_mutex_unlock(&b->lock);
     pthread_join(b->thread, NULL);
     b->running = false;
     if (b->failed)
@@ -108,7 +117,7 @@ static void bg_hand_off(bg_sink_t *b)
     b->fill = (b->fill + 1) % BG_SINK_BLOCKS;
     pthread_cond_broadcast(&b->changed);
     while (b->written + 1 < b->handed && !b->failed)
-        pthread_cond_wait(&b->changed, &b->lock);
+        wait_interruptibly(&b->changed, &b->lock);
     /* A failure on the block just handed is reported at the next one. */
     bool failed = b->failed && b->written + 1 < b->handed;
     pthread_mutex_unlock(&b->lock);
@@ -153,6 +162,8 @@ static void bg_free(bytesink_t *self)
         pthread_mutex_lock(&b->lock);
         b->abandon = true;
         pthread_cond_broadcast(&b->changed);
+        while (!b->done)
+            wait_interruptibly(&b->changed, &b->lock);
         pthread_mutex_unlock(&b->lock);
         pthread_join(b->thread, NULL);
     }
@@ -162,19 +173,6 @@ static void bg_free(bytesink_t *self)
     pthread_cond_destroy(&b->changed);
     pthread_mutex_destroy(&b->lock);
     free(b);
-}
-
-/* Starts fn(arg) on a thread that blocks every signal, so SIGINT and
-** SIGTERM reach the caller's thread, which checks for them. */
-static void start_thread(pthread_t *t, void *(*fn)(void *), void *arg, const char *path)
-{
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    int rc = pthread_create(t, NULL, fn, arg);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0)
-        runtime_error("%s: cannot start a thread: %s", path, strerror(rc));
 }
 
 bytesink_t *background_bytesink_new(bytesink_t *inner)
@@ -189,7 +187,7 @@ bytesink_t *background_bytesink_new(bytesink_t *inner)
         b->block[i] = xmalloc(BG_BLOCK);
     pthread_mutex_init(&b->lock, NULL);
     pthread_cond_init(&b->changed, NULL);
-    start_thread(&b->thread, bg_main, b, inner->path);
+    start_worker(&b->thread, bg_main, b, inner->path);
     b->running = true;
     return &b->base;
 }

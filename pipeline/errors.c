@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 volatile sig_atomic_t interrupted_by;
 
@@ -35,7 +36,7 @@ void runtime_error(const char *fmt, ...)
 {
     va_list ap;
     if (thread_fail) {
-        char msg[512];
+        char msg[ERROR_MAX];
         va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
@@ -68,6 +69,36 @@ void install_signal_handlers(void)
     /* A full pipe or a file-size limit become write errors, reported. */
     signal(SIGPIPE, SIG_IGN);
     signal(SIGXFSZ, SIG_IGN);
+}
+
+void start_worker(pthread_t *t, void *(*fn)(void *), void *arg, const char *what)
+{
+    sigset_t handled, old;
+    sigemptyset(&handled);
+    sigaddset(&handled, SIGINT);
+    sigaddset(&handled, SIGTERM);
+    sigaddset(&handled, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &handled, &old);
+    int rc = pthread_create(t, NULL, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0)
+        runtime_error("%s: cannot start a thread: %s", what, strerror(rc));
+}
+
+void wait_interruptibly(pthread_cond_t *cond, pthread_mutex_t *lock)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 100 * 1000 * 1000;
+    if (until.tv_nsec >= 1000 * 1000 * 1000) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000 * 1000 * 1000;
+    }
+    pthread_cond_timedwait(cond, lock, &until);
+    if (interrupted_by) {
+        pthread_mutex_unlock(lock);
+        check_interrupted();
+    }
 }
 
 void check_interrupted(void)

@@ -10,14 +10,28 @@
 #ifndef PHASEMIG_ERRORS_H
 #define PHASEMIG_ERRORS_H
 
+#include <pthread.h>
 #include <signal.h>
 
 _Noreturn void cmdline_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void runtime_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* On a worker thread: runtime_error() calls fail(ctx, message) and ends
-** the thread; the thread's owner reports the message. */
+** the thread; the thread's owner reports the message (at most ERROR_MAX
+** bytes: a path and some words). */
+#define ERROR_MAX 4352
 void errors_on_this_thread(void (*fail)(void *ctx, const char *msg), void *ctx);
+
+/* Starts fn(arg) on a worker thread that blocks SIGINT, SIGTERM and
+** SIGHUP, so that they reach the main thread, which checks for them;
+** `what` names the file it serves in the message if it cannot start. */
+void start_worker(pthread_t *t, void *(*fn)(void *), void *arg, const char *what);
+
+/* pthread_cond_wait() for the main thread, which must not sleep through
+** an interrupt while a worker is stuck (a stalled pipe, a slow disk): it
+** wakes every 100 ms and, if a signal came, unlocks `lock` and ends the
+** run as check_interrupted() does. */
+void wait_interruptibly(pthread_cond_t *cond, pthread_mutex_t *lock);
 
 /* Set by SIGINT/SIGTERM; long loops call check_interrupted(). */
 extern volatile sig_atomic_t interrupted_by;

@@ -27,7 +27,6 @@
 */
 #include <csv.h>
 #include <pthread.h>
-#include <signal.h>
 #include <string.h>
 
 #include "stages.h"
@@ -100,7 +99,8 @@ typedef struct {
     size_t nfull;           /* under lock */
     bool abandon;           /* under lock: stop parsing */
     bool thread_failed;     /* under lock: runtime_error on the thread */
-    char thread_err[512];
+    bool thread_done;       /* under lock: the thread is ending */
+    char thread_err[ERROR_MAX];
     int ended;              /* the caller's: 1 until next() returned 0 or -1 */
     row_t out;              /* the record handed out */
 } csv_src_t;
@@ -389,15 +389,13 @@ static void ahead_fail(void *ctx, const char *msg)
     csv_src_t *c = ctx;
     pthread_mutex_lock(&c->lock);
     snprintf(c->thread_err, sizeof c->thread_err, "%s", msg);
-    c->thread_failed = true;
+    c->thread_failed = c->thread_done = true;
     pthread_cond_broadcast(&c->changed);
     pthread_mutex_unlock(&c->lock);
 }
 
-static void *ahead_main(void *arg)
+static void ahead_loop(csv_src_t *c)
 {
-    csv_src_t *c = arg;
-    errors_on_this_thread(ahead_fail, c);
     for (;;) {
         pthread_mutex_lock(&c->lock);
         while (c->nfull == AHEAD_BATCHES && !c->abandon)
@@ -405,9 +403,13 @@ static void *ahead_main(void *arg)
         bool abandon = c->abandon;
         pthread_mutex_unlock(&c->lock);
         if (abandon)
-            return NULL;
+            return;
         batch_t *b = &c->batch[c->fill];
         buf_clear(&b->data);
+        if (b->data.cap > 4 * AHEAD_BATCH_BYTES) {   /* it held a huge record */
+            buf_free(&b->data);
+            buf_init(&b->data);
+        }
         b->count = 0;
         b->end = 1;
         while (b->data.len < AHEAD_BATCH_BYTES) {
@@ -423,12 +425,23 @@ static void *ahead_main(void *arg)
         pthread_cond_broadcast(&c->changed);
         pthread_mutex_unlock(&c->lock);
         if (b->end <= 0)
-            return NULL;
+            return;
         c->fill = (c->fill + 1) % AHEAD_BATCHES;
     }
 }
 
-/* Starts the thread, which blocks every signal (the caller checks them). */
+static void *ahead_main(void *arg)
+{
+    csv_src_t *c = arg;
+    errors_on_this_thread(ahead_fail, c);
+    ahead_loop(c);
+    pthread_mutex_lock(&c->lock);
+    c->thread_done = true;
+    pthread_cond_broadcast(&c->changed);
+    pthread_mutex_unlock(&c->lock);
+    return NULL;
+}
+
 static void start_ahead(csv_src_t *c)
 {
     for (size_t i = 0; i < AHEAD_BATCHES; i++)
@@ -436,13 +449,7 @@ static void start_ahead(csv_src_t *c)
     row_init(&c->out);
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->changed, NULL);
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    int rc = pthread_create(&c->thread, NULL, ahead_main, c);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0)
-        runtime_error("%s: cannot start a thread: %s", c->base.table->source, strerror(rc));
+    start_worker(&c->thread, ahead_main, c, c->base.table->source);
     c->ahead = true;
     c->ended = 1;
 }
@@ -455,7 +462,7 @@ static int csv_next(source_t *self, row_t **row)
     for (;;) {
         pthread_mutex_lock(&c->lock);
         while (c->nfull == 0 && !c->thread_failed)
-            pthread_cond_wait(&c->changed, &c->lock);
+            wait_interruptibly(&c->changed, &c->lock);
         bool failed = c->nfull == 0;
         pthread_mutex_unlock(&c->lock);
         if (failed)
@@ -492,6 +499,9 @@ static void csv_free_source(source_t *self)
         pthread_mutex_lock(&c->lock);
         c->abandon = true;
         pthread_cond_broadcast(&c->changed);
+        /* a thread blocked reading a stalled pipe: an interrupt still ends the run */
+        while (!c->thread_done)
+            wait_interruptibly(&c->changed, &c->lock);
         pthread_mutex_unlock(&c->lock);
         pthread_join(c->thread, NULL);
         for (size_t i = 0; i < AHEAD_BATCHES; i++)

@@ -64,6 +64,51 @@ nothing_left() {
     if [ -n "$left" ]; then echo "left behind in $1: $left"; return 1; fi
 }
 
+# fails_cleanly DIR EXPECTED_STDERR: the last run_phasemig exited 2 with
+# that stderr (staging names normalised) and left DIR empty
+fails_cleanly() {
+    same <(echo 2) "$WORK/status" &&
+        same <(printf '%s\n' "$2") <(sed 's/phasemig-[A-Za-z0-9]\{6\}/phasemig-XXXXXX/' "$WORK/stderr") &&
+        nothing_left "$1"
+}
+# interrupted SIGNAL NUMBER: the assignments come through a pipe that stays
+# open, so the run is surely in the middle when the signal arrives
+interrupted() {
+    rm -rf "$WORK/fifo" "$WORK/sig" && mkdir "$WORK/fifo" "$WORK/sig"
+    cp fixtures/planner-seed/projects.csv fixtures/planner-seed/project_phases.csv "$WORK/fifo/"
+    mkfifo "$WORK/fifo/resource_assignments.csv"
+    (head -n 50 fixtures/planner-seed/resource_assignments.csv && sleep 20) \
+        >"$WORK/fifo/resource_assignments.csv" &
+    local writer=$!
+    "$PHASEMIG" migrate "$WORK/fifo" "$WORK/sig/out" >/dev/null 2>"$WORK/stderr" &
+    local pid=$! tries=0
+    # the staging directory exists once the small tables are done and the
+    # run waits on the pipe: then it is surely in the middle
+    until ls -d "$WORK"/sig/out.phasemig-* >/dev/null 2>&1 || [ $((tries += 1)) -gt 100 ]; do
+        sleep 0.1
+    done
+    sleep 0.2
+    local sent=$SECONDS
+    kill "-$1" "$pid"
+    wait "$pid"
+    echo $? >"$WORK/status"
+    local took=$((SECONDS - sent))
+    kill "$writer" 2>/dev/null
+    wait "$writer" 2>/dev/null
+    # at once, not when the pipe's writer ends 20 s later (the reader
+    # thread is blocked on the pipe; the main thread still sees the signal)
+    [ "$took" -le 5 ] || { echo "ended $took s after the signal"; return 1; }
+    fails_cleanly "$WORK/sig" "phasemig: interrupted by signal $2; nothing written"
+}
+# cut_gzip_mid_table DIR: a generated dump whose assignments are gzip cut
+# in the middle: well past the header, so the reader thread finds the end
+# while the main thread is still busy with earlier rows
+cut_gzip_mid_table() {
+    rm -rf "$1" && "$GENDUMP" 20000 "$1" >/dev/null || return 1
+    gzip -c "$1/resource_assignments.csv" | head -c 400000 >"$1/resource_assignments.csv.gz" &&
+        rm "$1/resource_assignments.csv"
+}
+
 # usage_error EXPECTED_STDERR ARGS...: exit 2, that message and the hint
 usage_error() {
     local want=$1

@@ -1,6 +1,7 @@
 # The reader and writer threads under ThreadSanitizer (build/tsan/phasemig,
-# plain flavour only): gzip in and out, a writer thread's failure, an
-# interrupt while both threads run. A race report fails the test.
+# plain flavour only): gzip in and out, a writer thread's failure, a read
+# failure found by the reader thread, an interrupt while the reader thread
+# waits on a pipe. A race report fails the test.
 
 under_tsan() {  # under_tsan STATUS ARGS...: exits with STATUS, no report
     local want=$1; shift
@@ -35,4 +36,11 @@ if [ -z "${SANITIZED:-}" ] && [ -x "$ROOT/build/tsan/phasemig" ]; then
     expect "threads: a writer thread's disk full under TSan" tsan_disk_full
     expect "threads: progress on a terminal from gzip input under TSan" tsan_progress
     expect "threads: a truncated gzip under TSan" under_tsan 2 migrate fixtures/bad/truncated-gzip "$WORK/ts"
+    tsan_cut_gzip() { cut_gzip_mid_table "$WORK/tscut" && under_tsan 2 migrate "$WORK/tscut" "$WORK/ts"; }
+    expect "threads: a gzip stream cut mid-table under TSan" tsan_cut_gzip
+    tsan_interrupted() {
+        local PHASEMIG=$ROOT/build/tsan/phasemig
+        TSAN_OPTIONS=halt_on_error=1:exitcode=66 interrupted INT 2
+    }
+    expect "threads: SIGINT while the reader thread waits on a pipe, under TSan" tsan_interrupted
 fi
