@@ -89,10 +89,10 @@ void wait_interruptibly(pthread_cond_t *cond, pthread_mutex_t *lock)
 {
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += 100 * 1000 * 1000;
-    if (until.tv_nsec >= 1000 * 1000 * 1000) {
+    until.tv_nsec += 100L * 1000 * 1000;
+    if (until.tv_nsec >= 1000L * 1000 * 1000) {
         until.tv_sec++;
-        until.tv_nsec -= 1000 * 1000 * 1000;
+        until.tv_nsec -= 1000L * 1000 * 1000;
     }
     pthread_cond_timedwait(cond, lock, &until);
     if (interrupted_by) {

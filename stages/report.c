@@ -25,7 +25,7 @@
 
 enum { KEPT, MOVED, ORPHANED, CLASSES };
 
-#define MARKS ((REPORT_BUCKETS + 2) * CLASSES)
+#define MARKS ((size_t)(REPORT_BUCKETS + 2) * CLASSES)
 
 typedef struct {
     void *count;            /* uint8_t or (wide) uint32_t [MARKS]; NULL: none yet */
