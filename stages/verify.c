@@ -102,6 +102,13 @@ struct verify {
     int sqlite_indexes;     /* -1 not applicable, else number found of 2 */
     uint64_t in_one, in_none, in_many;
     bool indexed;
+    /* Inside a migrate or rollback chain, validate has noted each
+    ** assignment's project as an index into its plan (plan_note): the
+    ** project found for the first row of a plan index serves the later
+    ** rows of that index, which name the same project_id. NO_INDEX: not
+    ** seen yet. */
+    size_t *by_plan_index;
+    size_t by_plan_len;
 };
 
 typedef struct {
@@ -140,6 +147,7 @@ void verify_free(verify_t *v)
     free(v->projects);
     free(v->phases);
     free(v->order);
+    free(v->by_plan_index);
     uuidmap_free(&v->project_index);
     book_free(&v->budget);
     book_free(&v->expected);
@@ -320,6 +328,20 @@ static const table_t *assignments_header(stage_t *self, const table_t *in)
     return in;
 }
 
+static void remember_plan_index(verify_t *v, size_t planned, size_t at)
+{
+    if (planned >= v->by_plan_len) {
+        size_t len = v->by_plan_len ? v->by_plan_len : 64;
+        while (len <= planned)
+            len *= 2;
+        v->by_plan_index = xrealloc(v->by_plan_index, len * sizeof *v->by_plan_index);
+        for (size_t i = v->by_plan_len; i < len; i++)
+            v->by_plan_index[i] = NO_INDEX;
+        v->by_plan_len = len;
+    }
+    v->by_plan_index[planned] = at;
+}
+
 static stage_result_t assignments_process(stage_t *self, row_t *r)
 {
     vstage_t *s = (vstage_t *)self;
@@ -328,10 +350,19 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
         return STAGE_PASS;
     uuid_t project;
     day_t date;
-    size_t at;
+    size_t at = NO_INDEX, planned = NO_INDEX, planned_phase;
     unsigned containing = 0;
-    if (get_uuid(r, s->project, &project) && get_date(r, s->date, &date) &&
-        uuidmap_get(&v->project_index, &project, &at)) {
+    bool noted = plan_noted(r, &planned, &planned_phase, &date);
+    bool found = noted && planned < v->by_plan_len && v->by_plan_index[planned] != NO_INDEX;
+    if (found) {
+        at = v->by_plan_index[planned];
+    } else if (get_uuid(r, s->project, &project) && get_date(r, s->date, &date) &&
+               uuidmap_get(&v->project_index, &project, &at)) {
+        found = true;
+        if (noted)
+            remember_plan_index(v, planned, at);
+    }
+    if (found) {
         const vproject_t *p = &v->projects[at];
         for (size_t i = 0; i < p->count; i++) {
             const vphase_t *ph = &v->phases[v->order[p->first + i]];
