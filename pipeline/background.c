@@ -9,12 +9,11 @@
 
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "errors.h"
 #include "util.h"
+#include "worker.h"
 
 #define BG_BLOCK ((size_t)1 << 20)
 
@@ -28,10 +27,7 @@
 typedef struct {
     bytesink_t base;
     bytesink_t *inner;
-    pthread_t thread;
-    bool running;           /* started and not yet joined */
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
+    worker_t w;             /* its lock guards the fields marked so */
     char *block[BG_SINK_BLOCKS];
     size_t len[BG_SINK_BLOCKS];
     size_t fill;            /* the caller's */
@@ -40,53 +36,31 @@ typedef struct {
     size_t written;         /* under lock: blocks written */
     bool finishing;         /* under lock: no more blocks, then close inner */
     bool abandon;           /* under lock: stop without closing inner */
-    bool failed;            /* under lock: the thread ended with `err` */
-    bool done;              /* under lock: the thread is ending */
-    char err[ERROR_MAX];
 } bg_sink_t;
 
-/*
-** The thread's runtime_error: keep the message for the caller, wake it.
-*/
-static void bg_fail(void *ctx, const char *msg)
-{
-    bg_sink_t *b = ctx;
-    pthread_mutex_lock(&b->lock);
-    snprintf(b->err, sizeof b->err, "%s", msg);
-    b->failed = b->done = true;
-    pthread_cond_broadcast(&b->changed);
-    pthread_mutex_unlock(&b->lock);
-}
-
-static void *bg_main(void *arg)
+static void bg_run(void *arg)
 {
     bg_sink_t *b = arg;
-    errors_on_this_thread(bg_fail, b);
-    pthread_mutex_lock(&b->lock);
+    pthread_mutex_lock(&b->w.lock);
     for (;;) {
         while (b->nfull == 0 && !b->finishing && !b->abandon)
-            pthread_cond_wait(&b->changed, &b->lock);
+            pthread_cond_wait(&b->w.changed, &b->w.lock);
         if (b->abandon || b->nfull == 0)
             break;
         size_t i = b->head;
-        pthread_mutex_unlock(&b->lock);
+        pthread_mutex_unlock(&b->w.lock);
         b->inner->write(b->inner, b->block[i], b->len[i]);
-        pthread_mutex_lock(&b->lock);
+        pthread_mutex_lock(&b->w.lock);
         b->len[i] = 0;
         b->head = (b->head + 1) % BG_SINK_BLOCKS;
         b->nfull--;
         b->written++;
-        pthread_cond_broadcast(&b->changed);
+        pthread_cond_broadcast(&b->w.changed);
     }
     bool close_inner = !b->abandon;
-    pthread_mutex_unlock(&b->lock);
+    pthread_mutex_unlock(&b->w.lock);
     if (close_inner)
         b->inner->close(b->inner);
-    pthread_mutex_lock(&b->lock);
-    b->done = true;
-    pthread_cond_broadcast(&b->changed);
-    pthread_mutex_unlock(&b->lock);
-    return NULL;
 }
 
 /*
@@ -95,14 +69,8 @@ static void *bg_main(void *arg)
 */
 static void bg_join(bg_sink_t *b)
 {
-    pthread_mutex_lock(&b->lock);
-    while (!b->done)
-        wait_interruptibly(&b->changed, &b->lock);
-    pthread_mutex_unlock(&b->lock);
-    pthread_join(b->thread, NULL);
-    b->running = false;
-    if (b->failed)
-        runtime_error("%s", b->err);
+    if (worker_join(&b->w))
+        runtime_error("%s", b->w.err);
 }
 
 /*
@@ -111,16 +79,16 @@ static void bg_join(bg_sink_t *b)
 */
 static void bg_hand_off(bg_sink_t *b)
 {
-    pthread_mutex_lock(&b->lock);
+    pthread_mutex_lock(&b->w.lock);
     b->nfull++;
     b->handed++;
     b->fill = (b->fill + 1) % BG_SINK_BLOCKS;
-    pthread_cond_broadcast(&b->changed);
-    while (b->written + 1 < b->handed && !b->failed)
-        wait_interruptibly(&b->changed, &b->lock);
+    pthread_cond_broadcast(&b->w.changed);
+    while (b->written + 1 < b->handed && !b->w.failed)
+        wait_interruptibly(&b->w.changed, &b->w.lock);
     /* A failure on the block just handed is reported at the next one. */
-    bool failed = b->failed && b->written + 1 < b->handed;
-    pthread_mutex_unlock(&b->lock);
+    bool failed = b->w.failed && b->written + 1 < b->handed;
+    pthread_mutex_unlock(&b->w.lock);
     if (failed)
         bg_join(b);
 }
@@ -146,32 +114,28 @@ static void bg_write(bytesink_t *self, const void *p, size_t n)
 static void bg_close(bytesink_t *self)
 {
     bg_sink_t *b = (bg_sink_t *)self;
-    pthread_mutex_lock(&b->lock);
+    pthread_mutex_lock(&b->w.lock);
     if (b->len[b->fill] > 0)
         b->nfull++;
     b->finishing = true;
-    pthread_cond_broadcast(&b->changed);
-    pthread_mutex_unlock(&b->lock);
+    pthread_cond_broadcast(&b->w.changed);
+    pthread_mutex_unlock(&b->w.lock);
     bg_join(b);
 }
 
 static void bg_free(bytesink_t *self)
 {
     bg_sink_t *b = (bg_sink_t *)self;
-    if (b->running) {   /* freed without close: the output is being abandoned */
-        pthread_mutex_lock(&b->lock);
-        b->abandon = true;
-        pthread_cond_broadcast(&b->changed);
-        while (!b->done)
-            wait_interruptibly(&b->changed, &b->lock);
-        pthread_mutex_unlock(&b->lock);
-        pthread_join(b->thread, NULL);
-    }
+    /* freed without close (the output is being abandoned): stop the thread */
+    pthread_mutex_lock(&b->w.lock);
+    b->abandon = true;
+    pthread_cond_broadcast(&b->w.changed);
+    pthread_mutex_unlock(&b->w.lock);
+    worker_join(&b->w);
+    worker_destroy(&b->w);
     bytesink_free(b->inner);
     for (size_t i = 0; i < BG_SINK_BLOCKS; i++)
         free(b->block[i]);
-    pthread_cond_destroy(&b->changed);
-    pthread_mutex_destroy(&b->lock);
     free(b);
 }
 
@@ -185,9 +149,7 @@ bytesink_t *background_bytesink_new(bytesink_t *inner)
     b->inner = inner;
     for (size_t i = 0; i < BG_SINK_BLOCKS; i++)
         b->block[i] = xmalloc(BG_BLOCK);
-    pthread_mutex_init(&b->lock, NULL);
-    pthread_cond_init(&b->changed, NULL);
-    start_worker(&b->thread, bg_main, b, inner->path);
-    b->running = true;
+    worker_init(&b->w);
+    worker_start(&b->w, bg_run, b, inner->path);
     return &b->base;
 }

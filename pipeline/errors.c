@@ -71,20 +71,6 @@ void install_signal_handlers(void)
     signal(SIGXFSZ, SIG_IGN);
 }
 
-void start_worker(pthread_t *t, void *(*fn)(void *), void *arg, const char *what)
-{
-    sigset_t handled, old;
-    sigemptyset(&handled);
-    sigaddset(&handled, SIGINT);
-    sigaddset(&handled, SIGTERM);
-    sigaddset(&handled, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &handled, &old);
-    int rc = pthread_create(t, NULL, fn, arg);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0)
-        runtime_error("%s: cannot start a thread: %s", what, strerror(rc));
-}
-
 void wait_interruptibly(pthread_cond_t *cond, pthread_mutex_t *lock)
 {
     struct timespec until;

@@ -22,11 +22,6 @@ _Noreturn void runtime_error(const char *fmt, ...) __attribute__((format(printf,
 #define ERROR_MAX 4352
 void errors_on_this_thread(void (*fail)(void *ctx, const char *msg), void *ctx);
 
-/* Starts fn(arg) on a worker thread that blocks SIGINT, SIGTERM and
-** SIGHUP, so that they reach the main thread, which checks for them;
-** `what` names the file it serves in the message if it cannot start. */
-void start_worker(pthread_t *t, void *(*fn)(void *), void *arg, const char *what);
-
 /* pthread_cond_wait() for the main thread, which must not sleep through
 ** an interrupt while a worker is stuck (a stalled pipe, a slow disk): it
 ** wakes every 100 ms and, if a signal came, unlocks `lock` and ends the

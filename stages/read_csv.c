@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "../pipeline/worker.h"
 #include "stages.h"
 
 #define CSV_CHUNK ((size_t)256 * 1024)
@@ -90,17 +91,12 @@ typedef struct {
     ** batch[take] from take_pos into `out`; nfull batches from take on
     ** are ready. */
     bool ahead;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
+    worker_t w;             /* its lock guards the fields marked so */
     batch_t batch[AHEAD_BATCHES];
     size_t fill;            /* the thread's */
     size_t take, take_pos, taken;   /* the caller's */
     size_t nfull;           /* under lock */
     bool abandon;           /* under lock: stop parsing */
-    bool thread_failed;     /* under lock: runtime_error on the thread */
-    bool thread_done;       /* under lock: the thread is ending */
-    char thread_err[ERROR_MAX];
     int ended;              /* the caller's: 1 until next() returned 0 or -1 */
     row_t out;              /* the record handed out */
 } csv_src_t;
@@ -383,25 +379,15 @@ static uint32_t decode_record(const batch_t *b, size_t *pos, row_t *r)
     return h.bad;
 }
 
-/* The thread's runtime_error (out of memory): the caller reports it. */
-static void ahead_fail(void *ctx, const char *msg)
+static void ahead_run(void *arg)
 {
-    csv_src_t *c = ctx;
-    pthread_mutex_lock(&c->lock);
-    snprintf(c->thread_err, sizeof c->thread_err, "%s", msg);
-    c->thread_failed = c->thread_done = true;
-    pthread_cond_broadcast(&c->changed);
-    pthread_mutex_unlock(&c->lock);
-}
-
-static void ahead_loop(csv_src_t *c)
-{
+    csv_src_t *c = arg;
     for (;;) {
-        pthread_mutex_lock(&c->lock);
+        pthread_mutex_lock(&c->w.lock);
         while (c->nfull == AHEAD_BATCHES && !c->abandon)
-            pthread_cond_wait(&c->changed, &c->lock);
+            pthread_cond_wait(&c->w.changed, &c->w.lock);
         bool abandon = c->abandon;
-        pthread_mutex_unlock(&c->lock);
+        pthread_mutex_unlock(&c->w.lock);
         if (abandon)
             return;
         batch_t *b = &c->batch[c->fill];
@@ -420,26 +406,14 @@ static void ahead_loop(csv_src_t *c)
             }
             encode_record(b, &c->row);
         }
-        pthread_mutex_lock(&c->lock);
+        pthread_mutex_lock(&c->w.lock);
         c->nfull++;
-        pthread_cond_broadcast(&c->changed);
-        pthread_mutex_unlock(&c->lock);
+        pthread_cond_broadcast(&c->w.changed);
+        pthread_mutex_unlock(&c->w.lock);
         if (b->end <= 0)
             return;
         c->fill = (c->fill + 1) % AHEAD_BATCHES;
     }
-}
-
-static void *ahead_main(void *arg)
-{
-    csv_src_t *c = arg;
-    errors_on_this_thread(ahead_fail, c);
-    ahead_loop(c);
-    pthread_mutex_lock(&c->lock);
-    c->thread_done = true;
-    pthread_cond_broadcast(&c->changed);
-    pthread_mutex_unlock(&c->lock);
-    return NULL;
 }
 
 static void start_ahead(csv_src_t *c)
@@ -447,9 +421,8 @@ static void start_ahead(csv_src_t *c)
     for (size_t i = 0; i < AHEAD_BATCHES; i++)
         buf_init(&c->batch[i].data);
     row_init(&c->out);
-    pthread_mutex_init(&c->lock, NULL);
-    pthread_cond_init(&c->changed, NULL);
-    start_worker(&c->thread, ahead_main, c, c->base.table->source);
+    worker_init(&c->w);
+    worker_start(&c->w, ahead_run, c, c->base.table->source);
     c->ahead = true;
     c->ended = 1;
 }
@@ -460,13 +433,13 @@ static int csv_next(source_t *self, row_t **row)
     if (c->ended <= 0)
         return c->ended;
     for (;;) {
-        pthread_mutex_lock(&c->lock);
-        while (c->nfull == 0 && !c->thread_failed)
-            wait_interruptibly(&c->changed, &c->lock);
+        pthread_mutex_lock(&c->w.lock);
+        while (c->nfull == 0 && !c->w.failed)
+            wait_interruptibly(&c->w.changed, &c->w.lock);
         bool failed = c->nfull == 0;
-        pthread_mutex_unlock(&c->lock);
+        pthread_mutex_unlock(&c->w.lock);
         if (failed)
-            runtime_error("%s", c->thread_err);
+            runtime_error("%s", c->w.err);   /* out of memory on the thread */
         batch_t *b = &c->batch[c->take];
         if (c->taken < b->count) {
             uint32_t bad = decode_record(b, &c->take_pos, &c->out);
@@ -485,10 +458,10 @@ static int csv_next(source_t *self, row_t **row)
         c->take = (c->take + 1) % AHEAD_BATCHES;
         c->take_pos = 0;
         c->taken = 0;
-        pthread_mutex_lock(&c->lock);
+        pthread_mutex_lock(&c->w.lock);
         c->nfull--;
-        pthread_cond_broadcast(&c->changed);
-        pthread_mutex_unlock(&c->lock);
+        pthread_cond_broadcast(&c->w.changed);
+        pthread_mutex_unlock(&c->w.lock);
     }
 }
 
@@ -496,19 +469,15 @@ static void csv_free_source(source_t *self)
 {
     csv_src_t *c = (csv_src_t *)self;
     if (c->ahead) {
-        pthread_mutex_lock(&c->lock);
+        pthread_mutex_lock(&c->w.lock);
         c->abandon = true;
-        pthread_cond_broadcast(&c->changed);
-        /* a thread blocked reading a stalled pipe: an interrupt still ends the run */
-        while (!c->thread_done)
-            wait_interruptibly(&c->changed, &c->lock);
-        pthread_mutex_unlock(&c->lock);
-        pthread_join(c->thread, NULL);
+        pthread_cond_broadcast(&c->w.changed);
+        pthread_mutex_unlock(&c->w.lock);
+        worker_join(&c->w);   /* interruptible, for a thread stuck on a stalled pipe */
         for (size_t i = 0; i < AHEAD_BATCHES; i++)
             buf_free(&c->batch[i].data);
         row_free(&c->out);
-        pthread_cond_destroy(&c->changed);
-        pthread_mutex_destroy(&c->lock);
+        worker_destroy(&c->w);
     }
     csv_free(&c->parser);
     bytesrc_free(c->bytes);
