@@ -1,14 +1,19 @@
 #include "util.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "errors.h"
+
+/* Through runtime_error: on a worker thread it ends only that thread and
+** the main thread reports it (pipeline/worker.h). */
 _Noreturn static void out_of_memory(size_t n)
 {
-    fprintf(stderr, "phasemig: out of memory (asked for %zu bytes)\n", n);
-    exit(2);
+    runtime_error("out of memory (asked for %zu bytes)", n);
 }
 
 void *xmalloc(size_t n)
@@ -126,4 +131,24 @@ const char *buf_str(buf_t *b)
         b->data[0] = '\0';
     }
     return b->data;
+}
+
+FILE *spill_file_open(const char **dir_out)
+{
+    const char *tmp = getenv("TMPDIR");
+    const char *dir = tmp && *tmp ? tmp : "/tmp";
+    if (dir_out)
+        *dir_out = dir;
+    buf_t path;
+    buf_init(&path);
+    buf_printf(&path, "%s/phasemig-spill-XXXXXX", dir);
+    int fd = mkstemp(path.data);
+    if (fd < 0)
+        runtime_error("%s: cannot create a spill file: %s", dir, strerror(errno));
+    unlink(path.data);
+    buf_free(&path);
+    FILE *f = fdopen(fd, "w+b");
+    if (!f)
+        runtime_error("%s: cannot open a spill file: %s", dir, strerror(errno));
+    return f;
 }

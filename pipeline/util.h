@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
@@ -37,6 +38,12 @@ void buf_printf(buf_t *b, const char *fmt, ...)
 void buf_clear(buf_t *b);
 /* Returns data as a C string (never NULL). */
 const char *buf_str(buf_t *b);
+
+/* A temporary file in $TMPDIR (else /tmp), unlinked at once so nothing is
+** left behind by any exit; open for writing and reading back. Failures
+** end the run (runtime_error). `dir_out`, if not NULL, gets the directory
+** for later messages (static storage). */
+FILE *spill_file_open(const char **dir_out);
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

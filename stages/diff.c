@@ -9,6 +9,7 @@
 ** counted, not listed. Without a file (dry run) only a preview is kept:
 ** the first DIFF_PREVIEW_ROWS rows of each section.
 */
+#include <errno.h>
 #include <string.h>
 
 #include "stages.h"
@@ -20,8 +21,12 @@ enum { SECTION_SCHEMA, SECTION_PHASES, SECTION_ASSIGNMENTS, SECTIONS };
 
 struct diff {
     bytesink_t *out;
-    /* schema and phase rows are few: held until the first assignment row */
+    /* schema and phase rows are held until the first assignment row (the
+    ** schema rows of the assignments come last but go first); phase rows
+    ** past DIFF_FLUSH wait in a spill file, not in memory */
     buf_t section[SECTIONS];
+    FILE *held_phases;
+    const char *spill_dir;
     bool head_written;
     buf_t preview;
     size_t preview_rows[SECTIONS];
@@ -45,6 +50,33 @@ diff_t *diff_new(bytesink_t *out)
     return d;
 }
 
+/* Phase rows go to the spill file a DIFF_FLUSH at a time. */
+static void spill_phases(diff_t *d)
+{
+    buf_t *b = &d->section[SECTION_PHASES];
+    if (!d->held_phases)
+        d->held_phases = spill_file_open(&d->spill_dir);
+    if (fwrite(b->data, 1, b->len, d->held_phases) != b->len)
+        runtime_error("%s: cannot write a spill file: %s", d->spill_dir, strerror(errno));
+    buf_clear(b);
+}
+
+static void write_spilled_phases(diff_t *d)
+{
+    if (!d->held_phases)
+        return;
+    if (fflush(d->held_phases) != 0 || fseek(d->held_phases, 0, SEEK_SET) != 0)
+        runtime_error("%s: cannot read a spill file: %s", d->spill_dir, strerror(errno));
+    char chunk[64 * 1024];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, d->held_phases)) > 0)
+        d->out->write(d->out, chunk, n);
+    if (ferror(d->held_phases))
+        runtime_error("%s: cannot read a spill file: %s", d->spill_dir, strerror(errno));
+    fclose(d->held_phases);
+    d->held_phases = NULL;
+}
+
 static void write_held(diff_t *d)
 {
     if (d->head_written)
@@ -57,6 +89,7 @@ static void write_held(diff_t *d)
     if (d->out) {
         d->out->write(d->out, head.data, head.len);
         d->out->write(d->out, d->section[SECTION_SCHEMA].data, d->section[SECTION_SCHEMA].len);
+        write_spilled_phases(d);
         d->out->write(d->out, d->section[SECTION_PHASES].data, d->section[SECTION_PHASES].len);
     }
     buf_free(&head);
@@ -91,6 +124,8 @@ static void emit(diff_t *d, int section, const char *table, const field_t *id,
         buf_clear(b);
         return;
     }
+    if (section == SECTION_PHASES && b->len >= DIFF_FLUSH && !d->head_written)
+        spill_phases(d);
     if (section != SECTION_ASSIGNMENTS)
         return;
     if (b->len >= DIFF_FLUSH) {
@@ -231,6 +266,8 @@ void diff_free(diff_t *d)
     if (!d)
         return;
     bytesink_free(d->out);
+    if (d->held_phases)
+        fclose(d->held_phases);
     for (int i = 0; i < SECTIONS; i++)
         buf_free(&d->section[i]);
     buf_free(&d->preview);

@@ -42,28 +42,13 @@ unique_t *unique_new(void)
     return u;
 }
 
-static FILE *spill_file(unique_t *u)
-{
-    buf_t path;
-    buf_init(&path);
-    buf_printf(&path, "%s/phasemig-ids-XXXXXX", u->tmpdir);
-    int fd = mkstemp(path.data);
-    if (fd < 0)
-        runtime_error("%s: cannot create a spill file: %s", u->tmpdir, strerror(errno));
-    unlink(path.data);
-    buf_free(&path);
-    FILE *f = fdopen(fd, "w+b");
-    if (!f)
-        runtime_error("%s: cannot open a spill file: %s", u->tmpdir, strerror(errno));
-    return f;
-}
 
 static void spill(unique_t *u)
 {
     for (size_t i = 0; i < u->n; i++) {
         size_t b = (size_t)(uuid_hash(&u->buf[i].id) >> 56);
         if (!u->bucket[b])
-            u->bucket[b] = spill_file(u);
+            u->bucket[b] = spill_file_open(NULL);
         if (fwrite(&u->buf[i], sizeof u->buf[i], 1, u->bucket[b]) != 1)
             runtime_error("%s: cannot write a spill file: %s", u->tmpdir, strerror(errno));
     }

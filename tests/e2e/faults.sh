@@ -91,6 +91,14 @@ gzip_cut_mid_table() {
 phasemig: 1 problem in the input; nothing written"
 }
 
+# The phases section of diff.csv waits in a spill file in $TMPDIR (past
+# 64 KiB); a TMPDIR that does not exist is a clear error, nothing written.
+no_spill_dir() {
+    rm -rf "$WORK/gen" "$WORK/sp" && mkdir "$WORK/sp" && "$GENDUMP" 200000 "$WORK/gen" >/dev/null || return 1
+    TMPDIR=$WORK/no-such-dir run_phasemig migrate "$WORK/gen" "$WORK/sp/out"
+    fails_cleanly "$WORK/sp" "phasemig: WORK/no-such-dir: cannot create a spill file: No such file or directory"
+}
+
 huge_field() {  # a 20 MB field: a clear problem, memory bounded (docs/formats.md)
     rm -rf "$WORK/hf" "$WORK/hfo" && mkdir "$WORK/hf" "$WORK/hfo"
     cp fixtures/planner-seed/project_phases.csv fixtures/planner-seed/resource_assignments.csv "$WORK/hf/"
@@ -134,6 +142,7 @@ expect "faults: an input that does not exist" missing_input
 expect "faults: a table that is a directory" table_is_a_directory
 expect "faults: a corrupt gzip stream with --rejects is still fatal" fatal_even_with_rejects
 expect "faults: a gzip stream cut in the middle of the table" gzip_cut_mid_table
+expect "faults: TMPDIR does not exist (the diff's spill file)" no_spill_dir
 expect "hostile: a 20 MB field" huge_field
 expect "hostile: a million columns" many_columns
 expect "hostile: a file of only quotes" only_quotes
