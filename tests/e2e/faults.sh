@@ -99,6 +99,17 @@ no_spill_dir() {
     fails_cleanly "$WORK/sp" "phasemig: WORK/no-such-dir: cannot create a spill file: No such file or directory"
 }
 
+# Out of memory (ulimit -v): whichever thread's allocation fails, one line,
+# exit 2, nothing left (the number of bytes asked for varies).
+out_of_memory() {
+    rm -rf "$WORK/gen" "$WORK/oom" && mkdir "$WORK/oom" && "$GENDUMP" 100000 "$WORK/gen" 50000 >/dev/null ||
+        return 1
+    (ulimit -v 100000 && run_phasemig migrate "$WORK/gen" "$WORK/oom/out")
+    same <(echo 2) "$WORK/status" && nothing_left "$WORK/oom" &&
+        grep -qxE 'phasemig: out of memory \(asked for [0-9]+ bytes\)' "$WORK/stderr" &&
+        [ "$(wc -l <"$WORK/stderr")" = 1 ] || { cat "$WORK/stderr"; return 1; }
+}
+
 huge_field() {  # a 20 MB field: a clear problem, memory bounded (docs/formats.md)
     rm -rf "$WORK/hf" "$WORK/hfo" && mkdir "$WORK/hf" "$WORK/hfo"
     cp fixtures/planner-seed/project_phases.csv fixtures/planner-seed/resource_assignments.csv "$WORK/hf/"
@@ -143,6 +154,9 @@ expect "faults: a table that is a directory" table_is_a_directory
 expect "faults: a corrupt gzip stream with --rejects is still fatal" fatal_even_with_rejects
 expect "faults: a gzip stream cut in the middle of the table" gzip_cut_mid_table
 expect "faults: TMPDIR does not exist (the diff's spill file)" no_spill_dir
+if [ -z "${SANITIZED:-}" ]; then   # ASan reserves more address space than any such limit
+    expect "faults: out of memory" out_of_memory
+fi
 expect "hostile: a 20 MB field" huge_field
 expect "hostile: a million columns" many_columns
 expect "hostile: a file of only quotes" only_quotes
