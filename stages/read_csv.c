@@ -295,7 +295,10 @@ static int parse_record(csv_src_t *c)
     while (len > 0 && (c->raw.data[len - 1] == '\n' || c->raw.data[len - 1] == '\r'))
         len--;
     row_seal(&c->row);
-    row_set_raw(&c->row, c->raw.len ? c->raw.data : "", len);
+    /* the raw text stays in c->raw until the next record: encode_record()
+    ** copies it into the batch, no need for the row's own copy */
+    c->row.raw = c->raw.len ? c->raw.data : "";
+    c->row.raw_len = len;
     c->row.line = c->record_line;
     c->in_record = false;
     return 1;
