@@ -34,8 +34,10 @@
 
 #define CSV_CHUNK ((size_t)256 * 1024)
 /* Bounds on hostile input, so memory stays bounded: a record holds at most
-** RECORD_MAX bytes (its raw text, libcsv's field buffer and the row's copy:
-** about 3 x RECORD_MAX in all), a header at most COLUMNS_MAX columns. */
+** RECORD_MAX bytes, a header at most COLUMNS_MAX columns. A record's bytes
+** are held a few times over (raw text, libcsv's field buffer, the row, up
+** to AHEAD_BATCHES batches, the row handed out): about 12 x RECORD_MAX at
+** the worst (docs/formats.md). */
 #define RECORD_MAX ((size_t)16 * 1024 * 1024)
 #define COLUMNS_MAX 4096
 #define AHEAD_BATCHES 4
@@ -51,9 +53,9 @@ typedef struct {
 
 /* Each record in a batch, at a multiple of 8 bytes: this, n x uint32
 ** (each field's length, UINT32_MAX for NULL), the fields' bytes
-** (row_bytes()), the raw text and a NUL. The thread also checks the fields' UTF-8: `bad` is the first
-** field that is not text, or NO_BAD_FIELD; BAD_IS_NUL is set if it holds a
-** NUL byte. */
+** (row_bytes()), the raw text and a NUL. The thread also checks the
+** fields' UTF-8: `bad` is the first field that is not text, or
+** NO_BAD_FIELD; BAD_IS_NUL is set if it holds a NUL byte. */
 typedef struct {
     int64_t line;
     uint32_t n;

@@ -30,25 +30,22 @@ struct unique {
     size_t n;
     FILE *bucket[UNIQUE_BUCKETS];
     bool spilled;
-    char *tmpdir;
+    const char *tmpdir;     /* where the spill files are, for messages */
 };
 
 unique_t *unique_new(void)
 {
     unique_t *u = xcalloc(1, sizeof *u);
     u->buf = xmalloc(UNIQUE_BUFFER * sizeof *u->buf);
-    const char *tmp = getenv("TMPDIR");
-    u->tmpdir = xstrdup(tmp && *tmp ? tmp : "/tmp");
     return u;
 }
-
 
 static void spill(unique_t *u)
 {
     for (size_t i = 0; i < u->n; i++) {
         size_t b = (size_t)(uuid_hash(&u->buf[i].id) >> 56);
         if (!u->bucket[b])
-            u->bucket[b] = spill_file_open(NULL);
+            u->bucket[b] = spill_file_open(&u->tmpdir);
         if (fwrite(&u->buf[i], sizeof u->buf[i], 1, u->bucket[b]) != 1)
             runtime_error("%s: cannot write a spill file: %s", u->tmpdir, strerror(errno));
     }
@@ -139,6 +136,5 @@ void unique_free(unique_t *u)
         if (u->bucket[b])
             fclose(u->bucket[b]);
     free(u->buf);
-    free(u->tmpdir);
     free(u);
 }

@@ -25,7 +25,6 @@ typedef struct {
 
 #define PHASE_REJECTED "a phase of this project is rejected"
 
-/* Drops a row that is not held: it counts as rejected. */
 /* A copy of a project or phase row for the plan. Its raw text serves only
 ** a rejects file (a held row taken along when its project is rejected
 ** later), so without --rejects it is not kept: a third less memory. */
@@ -34,6 +33,7 @@ static row_t *hold(const validate_t *v, const row_t *r)
     return row_clone(r, v->problems->rejects != NULL);
 }
 
+/* Drops a row that is not held: it counts as rejected. */
 static stage_result_t reject(validate_t *v)
 {
     (*v->rejected)++;
