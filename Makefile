@@ -1,5 +1,6 @@
 # phasemig: see README.md. `make example` sets up and runs the built-in
-# example; `make test` runs every test, plain and under ASan+UBSan.
+# example; `make test` runs every test, plain and under ASan+UBSan (and
+# the thread tests under TSan).
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
