@@ -8,52 +8,34 @@ void uuidmap_init(uuidmap_t *m)
 {
     m->cap = 64;
     m->count = 0;
-    m->keys = xmalloc(m->cap * sizeof *m->keys);
-    m->vals = xmalloc(m->cap * sizeof *m->vals);
-    m->used = xcalloc(m->cap, sizeof *m->used);
+    m->slots = xcalloc(m->cap, sizeof *m->slots);
 }
 
 void uuidmap_free(uuidmap_t *m)
 {
-    free(m->keys);
-    free(m->vals);
-    free(m->used);
-    m->keys = NULL;
-    m->vals = NULL;
-    m->used = NULL;
+    free(m->slots);
+    m->slots = NULL;
     m->cap = m->count = 0;
 }
 
-static size_t slot_of(const uuidmap_t *m, const uuid_t *key)
+/* The slot holding key, or the free slot where it would go. */
+static uuidmap_slot_t *slot_of(uuidmap_slot_t *slots, size_t cap, const uuid_t *key)
 {
-    size_t i = (size_t)uuid_hash(key) & (m->cap - 1);
-    while (m->used[i] && !uuid_eq(&m->keys[i], key))
-        i = (i + 1) & (m->cap - 1);
-    return i;
+    size_t i = (size_t)uuid_hash(key) & (cap - 1);
+    while (slots[i].val_plus_one && !uuid_eq(&slots[i].key, key))
+        i = (i + 1) & (cap - 1);
+    return &slots[i];
 }
 
 static void grow(uuidmap_t *m)
 {
-    size_t cap = m->cap ? m->cap * 2 : 64;
-    uuid_t *keys = xmalloc(cap * sizeof *keys);
-    size_t *vals = xmalloc(cap * sizeof *vals);
-    bool *used = xcalloc(cap, sizeof *used);
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->used[i])
-            continue;
-        size_t j = (size_t)uuid_hash(&m->keys[i]) & (cap - 1);
-        while (used[j])
-            j = (j + 1) & (cap - 1);
-        used[j] = true;
-        keys[j] = m->keys[i];
-        vals[j] = m->vals[i];
-    }
-    free(m->keys);
-    free(m->vals);
-    free(m->used);
-    m->keys = keys;
-    m->vals = vals;
-    m->used = used;
+    size_t cap = m->cap * 2;
+    uuidmap_slot_t *slots = xcalloc(cap, sizeof *slots);
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slots[i].val_plus_one)
+            *slot_of(slots, cap, &m->slots[i].key) = m->slots[i];
+    free(m->slots);
+    m->slots = slots;
     m->cap = cap;
 }
 
@@ -61,24 +43,23 @@ bool uuidmap_put(uuidmap_t *m, const uuid_t *key, size_t val, size_t *existing)
 {
     if ((m->count + 1) * 2 > m->cap)
         grow(m);
-    size_t i = slot_of(m, key);
-    if (m->used[i]) {
+    uuidmap_slot_t *s = slot_of(m->slots, m->cap, key);
+    if (s->val_plus_one) {
         if (existing)
-            *existing = m->vals[i];
+            *existing = s->val_plus_one - 1;
         return false;
     }
-    m->used[i] = true;
-    m->keys[i] = *key;
-    m->vals[i] = val;
+    s->key = *key;
+    s->val_plus_one = val + 1;
     m->count++;
     return true;
 }
 
 bool uuidmap_get(const uuidmap_t *m, const uuid_t *key, size_t *val)
 {
-    size_t i = slot_of(m, key);
-    if (!m->used[i])
+    const uuidmap_slot_t *s = slot_of(m->slots, m->cap, key);
+    if (!s->val_plus_one)
         return false;
-    *val = m->vals[i];
+    *val = s->val_plus_one - 1;
     return true;
 }
