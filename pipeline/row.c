@@ -138,29 +138,3 @@ void row_remove(row_t *r, size_t i)
     memmove(&r->offs[i], &r->offs[i + 1], (r->n - i - 1) * sizeof *r->offs);
     r->n--;
 }
-
-row_t *row_clone(const row_t *r, bool with_raw)
-{
-    /* exact sizes: the held projects and phases are many in large dumps */
-    row_t *c = xmalloc(sizeof *c);
-    row_init(c);
-    size_t bytes = 0;
-    for (size_t i = 0; i < r->n; i++)
-        bytes += r->f[i].len + 1;
-    c->cap = r->n;
-    c->f = xmalloc((r->n ? r->n : 1) * sizeof *c->f);
-    c->offs = xmalloc((r->n ? r->n : 1) * sizeof *c->offs);
-    c->bytes.data = xmalloc(bytes + 1);
-    c->bytes.cap = bytes + 1;
-    for (size_t i = 0; i < r->n; i++)
-        row_push(c, r->f[i].null ? NULL : r->f[i].data, r->f[i].len);
-    row_seal(c);
-    c->line = r->line;
-    c->broken = r->broken;
-    if (with_raw && r->raw) {
-        c->rawbuf.data = xmalloc(r->raw_len + 1);
-        c->rawbuf.cap = r->raw_len + 1;
-        row_set_raw(c, r->raw, r->raw_len);
-    }
-    return c;
-}

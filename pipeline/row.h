@@ -74,8 +74,5 @@ void row_load(row_t *r, size_t n, const uint32_t *lens, const char *bytes, size_
 void row_set_raw(row_t *r, const char *raw, size_t len);
 /* Removes field i (0 <= i < n). */
 void row_remove(row_t *r, size_t i);
-/* A deep copy that owns its bytes, with the raw text or without it (raw
-** NULL); free with row_free() + free(). */
-row_t *row_clone(const row_t *r, bool with_raw);
 
 #endif

@@ -13,7 +13,7 @@
 **
 ** Ownership: a source owns the row it hands out until its next call; a
 ** stage may change the row in place (fields, header) but keeps no pointer
-** into it after returning unless it copies it (row_clone). Each object is
+** into it after returning unless it copies it (a rowspill keeps copies). Each object is
 ** freed by its own free function, which accepts NULL.
 */
 #ifndef PHASEMIG_STAGE_H

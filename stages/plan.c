@@ -1,5 +1,6 @@
 #include "plan.h"
 
+#include "../pipeline/errors.h"
 #include "../pipeline/problems.h"
 #include "../pipeline/stage.h"
 
@@ -13,18 +14,17 @@ void plan_init(plan_t *p)
     memset(p, 0, sizeof *p);
     uuidmap_init(&p->project_index);
     uuidmap_init(&p->phase_index);
+    p->project_rows = rowspill_new();
+    p->phase_rows = rowspill_new();
 }
 
 void plan_free(plan_t *p)
 {
-    for (size_t i = 0; i < p->nprojects; i++) {
-        row_free(p->projects[i].row);
-        free(p->projects[i].row);
-    }
-    for (size_t i = 0; i < p->nphases; i++) {
-        row_free(p->phases[i].row);
-        free(p->phases[i].row);
-    }
+    rowspill_free(p->project_rows);
+    rowspill_free(p->phase_rows);
+    for (size_t i = 0; i < p->ntext_blocks; i++)
+        free(p->text_blocks[i]);
+    free(p->text_blocks);
     free(p->projects);
     free(p->phases);
     free(p->order);
@@ -58,7 +58,34 @@ int64_t id_repeats_find(const id_repeats_t *r, int64_t line)
     return lo < r->n && r->v[lo].line == line ? r->v[lo].first_line : -1;
 }
 
-project_t *plan_add_project(plan_t *p)
+enum { TEXT_BLOCK = 64 * 1024 };
+
+static char *text_block(plan_t *p, size_t size)
+{
+    p->text_blocks = xrealloc(p->text_blocks, (p->ntext_blocks + 1) * sizeof *p->text_blocks);
+    return p->text_blocks[p->ntext_blocks++] = xmalloc(size);
+}
+
+const char *plan_keep(plan_t *p, const char *s, size_t len)
+{
+    char *at;
+    if (len + 1 > TEXT_BLOCK / 4) {
+        at = text_block(p, len + 1);    /* a long text has a block of its own */
+    } else {
+        if (len + 1 > p->text_left) {
+            p->text_next = text_block(p, TEXT_BLOCK);
+            p->text_left = TEXT_BLOCK;
+        }
+        at = p->text_next;
+        p->text_next += len + 1;
+        p->text_left -= len + 1;
+    }
+    memcpy(at, s, len);
+    at[len] = '\0';
+    return at;
+}
+
+project_t *plan_add_project(plan_t *p, const row_t *r, bool with_raw)
 {
     if (p->nprojects == p->projects_cap) {
         p->projects_cap = p->projects_cap ? p->projects_cap * 2 : 64;
@@ -67,10 +94,12 @@ project_t *plan_add_project(plan_t *p)
     project_t *pr = &p->projects[p->nprojects++];
     memset(pr, 0, sizeof *pr);
     pr->phase[PHASE_PLANNING] = pr->phase[PHASE_EXECUTION] = NO_INDEX;
+    pr->line = r->line;
+    rowspill_add(p->project_rows, r, with_raw);
     return pr;
 }
 
-phase_t *plan_add_phase(plan_t *p)
+phase_t *plan_add_phase(plan_t *p, const row_t *r, bool with_raw)
 {
     if (p->nphases == p->phases_cap) {
         p->phases_cap = p->phases_cap ? p->phases_cap * 2 : 64;
@@ -80,6 +109,8 @@ phase_t *plan_add_phase(plan_t *p)
     memset(ph, 0, sizeof *ph);
     ph->project = NO_INDEX;
     ph->type = -1;
+    ph->line = r->line;
+    rowspill_add(p->phase_rows, r, with_raw);
     return ph;
 }
 
@@ -173,20 +204,19 @@ typedef struct {
     uint64_t *rejected;
 } plan_src_t;
 
-/* Whether held row i goes out; if not, it is counted and, unless a
-** problem named it, written to the rejects file as taken along. */
-static bool emitted(plan_src_t *s, size_t i)
+/* Whether held row i (`row`) goes out; if not, it is counted and, unless
+** a problem named it, written to the rejects file as taken along. */
+static bool emitted(plan_src_t *s, size_t i, const row_t *row)
 {
     const plan_t *plan = s->plan;
     const char *col, *why;
-    const row_t *row;
     if (!s->phases) {
         const project_t *pr = &plan->projects[i];
         if (!pr->rejected)
             return true;
         if (pr->reported)
             return (*s->rejected)++, false;
-        col = "id", why = pr->why ? pr->why : "rejected", row = pr->row;
+        col = "id", why = pr->why ? pr->why : "rejected";
     } else {
         const phase_t *ph = &plan->phases[i];
         bool project_ok = ph->project != NO_INDEX && !plan->projects[ph->project].rejected;
@@ -196,7 +226,6 @@ static bool emitted(plan_src_t *s, size_t i)
             return (*s->rejected)++, false;
         col = ph->why ? "id" : "project_id";
         why = ph->why ? ph->why : "its project is rejected";
-        row = ph->row;
     }
     (*s->rejected)++;
     problem_taken_along(s->problems, s->base.table, row, col, why);
@@ -207,20 +236,17 @@ static int plan_next(source_t *self, row_t **out)
 {
     plan_src_t *s = (plan_src_t *)self;
     size_t n = s->phases ? s->plan->nphases : s->plan->nprojects;
-    while (s->next < n && !emitted(s, s->next))
-        s->next++;
-    if (s->next == n)
-        return 0;
-    const row_t *held = s->phases ? s->plan->phases[s->next].row : s->plan->projects[s->next].row;
-    s->next++;
-    /* a working copy: stages may change it */
-    row_reset(&s->row);
-    for (size_t i = 0; i < held->n; i++)
-        row_push(&s->row, held->f[i].null ? NULL : held->f[i].data, held->f[i].len);
-    row_seal(&s->row);
-    s->row.line = held->line;
-    *out = &s->row;
-    return 1;
+    rowspill_t *rows = s->phases ? s->plan->phase_rows : s->plan->project_rows;
+    /* a fresh copy each time: stages may change it */
+    while (s->next < n) {
+        if (!rowspill_next(rows, &s->row))
+            runtime_error("internal error: fewer held rows than the plan has");
+        if (emitted(s, s->next++, &s->row)) {
+            *out = &s->row;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static void plan_src_free(source_t *self)

@@ -1,10 +1,12 @@
 /*
 ** plan.h: the small tables of a migration, in memory and indexed.
 **
-** Projects and phases are few (thousands), so they are held whole: validate
+** Projects and phases are few (thousands), so they are held: validate
 ** fills them in input order, remap gives each phase its name and date
-** range, match and verify look assignments up against them. Assignments
-** are never held: only counters live here.
+** range, match and verify look assignments up against them. What the
+** stages use is in project_t and phase_t; their rows wait in a rowspill
+** until they are written. Assignments are never held: only counters live
+** here.
 */
 #ifndef PHASEMIG_PLAN_H
 #define PHASEMIG_PLAN_H
@@ -13,6 +15,7 @@
 #include <stdint.h>
 
 #include "../pipeline/row.h"
+#include "../pipeline/rowspill.h"
 #include "../pipeline/uuidmap.h"
 #include "../pipeline/values.h"
 
@@ -29,12 +32,14 @@ typedef struct move_matrix {
     uint64_t n[FROM_KINDS][TO_KINDS];
 } move_matrix_t;
 
+#define UUID_TEXT_LEN 36
+
 typedef struct project {
     uuid_t id;
     day_t start, end;
-    row_t *row;                 /* the record, for output */
-    const char *id_text;        /* the id as read */
-    const char *name;           /* its "name" column, or NULL */
+    int64_t line;               /* of its record (problem messages) */
+    char id_text[UUID_TEXT_LEN + 1];    /* the id as read */
+    const char *name;           /* its "name" column, or NULL (plan_keep) */
     bool rejected;
     bool reported;              /* a problem names this row itself */
     const char *why;            /* else why it is rejected with others */
@@ -53,9 +58,9 @@ typedef struct phase {
     size_t project;             /* index into projects, NO_INDEX if unknown */
     int type;                   /* enum phase_type, -1 if unknown */
     cents_t capital, expense, total;
-    row_t *row;
-    const char *id_text;        /* the id as read, for output */
-    const char *name;           /* new schema: its name */
+    int64_t line;               /* of its record (problem messages) */
+    char id_text[UUID_TEXT_LEN + 1];    /* the id as read, for output */
+    const char *name;           /* new schema: its name (plan_keep) */
     bool rejected;
     bool reported;              /* a problem names this row itself */
     const char *why;            /* else why it is rejected with others */
@@ -85,6 +90,11 @@ typedef struct plan {
     size_t nphases, phases_cap;
     uuidmap_t project_index, phase_index;
     size_t *order;              /* phase indexes by project, start_date, id */
+    /* the records of projects and phases, in input order, until written */
+    rowspill_t *project_rows, *phase_rows;
+    /* text the plan keeps (names), in blocks */
+    char **text_blocks, *text_next;
+    size_t ntext_blocks, text_left;
     assignment_counts_t counts;
     /* --rejects: repeated assignment ids are only known at the end of the
     ** stream, after their rows went out; the run then starts over knowing
@@ -94,8 +104,12 @@ typedef struct plan {
 
 void plan_init(plan_t *p);
 void plan_free(plan_t *p);
-project_t *plan_add_project(plan_t *p);
-phase_t *plan_add_phase(plan_t *p);
+/* Each adds an entry whose record is `r` (kept in the plan's rowspill,
+** with its raw text if with_raw); returns it zeroed but for line. */
+project_t *plan_add_project(plan_t *p, const row_t *r, bool with_raw);
+phase_t *plan_add_phase(plan_t *p, const row_t *r, bool with_raw);
+/* A copy of s[0..len) and a NUL that lives as long as the plan. */
+const char *plan_keep(plan_t *p, const char *s, size_t len);
 
 /* Orders the usable phases of each project by (start_date, id) into
 ** plan.order, and sets each project's first and count. */

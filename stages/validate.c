@@ -25,12 +25,11 @@ typedef struct {
 
 #define PHASE_REJECTED "a phase of this project is rejected"
 
-/* A copy of a project or phase row for the plan. Its raw text serves only
-** a rejects file (a held row taken along when its project is rejected
-** later), so without --rejects it is not kept: a third less memory. */
-static row_t *hold(const validate_t *v, const row_t *r)
+/* Whether the plan keeps a held row's raw text: it serves only a rejects
+** file (a held row taken along when its project is rejected later). */
+static bool keep_raw(const validate_t *v)
 {
-    return row_clone(r, v->problems->rejects != NULL);
+    return v->problems->rejects != NULL;
 }
 
 /* Drops a row that is not held: it counts as rejected. */
@@ -159,10 +158,9 @@ static stage_result_t register_broken_project(validate_t *v, const row_t *r)
     if (!broken_row_uuid(v, r, P_ID, &id) ||
         !uuidmap_put(&plan->project_index, &id, plan->nprojects, NULL))
         return reject(v);
-    project_t *pr = plan_add_project(plan);
+    project_t *pr = plan_add_project(plan, r, keep_raw(v));
     pr->id = id;
     pr->rejected = pr->reported = true;
-    pr->row = hold(v, r);
     return STAGE_DROP;
 }
 
@@ -177,11 +175,10 @@ static stage_result_t register_broken_phase(validate_t *v, const row_t *r)
     if (!broken_row_uuid(v, r, F_ID, &id) ||
         !uuidmap_put(&plan->phase_index, &id, plan->nphases, NULL))
         return reject(v);
-    phase_t *ph = plan_add_phase(plan);
+    phase_t *ph = plan_add_phase(plan, r, keep_raw(v));
     ph->id = id;
     ph->project = project;
     ph->rejected = ph->reported = true;
-    ph->row = hold(v, r);
     return STAGE_DROP;
 }
 
@@ -210,19 +207,18 @@ static stage_result_t projects_process(stage_t *self, row_t *r)
     size_t first;
     if (!uuidmap_put(&plan->project_index, &id, plan->nprojects, &first)) {
         problem_field(v->problems, v->table, r, (size_t)v->col[P_ID],
-                      "repeated id (also on line %lld)", (long long)plan->projects[first].row->line);
+                      "repeated id (also on line %lld)", (long long)plan->projects[first].line);
         plan_reject_project(plan, first, "repeated id (a later row has it too)");
         return reject(v);
     }
-    project_t *pr = plan_add_project(plan);
+    project_t *pr = plan_add_project(plan, r, keep_raw(v));
     pr->id = id;
     pr->start = start;
     pr->end = end;
     pr->rejected = pr->reported = !dates;
-    pr->row = hold(v, r);
-    pr->id_text = pr->row->f[v->col[P_ID]].data;
-    const field_t *name = field(pr->row, v, P_NAME);
-    pr->name = name && !name->null ? name->data : NULL;
+    memcpy(pr->id_text, field(r, v, P_ID)->data, UUID_TEXT_LEN);
+    const field_t *name = field(r, v, P_NAME);
+    pr->name = name && !name->null ? plan_keep(plan, name->data, name->len) : NULL;
     return STAGE_PASS;
 }
 
@@ -310,7 +306,7 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
             problem_field(v->problems, v->table, r, (size_t)v->col[F_TYPE],
                           "second %s phase of its project (first on line %lld)",
                           type == PHASE_PLANNING ? "PLANNING" : "EXECUTION",
-                          (long long)plan->phases[pr->phase[type]].row->line);
+                          (long long)plan->phases[pr->phase[type]].line);
             good = false;
         }
     }
@@ -322,7 +318,7 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
     if (!uuidmap_put(&plan->phase_index, &id, plan->nphases, &first)) {
         phase_t *other = &plan->phases[first];
         problem_field(v->problems, v->table, r, (size_t)v->col[F_ID],
-                      "repeated id (also on line %lld)", (long long)other->row->line);
+                      "repeated id (also on line %lld)", (long long)other->line);
         other->rejected = true;
         if (!other->reported && !other->why)
             other->why = "repeated id (a later row has it too)";
@@ -332,7 +328,7 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
             plan_reject_project(plan, project, PHASE_REJECTED);
         return reject(v);
     }
-    phase_t *ph = plan_add_phase(plan);
+    phase_t *ph = plan_add_phase(plan, r, keep_raw(v));
     ph->id = id;
     ph->project = project;
     ph->type = type;
@@ -340,13 +336,12 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
     ph->expense = exp;
     ph->total = tot;
     ph->rejected = ph->reported = !good;
-    ph->row = hold(v, r);
-    ph->id_text = ph->row->f[v->col[F_ID]].data;
+    memcpy(ph->id_text, field(r, v, F_ID)->data, UUID_TEXT_LEN);
     if (v->schema == SCHEMA_NEW) {
         ph->start = start;
         ph->end = end;
         ph->has_range = good;
-        ph->name = ph->row->f[v->col[F_NAME]].data;
+        ph->name = plan_keep(plan, field(r, v, F_NAME)->data, field(r, v, F_NAME)->len);
     }
     if (good) {
         if (type >= 0)

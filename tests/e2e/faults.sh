@@ -92,15 +92,22 @@ phasemig: 1 problem in the input; nothing written"
 }
 
 # Spill files go to $TMPDIR: the phases section of diff.csv past 64 KiB,
-# assignment ids past the first 256K (a dry run has only the latter). A
-# TMPDIR that does not exist is a clear error, nothing written.
+# assignment ids past the first 256K (a dry run has only the latter), the
+# held project and phase rows past 1 MiB (20,000 projects, 10 assignments).
+# A TMPDIR that does not exist is a clear error, nothing written.
 no_spill_dir() {
-    rm -rf "$WORK/gen" "$WORK/sp" && mkdir "$WORK/sp" && "$GENDUMP" 300000 "$WORK/gen" >/dev/null || return 1
+    rm -rf "$WORK/gen" "$WORK/gen-wide" "$WORK/sp" && mkdir "$WORK/sp" &&
+        "$GENDUMP" 300000 "$WORK/gen" >/dev/null && "$GENDUMP" 10 "$WORK/gen-wide" 20000 >/dev/null ||
+        return 1
     local want="phasemig: WORK/no-such-dir: cannot create a spill file: No such file or directory"
     TMPDIR=$WORK/no-such-dir run_phasemig migrate "$WORK/gen" "$WORK/sp/out"
     fails_cleanly "$WORK/sp" "$want" || return 1
     TMPDIR=$WORK/no-such-dir run_phasemig migrate --dry-run "$WORK/gen"
-    fails_cleanly "$WORK/sp" "$want"
+    fails_cleanly "$WORK/sp" "$want" || return 1
+    TMPDIR=$WORK/no-such-dir run_phasemig migrate --dry-run "$WORK/gen-wide"
+    fails_cleanly "$WORK/sp" "$want" || return 1
+    run_phasemig migrate --dry-run "$WORK/gen-wide"
+    [ "$(cat "$WORK/status")" -eq 0 ] || { echo "with a TMPDIR it runs:"; cat "$WORK/stderr"; return 1; }
 }
 
 # Out of memory (ulimit -v): whichever thread's allocation fails, one line,
@@ -157,7 +164,7 @@ expect "faults: an input that does not exist" missing_input
 expect "faults: a table that is a directory" table_is_a_directory
 expect "faults: a corrupt gzip stream with --rejects is still fatal" fatal_even_with_rejects
 expect "faults: a gzip stream cut in the middle of the table" gzip_cut_mid_table
-expect "faults: TMPDIR does not exist (spill files of the diff and of the id check)" no_spill_dir
+expect "faults: TMPDIR does not exist (spill files of the diff, the id check and the held rows)" no_spill_dir
 if [ -z "${SANITIZED:-}" ]; then   # ASan reserves more address space than any such limit
     expect "faults: out of memory" out_of_memory
 fi

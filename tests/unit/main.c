@@ -8,5 +8,6 @@ int main(void)
     failed += run_uuidmap_tests();
     failed += run_chain_tests();
     failed += run_background_tests();
+    failed += run_rowspill_tests();
     return failed ? 1 : 0;
 }

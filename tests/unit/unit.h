@@ -13,5 +13,6 @@ int run_csv_tests(void);
 int run_uuidmap_tests(void);
 int run_chain_tests(void);
 int run_background_tests(void);
+int run_rowspill_tests(void);
 
 #endif

@@ -1,0 +1,130 @@
+#include "rowspill.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "util.h"
+
+/* One record: this head, the n field lengths (UINT32_MAX: NULL), the
+** fields' bytes each followed by a NUL (row_load's layout), then the raw
+** text. */
+typedef struct {
+    int64_t line;
+    uint32_t n;
+    uint32_t bytes_len;
+    uint32_t raw_len;       /* UINT32_MAX: no raw text */
+} spill_head_t;
+
+struct rowspill {
+    buf_t pending;          /* encoded records not yet in the file */
+    FILE *file;             /* NULL while everything fits in `pending` */
+    const char *dir;        /* the spill file's directory, for messages */
+    bool reading;
+    size_t read_at;         /* reading from `pending` (no file) */
+    uint32_t *lens;
+    size_t lens_cap;
+    buf_t record;           /* reading: the current record's bytes */
+};
+
+rowspill_t *rowspill_new(void)
+{
+    rowspill_t *s = xcalloc(1, sizeof *s);
+    buf_init(&s->pending);
+    buf_init(&s->record);
+    return s;
+}
+
+void rowspill_free(rowspill_t *s)
+{
+    if (!s)
+        return;
+    if (s->file)
+        fclose(s->file);
+    buf_free(&s->pending);
+    buf_free(&s->record);
+    free(s->lens);
+    free(s);
+}
+
+static void flush_pending(rowspill_t *s)
+{
+    if (!s->file)
+        s->file = spill_file_open(&s->dir);
+    if (fwrite(s->pending.data, 1, s->pending.len, s->file) != s->pending.len)
+        runtime_error("%s: cannot write a spill file: %s", s->dir, strerror(errno));
+    buf_clear(&s->pending);
+}
+
+void rowspill_add(rowspill_t *s, const row_t *r, bool with_raw)
+{
+    spill_head_t h = {r->line, (uint32_t)r->n, 0, UINT32_MAX};
+    for (size_t i = 0; i < r->n; i++)
+        h.bytes_len += (uint32_t)r->f[i].len + 1;
+    if (with_raw && r->raw)
+        h.raw_len = (uint32_t)r->raw_len;
+    buf_add(&s->pending, &h, sizeof h);
+    for (size_t i = 0; i < r->n; i++) {
+        uint32_t len = r->f[i].null ? UINT32_MAX : (uint32_t)r->f[i].len;
+        buf_add(&s->pending, &len, sizeof len);
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        buf_add(&s->pending, r->f[i].data, r->f[i].len);
+        buf_addc(&s->pending, '\0');
+    }
+    if (h.raw_len != UINT32_MAX)
+        buf_add(&s->pending, r->raw, r->raw_len);
+    if (s->pending.len >= ROWSPILL_MEMORY)
+        flush_pending(s);
+}
+
+/* The next n bytes of the records into `to`; false at a clean end. */
+static bool read_exactly(rowspill_t *s, void *to, size_t n)
+{
+    if (!s->file) {
+        if (s->read_at + n > s->pending.len)
+            return false;
+        memcpy(to, s->pending.data + s->read_at, n);
+        s->read_at += n;
+        return true;
+    }
+    if (n && fread(to, 1, n, s->file) != n) {
+        if (ferror(s->file))
+            runtime_error("%s: cannot read a spill file: %s", s->dir, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+bool rowspill_next(rowspill_t *s, row_t *out)
+{
+    if (!s->reading) {
+        s->reading = true;
+        if (s->file) {
+            if (s->pending.len)
+                flush_pending(s);
+            if (fflush(s->file) != 0 || fseek(s->file, 0, SEEK_SET) != 0)
+                runtime_error("%s: cannot read a spill file: %s", s->dir, strerror(errno));
+        }
+    }
+    spill_head_t h;
+    if (!read_exactly(s, &h, sizeof h))
+        return false;
+    if (h.n > s->lens_cap) {
+        s->lens_cap = h.n;
+        s->lens = xrealloc(s->lens, s->lens_cap * sizeof *s->lens);
+    }
+    size_t raw_len = h.raw_len == UINT32_MAX ? 0 : h.raw_len;
+    buf_clear(&s->record);
+    buf_reserve(&s->record, h.bytes_len + raw_len + 1);
+    if (!read_exactly(s, s->lens, h.n * sizeof *s->lens) ||
+        !read_exactly(s, s->record.data, h.bytes_len + raw_len))
+        runtime_error("internal error: held rows end inside a row");
+    row_load(out, h.n, s->lens, s->record.data, h.bytes_len);
+    out->line = h.line;
+    if (h.raw_len != UINT32_MAX)
+        row_set_raw(out, s->record.data + h.bytes_len, raw_len);
+    return true;
+}

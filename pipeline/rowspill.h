@@ -1,0 +1,30 @@
+/*
+** rowspill.h: rows kept for later, in input order, out of memory.
+**
+** The projects and phases of a large dump are held from the time they are
+** validated until they are written, and as row_t copies they took three
+** times their size in memory. A rowspill keeps them encoded: in a buffer
+** while they are few, in an unlinked spill file in $TMPDIR once they pass
+** ROWSPILL_MEMORY. They are read back once, in the order they were added.
+*/
+#ifndef PHASEMIG_ROWSPILL_H
+#define PHASEMIG_ROWSPILL_H
+
+#include <stdbool.h>
+
+#include "row.h"
+
+#define ROWSPILL_MEMORY (1u << 20)
+
+typedef struct rowspill rowspill_t;
+
+rowspill_t *rowspill_new(void);
+void rowspill_free(rowspill_t *s);
+/* Appends a copy of r's fields and line, and its raw text if with_raw (and
+** r has one). A spill file that cannot be written ends the run. */
+void rowspill_add(rowspill_t *s, const row_t *r, bool with_raw);
+/* Makes *out (reset) the next row added, in order; false after the last.
+** The first call ends adding. */
+bool rowspill_next(rowspill_t *s, row_t *out);
+
+#endif
