@@ -102,12 +102,19 @@ struct verify {
     int sqlite_indexes;     /* -1 not applicable, else number found of 2 */
     uint64_t in_one, in_none, in_many;
     bool indexed;
+    /* The dated phases' ranges in `order`'s order, so that matching an
+    ** assignment reads its project's ranges side by side. */
+    struct vrange {
+        day_t start, end;
+    } *ranges;
     /* Inside a migrate or rollback chain, validate has noted each
     ** assignment's project as an index into its plan (plan_note): the
-    ** project found for the first row of a plan index serves the later
-    ** rows of that index, which name the same project_id. NO_INDEX: not
+    ** phases found for the first row of a plan index serve the later rows
+    ** of that index, which name the same project_id. first NO_INDEX: not
     ** seen yet. */
-    size_t *by_plan_index;
+    struct vspan {
+        size_t first, count;
+    } *by_plan_index;
     size_t by_plan_len;
 };
 
@@ -147,6 +154,7 @@ void verify_free(verify_t *v)
     free(v->projects);
     free(v->phases);
     free(v->order);
+    free(v->ranges);
     free(v->by_plan_index);
     uuidmap_free(&v->project_index);
     book_free(&v->budget);
@@ -305,6 +313,11 @@ static void build_index(verify_t *v)
     sort_v = v;
     qsort(v->order, n, sizeof *v->order, by_project_then_start);
     sort_v = NULL;
+    v->ranges = xmalloc((n + 1) * sizeof *v->ranges);
+    for (size_t i = 0; i < n; i++) {
+        v->ranges[i].start = v->phases[v->order[i]].start;
+        v->ranges[i].end = v->phases[v->order[i]].end;
+    }
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && uuid_eq(&v->phases[v->order[j]].project, &v->phases[v->order[i]].project))
@@ -328,7 +341,7 @@ static const table_t *assignments_header(stage_t *self, const table_t *in)
     return in;
 }
 
-static void remember_plan_index(verify_t *v, size_t planned, size_t at)
+static void remember_plan_index(verify_t *v, size_t planned, const vproject_t *p)
 {
     if (planned >= v->by_plan_len) {
         size_t len = v->by_plan_len ? v->by_plan_len : 64;
@@ -336,10 +349,11 @@ static void remember_plan_index(verify_t *v, size_t planned, size_t at)
             len *= 2;
         v->by_plan_index = xrealloc(v->by_plan_index, len * sizeof *v->by_plan_index);
         for (size_t i = v->by_plan_len; i < len; i++)
-            v->by_plan_index[i] = NO_INDEX;
+            v->by_plan_index[i].first = NO_INDEX;
         v->by_plan_len = len;
     }
-    v->by_plan_index[planned] = at;
+    v->by_plan_index[planned].first = p->first;
+    v->by_plan_index[planned].count = p->count;
 }
 
 static stage_result_t assignments_process(stage_t *self, row_t *r)
@@ -350,27 +364,24 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
         return STAGE_PASS;
     uuid_t project;
     day_t date;
-    size_t at = NO_INDEX, planned = NO_INDEX, planned_phase;
-    unsigned containing = 0;
+    size_t at, planned = NO_INDEX, planned_phase;
+    struct vspan span = {0, 0};     /* its project's phases in ranges */
     bool noted = plan_noted(r, &planned, &planned_phase, &date);
-    bool found = noted && planned < v->by_plan_len && v->by_plan_index[planned] != NO_INDEX;
-    if (found) {
-        at = v->by_plan_index[planned];
+    if (noted && planned < v->by_plan_len && v->by_plan_index[planned].first != NO_INDEX) {
+        span = v->by_plan_index[planned];
     } else if (get_uuid(r, s->project, &project) && get_date(r, s->date, &date) &&
                uuidmap_get(&v->project_index, &project, &at)) {
-        found = true;
+        span.first = v->projects[at].first;
+        span.count = v->projects[at].count;
         if (noted)
-            remember_plan_index(v, planned, at);
+            remember_plan_index(v, planned, &v->projects[at]);
     }
-    if (found) {
-        const vproject_t *p = &v->projects[at];
-        for (size_t i = 0; i < p->count; i++) {
-            const vphase_t *ph = &v->phases[v->order[p->first + i]];
-            if (ph->start > date)
-                break;
-            if (date <= ph->end)
-                containing++;
-        }
+    unsigned containing = 0;
+    for (size_t i = 0; i < span.count; i++) {
+        if (v->ranges[span.first + i].start > date)
+            break;
+        if (date <= v->ranges[span.first + i].end)
+            containing++;
     }
     if (containing == 0)
         v->in_none++;
