@@ -27,14 +27,15 @@ enum { KEPT, MOVED, ORPHANED, CLASSES };
 
 #define MARKS ((size_t)(REPORT_BUCKETS + 2) * CLASSES)
 
-typedef struct {
-    void *count;            /* uint8_t or (wide) uint32_t [MARKS]; NULL: none yet */
-    bool wide;
-} marks_t;
+/* Marks per project and cell: a byte each, in one array indexed by
+** project, so that counting an assignment touches one place. A cell that
+** reaches WIDE continues in its project's `wide` counts (allocated then). */
+#define WIDE UINT8_MAX
 
 struct report {
     plan_t *plan;
-    marks_t *marks;         /* per project */
+    uint8_t *narrow;        /* [nprojects][MARKS] */
+    uint32_t **wide;        /* per project: [MARKS], or NULL */
 };
 
 typedef struct {
@@ -47,7 +48,8 @@ report_t *report_new(plan_t *plan)
 {
     report_t *r = xcalloc(1, sizeof *r);
     r->plan = plan;
-    r->marks = xcalloc(plan->nprojects + 1, sizeof *r->marks);
+    r->narrow = xcalloc((plan->nprojects + 1) * MARKS, sizeof *r->narrow);
+    r->wide = xcalloc(plan->nprojects + 1, sizeof *r->wide);
     return r;
 }
 
@@ -56,31 +58,26 @@ static size_t mark_at(size_t bucket, int cls)
     return bucket * CLASSES + (size_t)cls;
 }
 
-static void mark_add(marks_t *m, size_t at)
+static void mark_add(report_t *r, size_t project, size_t at)
 {
-    if (!m->count)
-        m->count = xcalloc(MARKS, sizeof(uint8_t));
-    if (!m->wide) {
-        uint8_t *narrow = m->count;
-        if (narrow[at] < UINT8_MAX) {
-            narrow[at]++;
-            return;
-        }
-        uint32_t *wide = xmalloc(MARKS * sizeof *wide);
-        for (size_t i = 0; i < MARKS; i++)
-            wide[i] = narrow[i];
-        free(m->count);
-        m->count = wide;
-        m->wide = true;
+    uint8_t *narrow = &r->narrow[project * MARKS + at];
+    if (*narrow < WIDE - 1) {
+        (*narrow)++;
+        return;
     }
-    ((uint32_t *)m->count)[at]++;
+    if (!r->wide[project])
+        r->wide[project] = xcalloc(MARKS, sizeof **r->wide);
+    if (*narrow == WIDE - 1) {
+        r->wide[project][at] = WIDE - 1;
+        *narrow = WIDE;
+    }
+    r->wide[project][at]++;
 }
 
-static uint32_t mark_get(const marks_t *m, size_t at)
+static uint32_t mark_get(const report_t *r, size_t project, size_t at)
 {
-    if (!m->count)
-        return 0;
-    return m->wide ? ((const uint32_t *)m->count)[at] : ((const uint8_t *)m->count)[at];
+    uint8_t narrow = r->narrow[project * MARKS + at];
+    return narrow == WIDE ? r->wide[project][at] : narrow;
 }
 
 void report_free(report_t *r)
@@ -88,8 +85,9 @@ void report_free(report_t *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->plan->nprojects; i++)
-        free(r->marks[i].count);
-    free(r->marks);
+        free(r->wide[i]);
+    free(r->wide);
+    free(r->narrow);
     free(r);
 }
 
@@ -122,7 +120,7 @@ static stage_result_t marks_process(stage_t *self, row_t *row)
         runtime_error("internal error: report marks without validate");
     const char *change = row->f[s->change].data;
     int cls = change[0] == 'k' ? KEPT : change[0] == 'm' ? MOVED : ORPHANED;
-    mark_add(&s->r->marks[at], mark_at(bucket_of(&plan->projects[at], d), cls));
+    mark_add(s->r, at, mark_at(bucket_of(&plan->projects[at], d), cls));
     return STAGE_PASS;
 }
 
@@ -207,7 +205,7 @@ static void timeline(buf_t *b, const report_t *r, size_t index)
     for (size_t k2 = 0; k2 < REPORT_BUCKETS + 2; k2++) {
         uint32_t sum = 0;
         for (int c = 0; c < CLASSES; c++)
-            sum += mark_get(&r->marks[index], mark_at(k2, c));
+            sum += mark_get(r, index, mark_at(k2, c));
         if (sum > most)
             most = sum;
     }
@@ -217,7 +215,7 @@ static void timeline(buf_t *b, const report_t *r, size_t index)
                                                                        : left + slot * (double)(k2 - 1);
         double y = 116;
         for (int c = 0; c < CLASSES; c++) {
-            uint32_t n = mark_get(&r->marks[index], mark_at(k2, c));
+            uint32_t n = mark_get(r, index, mark_at(k2, c));
             if (!n)
                 continue;
             double h = 24.0 * n / most;
