@@ -34,18 +34,20 @@ typedef struct move_matrix {
 
 #define UUID_TEXT_LEN 36
 
+/* The fields every assignment reads come first, so that they share the
+** struct's first cache line: with many projects each is a cache miss. */
 typedef struct project {
-    uuid_t id;
     day_t start, end;
+    size_t phase[PHASE_TYPES];  /* index of its phase of each type, or NO_INDEX */
+    bool rejected;
+    bool reported;              /* a problem names this row itself */
+    move_matrix_t moves;
+    uuid_t id;
     int64_t line;               /* of its record (problem messages) */
     char id_text[UUID_TEXT_LEN + 1];    /* the id as read */
     const char *name;           /* its "name" column, or NULL (plan_keep) */
-    bool rejected;
-    bool reported;              /* a problem names this row itself */
     const char *why;            /* else why it is rejected with others */
-    size_t phase[PHASE_TYPES];  /* index of its phase of each type, or NO_INDEX */
     size_t first, count;        /* its phases in plan.order (plan_order_phases) */
-    move_matrix_t moves;
     /* both phases: the last Planning day under each policy, and how many of
     ** its in-range assignments each would move (split_choose) */
     bool split_known;
@@ -53,20 +55,22 @@ typedef struct project {
     uint64_t split_moves[SPLIT_POLICIES];
 } project_t;
 
+/* As for project_t: what every assignment reads first, then the id text
+** that a matched assignment copies. */
 typedef struct phase {
     uuid_t id;
     size_t project;             /* index into projects, NO_INDEX if unknown */
     int type;                   /* enum phase_type, -1 if unknown */
-    cents_t capital, expense, total;
-    int64_t line;               /* of its record (problem messages) */
-    char id_text[UUID_TEXT_LEN + 1];    /* the id as read, for output */
-    const char *name;           /* new schema: its name (plan_keep) */
     bool rejected;
     bool reported;              /* a problem names this row itself */
-    const char *why;            /* else why it is rejected with others */
     /* new schema, or after remap */
     bool has_range;
     day_t start, end;
+    char id_text[UUID_TEXT_LEN + 1];    /* the id as read, for output */
+    cents_t capital, expense, total;
+    int64_t line;               /* of its record (problem messages) */
+    const char *name;           /* new schema: its name (plan_keep) */
+    const char *why;            /* else why it is rejected with others */
 } phase_t;
 
 typedef struct assignment_counts {
