@@ -37,6 +37,8 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+#define WORKER_STACK ((size_t)2 << 20)
+
 void worker_start(worker_t *w, void (*fn)(void *arg), void *arg, const char *what)
 {
     w->fn = fn;
@@ -47,7 +49,13 @@ void worker_start(worker_t *w, void (*fn)(void *arg), void *arg, const char *wha
     sigaddset(&handled, SIGTERM);
     sigaddset(&handled, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &handled, &old);
-    int rc = pthread_create(&w->thread, NULL, worker_main, w);
+    /* A worker needs little stack; the default 8 MiB of address space per
+    ** thread is what a memory limit (ulimit -v) would run out of first. */
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, WORKER_STACK);
+    int rc = pthread_create(&w->thread, &attr, worker_main, w);
+    pthread_attr_destroy(&attr);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0)
         runtime_error("%s: cannot start a thread: %s", what, strerror(rc));

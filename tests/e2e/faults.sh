@@ -113,7 +113,8 @@ no_spill_dir() {
 # Out of memory (ulimit -v): whichever thread's allocation fails, one line,
 # exit 2, nothing left (the number of bytes asked for varies).
 out_of_memory() {
-    rm -rf "$WORK/gen" "$WORK/oom" && mkdir "$WORK/oom" && "$GENDUMP" 100000 "$WORK/gen" 50000 >/dev/null ||
+    # 150,000 projects: the plan alone needs more than the limit
+    rm -rf "$WORK/gen" "$WORK/oom" && mkdir "$WORK/oom" && "$GENDUMP" 100000 "$WORK/gen" 150000 >/dev/null ||
         return 1
     (ulimit -v 100000 && run_phasemig migrate "$WORK/gen" "$WORK/oom/out")
     same <(echo 2) "$WORK/status" && nothing_left "$WORK/oom" &&
