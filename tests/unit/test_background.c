@@ -5,6 +5,9 @@
 */
 #include "unit.h"
 
+#include <string.h>
+#include <zlib.h>
+
 #include "../../pipeline/background.h"
 #include "../../stages/stages.h"
 #include "../memsrc.h"
@@ -146,6 +149,75 @@ static void gzip_members_read_back_whole(void **state)
     free(data);
 }
 
+/* The gzip members phasemig writes, then `tail` (len bytes), read back
+** whole: the libdeflate inflater serves the members it can and zlib the
+** rest, read `chunk` bytes at a time. Returns the bytes read in *got and
+** the last read's result. */
+static ssize_t read_members_then(const unsigned char *data, size_t len, const void *tail,
+                                 size_t tail_len, size_t chunk, unsigned char *back, size_t *got)
+{
+    mem_sink_t m;
+    mem_sink_init(&m);
+    bytesink_t *g = gzip_bytesink_new(&m.base);
+    g->write(g, data, len);
+    g->close(g);
+    bytesink_free(g);
+    buf_add(&m.got, tail, tail_len);
+    bytesrc_t *in = gzip_bytesrc_new(mem_src_new(m.got.data, m.got.len, chunk, "mem"));
+    ssize_t n;
+    *got = 0;
+    while ((n = in->read(in, back + *got, 4096)) > 0)
+        *got += (size_t)n;
+    if (n < 0)
+        snprintf((char *)back, sizeof in->err, "%s", in->err);
+    bytesrc_free(in);
+    buf_free(&m.got);
+    return n;
+}
+
+/* One gzip member of `len` bytes as zlib writes it (gzip -c). */
+static void zlib_member(const unsigned char *data, size_t len, buf_t *out)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    assert_int_equal(deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    buf_reserve(out, deflateBound(&zs, len));
+    zs.next_in = (unsigned char *)data;
+    zs.avail_in = (uInt)len;
+    zs.next_out = (unsigned char *)out->data + out->len;
+    zs.avail_out = (uInt)(out->cap - out->len);
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    out->len += zs.total_out;
+    deflateEnd(&zs);
+}
+
+static void gzip_hands_over_to_zlib(void **state)
+{
+    (void)state;
+    unsigned char *data = make_data();
+    unsigned char *back = xmalloc(2 * DATA_LEN + 4096);
+    size_t got, chunks[] = {0, 1000, 65536};
+    for (size_t c = 0; c < ARRAY_LEN(chunks); c++) {
+        /* a member larger than libdeflate's buffer: zlib reads it */
+        buf_t big;
+        buf_init(&big);
+        zlib_member(data, DATA_LEN, &big);
+        assert_int_equal(read_members_then(data, DATA_LEN, big.data, big.len, chunks[c], back, &got), 0);
+        assert_int_equal(got, 2 * DATA_LEN);
+        assert_memory_equal(back, data, DATA_LEN);
+        assert_memory_equal(back + DATA_LEN, data, DATA_LEN);
+        /* the same member cut short: zlib says so */
+        assert_int_equal(read_members_then(data, DATA_LEN, big.data, big.len / 2, chunks[c], back, &got), -1);
+        assert_string_equal((char *)back, "corrupt gzip stream: unexpected end of file (truncated)");
+        buf_free(&big);
+        /* bytes after the last member that are not one */
+        assert_int_equal(read_members_then(data, DATA_LEN, "not gzip", 8, chunks[c], back, &got), -1);
+        assert_string_equal((char *)back, "corrupt gzip stream: incorrect header check");
+    }
+    free(back);
+    free(data);
+}
+
 int run_background_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +225,7 @@ int run_background_tests(void)
         cmocka_unit_test(sink_freed_without_close_closes_nothing),
         cmocka_unit_test(sink_freed_while_writing),
         cmocka_unit_test(gzip_members_read_back_whole),
+        cmocka_unit_test(gzip_hands_over_to_zlib),
     };
     return cmocka_run_group_tests_name("background sink and gzip", tests, NULL, NULL);
 }
