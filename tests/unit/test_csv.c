@@ -5,6 +5,7 @@
 */
 #include <string.h>
 
+#include "../../pipeline/csvtext.h"
 #include "../../stages/stages.h"
 #include "../memsrc.h"
 #include "unit.h"
@@ -276,6 +277,49 @@ static void freed_while_parsing_ahead(void **state)
     free(data);
 }
 
+/* The writer quotes a field exactly when it holds a special byte, wherever
+** the byte is (it scans eight bytes at a time): each byte at each position
+** of fields of 1 to 24 bytes, against the rule spelled out byte by byte. */
+static void format_quotes_exactly_when_needed(void **state)
+{
+    (void)state;
+    const char bytes[] = {',', '"', '\n', '\r', 'x', '\x80', ';', '\x2b', '\x0c'};
+    char data[32], want[80];
+    buf_t out;
+    buf_init(&out);
+    for (size_t len = 1; len <= 24; len++) {
+        for (size_t at = 0; at < len; at++) {
+            for (size_t b = 0; b < sizeof bytes; b++) {
+                memset(data, 'a', len);
+                data[at] = bytes[b];
+                data[len] = '\0';
+                bool special = bytes[b] == ',' || bytes[b] == '"' || bytes[b] == '\n' || bytes[b] == '\r';
+                size_t w = 0;
+                if (special)
+                    want[w++] = '"';
+                for (size_t i = 0; i < len; i++) {
+                    if (data[i] == '"')
+                        want[w++] = '"';
+                    want[w++] = data[i];
+                }
+                if (special)
+                    want[w++] = '"';
+                field_t f = {data, len, false};
+                buf_clear(&out);
+                csv_format_field(&out, &f);
+                assert_int_equal(out.len, w);
+                assert_memory_equal(out.data, want, w);
+            }
+        }
+    }
+    /* NULL, empty, and \. (psql's end of data) */
+    field_t fields[] = {{"", 0, true}, {"", 0, false}, {"\\.", 2, false}, {"a\"b", 3, false}};
+    buf_clear(&out);
+    csv_format_record(&out, fields, 4);
+    assert_string_equal(out.data, ",\"\",\"\\.\",\"a\"\"b\"\n");
+    buf_free(&out);
+}
+
 int run_csv_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +339,7 @@ int run_csv_tests(void)
         cmocka_unit_test(leading_crs_are_not_the_record),
         cmocka_unit_test(records_across_batches),
         cmocka_unit_test(freed_while_parsing_ahead),
+        cmocka_unit_test(format_quotes_exactly_when_needed),
     };
     return cmocka_run_group_tests_name("csv reader", tests, NULL, NULL);
 }
