@@ -93,12 +93,11 @@ void csv_format_record(buf_t *out, const field_t *f, size_t n)
 
 void csv_format_strings(buf_t *out, const char *const *values, size_t n)
 {
-    field_t f[16];
-    for (size_t i = 0; i < n && i < ARRAY_LEN(f); i++) {
-        f[i].null = values[i] == NULL;
-        f[i].data = values[i] ? values[i] : "";
-        f[i].len = values[i] ? strlen(values[i]) : 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_addc(out, ',');
+        field_t f = {values[i] ? values[i] : "", values[i] ? strlen(values[i]) : 0, !values[i]};
+        csv_format_field(out, &f);
     }
-    csv_format_record(out, f, n < ARRAY_LEN(f) ? n : ARRAY_LEN(f));
+    buf_addc(out, '\n');
 }
-

@@ -13,7 +13,7 @@
 void csv_format_field(buf_t *out, const field_t *f);
 /* n fields and a line end */
 void csv_format_record(buf_t *out, const field_t *f, size_t n);
-/* n strings (NULL: SQL NULL) and a line end; at most 16 */
+/* n strings (NULL: SQL NULL) and a line end */
 void csv_format_strings(buf_t *out, const char *const *values, size_t n);
 
 #endif
