@@ -1,7 +1,9 @@
 #include "uuidmap.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
+#include "errors.h"
 #include "util.h"
 
 void uuidmap_init(uuidmap_t *m)
@@ -41,6 +43,8 @@ static void grow(uuidmap_t *m)
 
 bool uuidmap_put(uuidmap_t *m, const uuid_t *key, size_t val, size_t *existing)
 {
+    if (val == SIZE_MAX)
+        runtime_error("internal error: SIZE_MAX put in a uuidmap");
     if ((m->count + 1) * 2 > m->cap)
         grow(m);
     uuidmap_slot_t *s = slot_of(m->slots, m->cap, key);

@@ -81,15 +81,15 @@ static void check_group(const id_line_t *e, size_t n, repeat_t **dups, size_t *n
     uuidmap_t seen;
     uuidmap_init(&seen);
     for (size_t i = 0; i < n; i++) {
-        size_t first;
-        if (!uuidmap_put(&seen, &e[i].id, (size_t)e[i].line, &first)) {
+        size_t first;   /* an index into e: a line can be any int64 (a SQLite rowid) */
+        if (!uuidmap_put(&seen, &e[i].id, i, &first)) {
             if (*ndups == *cap) {
                 *cap = *cap ? *cap * 2 : 16;
                 *dups = xrealloc(*dups, *cap * sizeof **dups);
             }
             (*dups)[*ndups].id = e[i].id;
             (*dups)[*ndups].line = e[i].line;
-            (*dups)[*ndups].first_line = (int64_t)first;
+            (*dups)[*ndups].first_line = e[first].line;
             (*ndups)++;
         }
     }
