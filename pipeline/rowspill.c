@@ -13,10 +13,12 @@
 ** text. */
 typedef struct {
     int64_t line;
-    uint32_t n;
-    uint32_t bytes_len;
-    uint32_t raw_len;       /* UINT32_MAX: no raw text */
+    uint64_t n;
+    uint64_t bytes_len;     /* 64 bits: a SQLite row may pass 4 GiB */
+    uint64_t raw_len;       /* NO_RAW: no raw text */
 } spill_head_t;
+
+#define NO_RAW UINT64_MAX
 
 struct rowspill {
     buf_t pending;          /* encoded records not yet in the file */
@@ -60,11 +62,20 @@ static void flush_pending(rowspill_t *s)
 
 void rowspill_add(rowspill_t *s, const row_t *r, bool with_raw)
 {
-    spill_head_t h = {r->line, (uint32_t)r->n, 0, UINT32_MAX};
-    for (size_t i = 0; i < r->n; i++)
-        h.bytes_len += (uint32_t)r->f[i].len + 1;
-    if (with_raw && r->raw)
-        h.raw_len = (uint32_t)r->raw_len;
+    if (s->reading)
+        runtime_error("internal error: a row added to a rowspill being read");
+    spill_head_t h;
+    memset(&h, 0, sizeof h);
+    h.line = r->line;
+    h.n = r->n;
+    h.raw_len = with_raw && r->raw ? r->raw_len : NO_RAW;
+    for (size_t i = 0; i < r->n; i++) {
+        /* row_load's lengths are 32 bits, UINT32_MAX meaning NULL; no
+        ** reader makes a field that long (CSV: 16 MiB, SQLite: 1 GB) */
+        if (r->f[i].len >= UINT32_MAX)
+            runtime_error("internal error: a field of 4 GiB held");
+        h.bytes_len += r->f[i].len + 1;
+    }
     buf_add(&s->pending, &h, sizeof h);
     for (size_t i = 0; i < r->n; i++) {
         uint32_t len = r->f[i].null ? UINT32_MAX : (uint32_t)r->f[i].len;
@@ -74,7 +85,7 @@ void rowspill_add(rowspill_t *s, const row_t *r, bool with_raw)
         buf_add(&s->pending, r->f[i].data, r->f[i].len);
         buf_addc(&s->pending, '\0');
     }
-    if (h.raw_len != UINT32_MAX)
+    if (h.raw_len != NO_RAW)
         buf_add(&s->pending, r->raw, r->raw_len);
     if (s->pending.len >= ROWSPILL_MEMORY)
         flush_pending(s);
@@ -83,6 +94,8 @@ void rowspill_add(rowspill_t *s, const row_t *r, bool with_raw)
 /* The next n bytes of the records into `to`; false at a clean end. */
 static bool read_exactly(rowspill_t *s, void *to, size_t n)
 {
+    if (n == 0)
+        return true;
     if (!s->file) {
         if (s->read_at + n > s->pending.len)
             return false;
@@ -90,7 +103,7 @@ static bool read_exactly(rowspill_t *s, void *to, size_t n)
         s->read_at += n;
         return true;
     }
-    if (n && fread(to, 1, n, s->file) != n) {
+    if (fread(to, 1, n, s->file) != n) {
         if (ferror(s->file))
             runtime_error("%s: cannot read a spill file: %s", s->dir, strerror(errno));
         return false;
@@ -116,7 +129,7 @@ bool rowspill_next(rowspill_t *s, row_t *out)
         s->lens_cap = h.n;
         s->lens = xrealloc(s->lens, s->lens_cap * sizeof *s->lens);
     }
-    size_t raw_len = h.raw_len == UINT32_MAX ? 0 : h.raw_len;
+    size_t raw_len = h.raw_len == NO_RAW ? 0 : h.raw_len;
     buf_clear(&s->record);
     buf_reserve(&s->record, h.bytes_len + raw_len + 1);
     if (!read_exactly(s, s->lens, h.n * sizeof *s->lens) ||
@@ -124,7 +137,7 @@ bool rowspill_next(rowspill_t *s, row_t *out)
         runtime_error("internal error: held rows end inside a row");
     row_load(out, h.n, s->lens, s->record.data, h.bytes_len);
     out->line = h.line;
-    if (h.raw_len != UINT32_MAX)
+    if (h.raw_len != NO_RAW)
         row_set_raw(out, s->record.data + h.bytes_len, raw_len);
     return true;
 }
