@@ -10,7 +10,9 @@
 ** (stages/write_gzip.c). At the first member it cannot inflate so (a
 ** larger one, a truncated or corrupt one, anything after the last) zlib
 ** takes over from that member's first byte to the end, and so says what
-** is wrong in the same words whichever inflater came first.
+** is wrong in the same words whichever inflater came first. libdeflate
+** needs the whole member: from a pipe, input is read a member (up to
+** GZ_MEMBER_IN bytes) ahead.
 */
 #include <libdeflate.h>
 #include <string.h>
@@ -23,13 +25,14 @@
 ** and trailer, fits in this; the input buffer holds two. */
 #define GZ_MEMBER_IN (GZ_MEMBER_OUT + 64 * 1024)
 #define GZ_IN_SIZE (2 * GZ_MEMBER_IN)
+#define FHCRC 0x02          /* gzip header flag: the header has a CRC16 */
 
 typedef struct {
     bytesrc_t base;
     bytesrc_t *inner;
     unsigned char *in;
     size_t in_at, in_len;   /* unread input: in[in_at, in_len) */
-    bool inner_eof;
+    bool inner_eof, inner_failed;
     /* libdeflate, while it serves */
     struct libdeflate_decompressor *fast;
     unsigned char *out;
@@ -48,8 +51,10 @@ static ssize_t gzip_fail(gzip_src_t *g, const char *what)
     return -1;
 }
 
-/* Reads from the inner source until `in` is full or the input ends;
-** false (and the inner error) if it fails. */
+/* One read from the inner source into the room after the unread bytes
+** (moved to the front first). False if the inner source failed: its
+** error is kept in base.err and given again by every later call, so that
+** zlib inflates what came before the failure first, as it always did. */
 static bool fill(gzip_src_t *g)
 {
     if (g->in_at > 0) {
@@ -57,32 +62,37 @@ static bool fill(gzip_src_t *g)
         g->in_len -= g->in_at;
         g->in_at = 0;
     }
-    while (g->in_len < GZ_IN_SIZE && !g->inner_eof) {
-        ssize_t got = g->inner->read(g->inner, g->in + g->in_len, GZ_IN_SIZE - g->in_len);
-        if (got < 0) {
-            snprintf(g->base.err, sizeof g->base.err, "%s", g->inner->err);
-            g->failed = true;
-            return false;
-        }
-        if (got == 0)
-            g->inner_eof = true;
-        g->in_len += (size_t)got;
+    if (g->inner_failed)
+        return false;
+    ssize_t got = g->inner->read(g->inner, g->in + g->in_len, GZ_IN_SIZE - g->in_len);
+    if (got < 0) {
+        snprintf(g->base.err, sizeof g->base.err, "%s", g->inner->err);
+        g->inner_failed = true;
+        return false;
     }
+    if (got == 0)
+        g->inner_eof = true;
+    g->in_len += (size_t)got;
     return true;
 }
 
 /* Inflates the next member with libdeflate into `out`. Returns 1 if it
-** did, 0 at the clean end of the stream, -1 if zlib must take over (or
-** reading failed: g->failed). */
+** did, 0 at the clean end of the stream, -1 if zlib must take over. A
+** member whose header has a CRC goes to zlib: libdeflate skips it
+** unchecked. */
 static int fast_member(gzip_src_t *g)
 {
-    if (g->in_len - g->in_at < GZ_MEMBER_IN && !g->inner_eof && !fill(g))
-        return -1;
+    while (g->in_len - g->in_at < GZ_MEMBER_IN && !g->inner_eof)
+        if (!fill(g))
+            return -1;
     if (g->in_at == g->in_len && g->member_done)
         return 0;
+    const unsigned char *head = g->in + g->in_at;
+    if (g->in_len - g->in_at < 4 || (head[3] & FHCRC))
+        return -1;
     size_t used = 0, made = 0;
-    if (libdeflate_gzip_decompress_ex(g->fast, g->in + g->in_at, g->in_len - g->in_at, g->out,
-                                      GZ_MEMBER_OUT, &used, &made) != LIBDEFLATE_SUCCESS)
+    if (libdeflate_gzip_decompress_ex(g->fast, head, g->in_len - g->in_at, g->out, GZ_MEMBER_OUT,
+                                      &used, &made) != LIBDEFLATE_SUCCESS)
         return -1;
     g->in_at += used;
     g->out_at = 0;
@@ -98,8 +108,10 @@ static ssize_t slow_read(gzip_src_t *g, void *buf, size_t n)
     while (g->zs.avail_out > 0) {
         if (g->zs.avail_in == 0 && !g->inner_eof) {
             g->in_at = g->in_len = 0;
-            if (!fill(g))
+            if (!fill(g)) {
+                g->failed = true;
                 return -1;
+            }
             g->zs.next_in = g->in;
             g->zs.avail_in = (uInt)g->in_len;
         }
@@ -139,8 +151,6 @@ static ssize_t gzip_read(bytesrc_t *self, void *buf, size_t n)
         if (got == 0)
             return 0;
         if (got < 0) {
-            if (g->failed)
-                return -1;
             /* zlib goes on from this member's first byte */
             g->slow = true;
             g->zs.next_in = g->in + g->in_at;

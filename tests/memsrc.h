@@ -1,12 +1,14 @@
 /*
 ** An in-memory bytesrc_t for the unit tests and the fuzz targets. It hands
 ** out `data` at most `chunk` bytes per read (0: as much as asked), so that a
-** test chooses where the reads split the input. The caller keeps `data`
+** test chooses where the reads split the input, and fails with "injected
+** read error" once `fail_at` bytes are out (0: never). The caller keeps `data`
 ** alive until the source is freed; the source is freed by its `free`.
 */
 #ifndef PHASEMIG_TESTS_MEMSRC_H
 #define PHASEMIG_TESTS_MEMSRC_H
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../pipeline/stage.h"
@@ -15,13 +17,17 @@
 typedef struct {
     bytesrc_t base;
     const unsigned char *data;
-    size_t len, pos, chunk;
+    size_t len, pos, chunk, fail_at;
 } mem_src_t;
 
 static ssize_t mem_read(bytesrc_t *self, void *buf, size_t n)
 {
     mem_src_t *m = (mem_src_t *)self;
-    size_t k = m->len - m->pos;
+    if (m->fail_at && m->pos >= m->fail_at) {
+        snprintf(m->base.err, sizeof m->base.err, "injected read error");
+        return -1;
+    }
+    size_t k = (m->fail_at ? m->fail_at : m->len) - m->pos;
     if (k > n)
         k = n;
     if (m->chunk > 0 && k > m->chunk)

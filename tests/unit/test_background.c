@@ -218,6 +218,75 @@ static void gzip_hands_over_to_zlib(void **state)
     free(data);
 }
 
+/* A read error inside the last member: what came before it is inflated
+** and handed out first, then the error, as zlib alone did (the input is
+** not read ahead past what one member needs before inflating). */
+static void gzip_read_error_after_what_came_before(void **state)
+{
+    (void)state;
+    unsigned char *data = make_data();
+    mem_sink_t m;
+    mem_sink_init(&m);
+    bytesink_t *g = gzip_bytesink_new(&m.base);
+    g->write(g, data, DATA_LEN);
+    g->close(g);
+    bytesink_free(g);
+    bytesrc_t *raw = mem_src_new(m.got.data, m.got.len, 0, "mem");
+    ((mem_src_t *)raw)->fail_at = m.got.len - 10;
+    bytesrc_t *in = gzip_bytesrc_new(raw);
+    unsigned char *back = xmalloc(DATA_LEN + 4096);
+    size_t got = 0;
+    ssize_t n;
+    while ((n = in->read(in, back + got, 4096)) > 0)
+        got += (size_t)n;
+    assert_int_equal(n, -1);
+    assert_string_equal(in->err, "injected read error");
+    assert_true(got >= DATA_LEN - (DATA_LEN % ((size_t)1 << 20)) && got <= DATA_LEN);
+    assert_memory_equal(back, data, got);
+    bytesrc_free(in);
+    free(back);
+    buf_free(&m.got);
+    free(data);
+}
+
+/* A member whose header carries a CRC (FHCRC), corrupted: zlib checks it,
+** so it is inflated by zlib, and the error is zlib's. */
+static void gzip_header_crc_checked(void **state)
+{
+    (void)state;
+    const char text[] = "id,name\n1,a\n";
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    assert_int_equal(deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    gz_header h;
+    memset(&h, 0, sizeof h);
+    h.hcrc = 1;
+    assert_int_equal(deflateSetHeader(&zs, &h), Z_OK);
+    unsigned char out[256];
+    zs.next_in = (unsigned char *)text;
+    zs.avail_in = sizeof text - 1;
+    zs.next_out = out;
+    zs.avail_out = sizeof out;
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    size_t len = zs.total_out;
+    deflateEnd(&zs);
+    assert_true(out[3] & 0x02);
+    char back[64];
+    for (int corrupt = 0; corrupt < 2; corrupt++) {
+        out[10] ^= (unsigned char)corrupt;  /* the header CRC's first byte */
+        bytesrc_t *in = gzip_bytesrc_new(mem_src_new(out, len, 0, "mem"));
+        ssize_t n = in->read(in, back, sizeof back);
+        if (corrupt) {
+            assert_int_equal(n, -1);
+            assert_string_equal(in->err, "corrupt gzip stream: header crc mismatch");
+        } else {
+            assert_int_equal(n, sizeof text - 1);
+            assert_memory_equal(back, text, sizeof text - 1);
+        }
+        bytesrc_free(in);
+    }
+}
+
 int run_background_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +295,8 @@ int run_background_tests(void)
         cmocka_unit_test(sink_freed_while_writing),
         cmocka_unit_test(gzip_members_read_back_whole),
         cmocka_unit_test(gzip_hands_over_to_zlib),
+        cmocka_unit_test(gzip_read_error_after_what_came_before),
+        cmocka_unit_test(gzip_header_crc_checked),
     };
     return cmocka_run_group_tests_name("background sink and gzip", tests, NULL, NULL);
 }
