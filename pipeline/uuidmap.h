@@ -1,7 +1,7 @@
 /*
 ** uuidmap.h: an index from UUID to a number (open addressing, linear
-** probing). The small tables (projects, phases) are held in memory and
-** found through it.
+** probing). The plan finds projects and phases through it; verify and
+** reconcile keep their own.
 */
 #ifndef PHASEMIG_UUIDMAP_H
 #define PHASEMIG_UUIDMAP_H

@@ -34,8 +34,8 @@ typedef struct move_matrix {
 
 #define UUID_TEXT_LEN 36
 
-/* The fields every assignment reads come first, so that they share the
-** struct's first cache line: with many projects each is a cache miss. */
+/* The fields every assignment reads come first, so that they fall in the
+** struct's first cache lines: with many projects each line is a miss. */
 typedef struct project {
     day_t start, end;
     size_t phase[PHASE_TYPES];  /* index of its phase of each type, or NO_INDEX */
@@ -109,7 +109,8 @@ typedef struct plan {
 void plan_init(plan_t *p);
 void plan_free(plan_t *p);
 /* Each adds an entry whose record is `r` (kept in the plan's rowspill,
-** with its raw text if with_raw); returns it zeroed but for line. */
+** with its raw text if with_raw); returns it zeroed but for line, its
+** phase indexes (NO_INDEX) and, for a phase, project and type (none). */
 project_t *plan_add_project(plan_t *p, const row_t *r, bool with_raw);
 phase_t *plan_add_phase(plan_t *p, const row_t *r, bool with_raw);
 /* A copy of s[0..len) and a NUL that lives as long as the plan. */
@@ -134,7 +135,8 @@ uint64_t move_matrix_changes(const move_matrix_t *m);
 ** the most changed first, then in input order; the caller frees *out. */
 size_t plan_projects_by_changes(const plan_t *plan, bool all, size_t **out);
 
-/* The held projects (phases = false) or phases, in input order, as a
+/* Once per plan and table: the held projects (phases = false) or phases,
+** read back from the rowspill in input order, as a
 ** source of rows with `header`: those not rejected. Each one held back is
 ** counted in *rejected and, if no problem named it, written to the
 ** rejects file as taken along. */

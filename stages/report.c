@@ -10,8 +10,8 @@
 ** the page stays small for 10,000 projects. The marks come from a stage
 ** that counts assignments per project, class and one of REPORT_BUCKETS
 ** slices of the project's span (memory: projects x buckets, never per
-** assignment: a byte a count, a project widened to 4 bytes a count once
-** one of its counts passes 255). Same input, same bytes: no clock, no
+** assignment: a byte a count in one array, a count past 254 continued in
+** 4 bytes). Same input, same bytes: no clock, no
 ** randomness.
 */
 #include <inttypes.h>
