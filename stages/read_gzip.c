@@ -23,8 +23,8 @@
 #define GZ_MEMBER_OUT ((size_t)1 << 20)
 /* A member of GZ_MEMBER_OUT bytes that did not compress, with its header
 ** and trailer, fits in this; the input buffer holds two. */
-#define GZ_MEMBER_IN (GZ_MEMBER_OUT + 64 * 1024)
-#define GZ_IN_SIZE (2 * GZ_MEMBER_IN)
+#define GZ_MEMBER_IN (GZ_MEMBER_OUT + (size_t)64 * 1024)
+#define GZ_IN_SIZE ((size_t)2 * GZ_MEMBER_IN)
 #define FHCRC 0x02          /* gzip header flag: the header has a CRC16 */
 
 typedef struct {
