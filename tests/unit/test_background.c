@@ -111,17 +111,22 @@ static void sink_freed_while_writing(void **state)
     free(data);
 }
 
+/* data[0..len) through phasemig's gzip writer into m (initialised here). */
+static void gzip_into(mem_sink_t *m, const unsigned char *data, size_t len)
+{
+    mem_sink_init(m);
+    bytesink_t *g = gzip_bytesink_new(&m->base);
+    g->write(g, data, len);
+    g->close(g);
+    bytesink_free(g);
+    assert_int_equal(m->closes, 1);
+}
+
 static void gzip_round_trip(const unsigned char *data, size_t len)
 {
     mem_sink_t m[2];
-    for (int run = 0; run < 2; run++) {
-        mem_sink_init(&m[run]);
-        bytesink_t *g = gzip_bytesink_new(&m[run].base);
-        g->write(g, data, len);
-        g->close(g);
-        bytesink_free(g);
-        assert_int_equal(m[run].closes, 1);
-    }
+    for (int run = 0; run < 2; run++)
+        gzip_into(&m[run], data, len);
     assert_int_equal(m[0].got.len, m[1].got.len);   /* same input, same bytes */
     assert_memory_equal(m[0].got.data, m[1].got.data, m[0].got.len);
     bytesrc_t *in = gzip_bytesrc_new(mem_src_new(m[0].got.data, m[0].got.len, 0, "mem"));
@@ -157,11 +162,7 @@ static ssize_t read_members_then(const unsigned char *data, size_t len, const vo
                                  size_t tail_len, size_t chunk, unsigned char *back, size_t *got)
 {
     mem_sink_t m;
-    mem_sink_init(&m);
-    bytesink_t *g = gzip_bytesink_new(&m.base);
-    g->write(g, data, len);
-    g->close(g);
-    bytesink_free(g);
+    gzip_into(&m, data, len);
     buf_add(&m.got, tail, tail_len);
     bytesrc_t *in = gzip_bytesrc_new(mem_src_new(m.got.data, m.got.len, chunk, "mem"));
     ssize_t n;
@@ -226,11 +227,7 @@ static void gzip_read_error_after_what_came_before(void **state)
     (void)state;
     unsigned char *data = make_data();
     mem_sink_t m;
-    mem_sink_init(&m);
-    bytesink_t *g = gzip_bytesink_new(&m.base);
-    g->write(g, data, DATA_LEN);
-    g->close(g);
-    bytesink_free(g);
+    gzip_into(&m, data, DATA_LEN);
     bytesrc_t *raw = mem_src_new(m.got.data, m.got.len, 0, "mem");
     ((mem_src_t *)raw)->fail_at = m.got.len - 10;
     bytesrc_t *in = gzip_bytesrc_new(raw);
