@@ -55,6 +55,11 @@ build/csvcols: tests/csvcols.c $(LIBSRC) $(HDR)
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) -o $@ tests/csvcols.c $(LIBSRC) $(LIBS)
 
+# An LD_PRELOAD shim: pthread_create fails (tests/e2e/faults.sh).
+build/fail_pthread.so: tests/fail_pthread.c
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) -shared -fPIC -o $@ tests/fail_pthread.c -ldl
+
 build/gendump: tests/gendump.c pipeline/values.c pipeline/values.h
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) -o $@ tests/gendump.c pipeline/values.c
@@ -77,13 +82,13 @@ example: deps
 lint:
 	cppcheck -q --enable=warning,performance,portability --std=c11 -D_GNU_SOURCE \
 	  --error-exitcode=1 --inline-suppr pipeline stages tests
-	clang-tidy --quiet $(SRC) tests/gendump.c tests/csvcols.c $(UNIT) tests/fuzz/*.c \
+	clang-tidy --quiet $(SRC) tests/gendump.c tests/csvcols.c tests/fail_pthread.c $(UNIT) tests/fuzz/*.c \
 	  tests/bench/csvparse.c -- $(WARN) 2>/dev/null
 
 # Every test, plain and sanitized; the last line counts them all.
 test: deps
 	@$(MAKE) --no-print-directory phasemig build/plain/unit build/asan/phasemig build/asan/unit \
-	  build/tsan/phasemig build/tsan/unit build/csvcols build/gendump
+	  build/tsan/phasemig build/tsan/unit build/csvcols build/gendump build/fail_pthread.so
 	@$(MAKE) --no-print-directory lint
 	@tests/run-all.sh
 

@@ -162,12 +162,31 @@ expect "faults: SIGTERM in the middle of a run" interrupted TERM 15
 expect "faults: a locked SQLite file" locked_sqlite
 expect "faults: a SQLite file missing a table" sqlite_missing_table
 expect "faults: an input that does not exist" missing_input
+# Each of the seven threads of a CSV migrate failing to start, in turn
+# (build/fail_pthread.so: pthread_create fails after N successes): one
+# line naming the file the thread was for, exit 2, nothing left.
+thread_cannot_start() {
+    local n want files=(fixtures/planner-seed/projects.csv fixtures/planner-seed/project_phases.csv
+        WORK/ts/out.phasemig-XXXXXX/diff.csv WORK/ts/out.phasemig-XXXXXX/projects.csv
+        WORK/ts/out.phasemig-XXXXXX/project_phases.csv fixtures/planner-seed/resource_assignments.csv
+        WORK/ts/out.phasemig-XXXXXX/resource_assignments.csv)
+    for n in 0 1 2 3 4 5 6; do
+        rm -rf "$WORK/ts" && mkdir "$WORK/ts" || return 1
+        FAIL_PTHREAD_AFTER=$n LD_PRELOAD=$ROOT/build/fail_pthread.so \
+            run_phasemig migrate fixtures/planner-seed "$WORK/ts/out"
+        want="phasemig: ${files[$n]}: cannot start a thread: Resource temporarily unavailable"
+        fails_cleanly "$WORK/ts" "$want" || { echo "after $n threads"; return 1; }
+    done
+}
+
 expect "faults: a table that is a directory" table_is_a_directory
 expect "faults: a corrupt gzip stream with --rejects is still fatal" fatal_even_with_rejects
 expect "faults: a gzip stream cut in the middle of the table" gzip_cut_mid_table
 expect "faults: TMPDIR does not exist (spill files of the diff, the id check and the held rows)" no_spill_dir
 if [ -z "${SANITIZED:-}" ]; then   # ASan reserves more address space than any such limit
     expect "faults: out of memory" out_of_memory
+    # and its runtime must come first: it refuses a preloaded library
+    expect "faults: a thread that cannot start" thread_cannot_start
 fi
 expect "hostile: a 20 MB field" huge_field
 expect "hostile: a million columns" many_columns
