@@ -195,12 +195,13 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         bytesink_free(f);
     }
     if (!o->dry_run) {
-        buf_t json;
-        buf_init(&json);
-        summary_json(&json, &summary);
-        write_output_file(&out, "summary.json", json.data, json.len);
+        char *json_path = output_path(&out, "summary.json");
+        bytesink_t *json = bytesink_file_new(json_path);
+        summary_json(json, &summary);
+        json->close(json);
+        bytesink_free(json);
+        free(json_path);
         write_output_file(&out, "report.html", html.data, html.len);
-        buf_free(&json);
         commit_rejects(&problems, &rejects_file);
         output_commit(&out);
     }

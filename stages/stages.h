@@ -174,7 +174,8 @@ typedef struct summary_input {
     const char *diff_preview;
     uint64_t diff_rows;
 } summary_input_t;
-void summary_json(buf_t *out, const summary_input_t *in);
+/* Writes summary.json to `out` as it goes (the caller closes it). */
+void summary_json(bytesink_t *out, const summary_input_t *in);
 /* Checks as JSON ("checks": [...]) and as PASS/FAIL lines. */
 void checks_json(buf_t *b, const check_t *checks, size_t n);
 void checks_text(FILE *out, const check_t *checks, size_t n);

@@ -92,7 +92,19 @@ static void split_totals(const plan_t *plan, uint64_t moved[SPLIT_POLICIES], siz
     }
 }
 
-static void splits_json(buf_t *b, const summary_input_t *in)
+/* Passes what b holds on to `out` once it is large: the per-project lists
+** of a big plan run to tens of megabytes, which would be the peak of the
+** run if held whole. */
+#define JSON_DRAIN_AT ((size_t)64 * 1024)
+static void drain(buf_t *b, bytesink_t *out, size_t at_least)
+{
+    if (b->len >= at_least) {
+        out->write(out, b->data, b->len);
+        buf_clear(b);
+    }
+}
+
+static void splits_json(buf_t *b, bytesink_t *out, const summary_input_t *in)
 {
     const plan_t *plan = in->plan;
     uint64_t moved[SPLIT_POLICIES];
@@ -117,6 +129,7 @@ static void splits_json(buf_t *b, const summary_input_t *in)
                        POLICY_NAMES[k], day, p->split_moves[k]);
         }
         buf_adds(b, "}");
+        drain(b, out, JSON_DRAIN_AT);
     }
     buf_adds(b, first ? "]},\n" : "\n  ]},\n");
 }
@@ -170,8 +183,11 @@ static void splits_text(FILE *out, const summary_input_t *in)
     free(idx);
 }
 
-void summary_json(buf_t *b, const summary_input_t *in)
+void summary_json(bytesink_t *out, const summary_input_t *in)
 {
+    buf_t json;
+    buf_init(&json);
+    buf_t *b = &json;
     const plan_t *plan = in->plan;
     check_t checks[VERIFY_CHECKS];
     verify_checks(in->verify, checks);
@@ -227,13 +243,16 @@ void summary_json(buf_t *b, const summary_input_t *in)
                            f == FROM_OTHER_PROJECT ? "other project" : FROM_NAMES[f],
                            t == TO_NONE ? "none" : TO_NAMES[t], p->moves.n[f][t]);
             }
+        drain(b, out, JSON_DRAIN_AT);
     }
     free(order);
     buf_adds(b, first ? "],\n" : "\n  ],\n");
-    splits_json(b, in);
+    splits_json(b, out, in);
     buf_adds(b, "  ");
     checks_json(b, checks, VERIFY_CHECKS);
     buf_adds(b, "\n}\n");
+    drain(b, out, 0);
+    buf_free(&json);
 }
 
 /* One line per kind of change: "180 move from Execution to Planning". */

@@ -9,5 +9,6 @@ int main(void)
     failed += run_chain_tests();
     failed += run_background_tests();
     failed += run_rowspill_tests();
+    failed += run_summary_tests();
     return failed ? 1 : 0;
 }

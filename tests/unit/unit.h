@@ -14,5 +14,6 @@ int run_uuidmap_tests(void);
 int run_chain_tests(void);
 int run_background_tests(void);
 int run_rowspill_tests(void);
+int run_summary_tests(void);
 
 #endif
