@@ -17,7 +17,7 @@
 
 #include "stages.h"
 
-#define UNIQUE_BUFFER ((size_t)256 * 1024)
+#define UNIQUE_BUFFER ((size_t)32 * 1024)
 #define UNIQUE_BUCKETS 256
 
 typedef struct {

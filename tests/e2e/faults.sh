@@ -92,7 +92,7 @@ phasemig: 1 problem in the input; nothing written"
 }
 
 # Spill files go to $TMPDIR: the phases section of diff.csv past 64 KiB,
-# assignment ids past the first 256K (a dry run has only the latter), the
+# assignment ids past the first 32K (a dry run has only the latter), the
 # held project and phase rows past 1 MiB (20,000 projects, 10 assignments).
 # A TMPDIR that does not exist is a clear error, nothing written.
 no_spill_dir() {
