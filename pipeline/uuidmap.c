@@ -43,9 +43,9 @@ static void grow(uuidmap_t *m)
 
 bool uuidmap_put(uuidmap_t *m, const uuid_t *key, size_t val, size_t *existing)
 {
-    if (val == SIZE_MAX)
-        runtime_error("internal error: SIZE_MAX put in a uuidmap");
-    if ((m->count + 1) * 2 > m->cap)
+    if (val > UUIDMAP_MAX_VALUE)
+        runtime_error("internal error: %zu put in a uuidmap", val);
+    if ((m->count + 1) * 4 > m->cap * 3)
         grow(m);
     uuidmap_slot_t *s = slot_of(m->slots, m->cap, key);
     if (s->val_plus_one) {
@@ -54,7 +54,7 @@ bool uuidmap_put(uuidmap_t *m, const uuid_t *key, size_t val, size_t *existing)
         return false;
     }
     s->key = *key;
-    s->val_plus_one = val + 1;
+    s->val_plus_one = (uint32_t)(val + 1);
     m->count++;
     return true;
 }

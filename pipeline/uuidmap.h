@@ -8,16 +8,20 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "values.h"
 
 /* Key and value side by side, so that a lookup usually costs one cache
 ** line: with tens of thousands of projects the index does not fit in the
-** cache, and every assignment looks its project up. */
+** cache, and every assignment looks its project up. 20 bytes a slot, at
+** most three quarters full: values are indexes of things held in memory,
+** which run out of memory long before 2^32. */
 typedef struct uuidmap_slot {
     uuid_t key;
-    size_t val_plus_one;        /* 0: the slot is free */
+    uint32_t val_plus_one;      /* 0: the slot is free */
 } uuidmap_slot_t;
+#define UUIDMAP_MAX_VALUE ((size_t)UINT32_MAX - 1)
 
 typedef struct uuidmap {
     uuidmap_slot_t *slots;
@@ -26,7 +30,7 @@ typedef struct uuidmap {
 
 void uuidmap_init(uuidmap_t *m);
 void uuidmap_free(uuidmap_t *m);
-/* Inserts key -> val (val < SIZE_MAX) unless key is there; returns true if inserted, false
+/* Inserts key -> val (val <= UUIDMAP_MAX_VALUE) unless key is there; returns true if inserted, false
 ** (and the existing value in *existing, if not NULL) if it was there. */
 bool uuidmap_put(uuidmap_t *m, const uuid_t *key, size_t val, size_t *existing);
 bool uuidmap_get(const uuidmap_t *m, const uuid_t *key, size_t *val);

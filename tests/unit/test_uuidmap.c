@@ -36,8 +36,28 @@ static void put_get_through_growth(void **state)
     uuidmap_free(&m);
 }
 
+/* Values are kept in 32 bits: the largest allowed comes back whole. */
+static void largest_value(void **state)
+{
+    (void)state;
+    uuidmap_t m;
+    uuidmap_init(&m);
+    uuid_t u = nth(1), w = nth(2);
+    assert_true(uuidmap_put(&m, &u, UUIDMAP_MAX_VALUE, NULL));
+    assert_true(uuidmap_put(&m, &w, 0, NULL));
+    size_t v = 0, existing = 0;
+    assert_true(uuidmap_get(&m, &u, &v));
+    assert_int_equal(v, UUIDMAP_MAX_VALUE);
+    assert_false(uuidmap_put(&m, &u, 5, &existing));
+    assert_int_equal(existing, UUIDMAP_MAX_VALUE);
+    assert_true(uuidmap_get(&m, &w, &v));
+    assert_int_equal(v, 0);
+    uuidmap_free(&m);
+}
+
 int run_uuidmap_tests(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(put_get_through_growth)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(put_get_through_growth),
+                                       cmocka_unit_test(largest_value)};
     return cmocka_run_group_tests_name("uuidmap", tests, NULL, NULL);
 }
