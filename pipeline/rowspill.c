@@ -51,13 +51,24 @@ void rowspill_free(rowspill_t *s)
     free(s);
 }
 
+/* Lets go of a buffer's memory, not just its contents. */
+static void buf_release(buf_t *b)
+{
+    buf_free(b);
+    buf_init(b);
+}
+
 static void flush_pending(rowspill_t *s)
 {
     if (!s->file)
         s->file = spill_file_open(&s->dir);
     if (fwrite(s->pending.data, 1, s->pending.len, s->file) != s->pending.len)
         runtime_error("%s: cannot write a spill file: %s", s->dir, strerror(errno));
-    buf_clear(&s->pending);
+    /* from now on it holds one small batch, not ROWSPILL_MEMORY */
+    if (s->pending.cap > 2 * ROWSPILL_FILE_BATCH)
+        buf_release(&s->pending);
+    else
+        buf_clear(&s->pending);
 }
 
 void rowspill_add(rowspill_t *s, const row_t *r, bool with_raw)
@@ -87,7 +98,7 @@ void rowspill_add(rowspill_t *s, const row_t *r, bool with_raw)
     }
     if (h.raw_len != NO_RAW)
         buf_add(&s->pending, r->raw, r->raw_len);
-    if (s->pending.len >= ROWSPILL_MEMORY)
+    if (s->pending.len >= (s->file ? ROWSPILL_FILE_BATCH : ROWSPILL_MEMORY))
         flush_pending(s);
 }
 
@@ -123,8 +134,16 @@ bool rowspill_next(rowspill_t *s, row_t *out)
         }
     }
     spill_head_t h;
-    if (!read_exactly(s, &h, sizeof h))
+    if (!read_exactly(s, &h, sizeof h)) {
+        /* read once: nothing more is wanted from it */
+        buf_release(&s->pending);
+        buf_release(&s->record);
+        if (s->file)
+            fclose(s->file);
+        s->file = NULL;
+        s->read_at = 0;
         return false;
+    }
     if (h.n > s->lens_cap) {
         s->lens_cap = h.n;
         s->lens = xrealloc(s->lens, s->lens_cap * sizeof *s->lens);

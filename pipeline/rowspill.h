@@ -5,7 +5,9 @@
 ** validated until they are written, and as row_t copies they took three
 ** times their size in memory. A rowspill keeps them encoded: in a buffer
 ** while they are few, in an unlinked spill file in $TMPDIR once they pass
-** ROWSPILL_MEMORY. They are read back once, in the order they were added.
+** ROWSPILL_MEMORY (then in batches of ROWSPILL_FILE_BATCH). They are read
+** back once, in the order they were added; at the end of reading the
+** buffers and the file are let go, though the rowspill lives on.
 */
 #ifndef PHASEMIG_ROWSPILL_H
 #define PHASEMIG_ROWSPILL_H
@@ -15,6 +17,7 @@
 #include "row.h"
 
 #define ROWSPILL_MEMORY (1u << 20)
+#define ROWSPILL_FILE_BATCH (64u << 10)
 
 typedef struct rowspill rowspill_t;
 
