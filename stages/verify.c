@@ -11,48 +11,11 @@
 
 #include "stages.h"
 
-/* Budget sums per project and overall (capital, expense, total). */
+/* Budget sums (capital, expense, total) per project, by side: the
+** dataset's phases, and the original's (--against, migrate). */
 enum { CAPITAL, EXPENSE, TOTAL, BUDGETS };
-typedef struct {
-    uuidmap_t index;
-    uuid_t *projects;
-    money_sum_t (*sums)[BUDGETS];
-    size_t n, cap;
-    money_sum_t all[BUDGETS];
-} budget_book_t;
-
-static void book_init(budget_book_t *b)
-{
-    memset(b, 0, sizeof *b);
-    uuidmap_init(&b->index);
-}
-
-static void book_free(budget_book_t *b)
-{
-    uuidmap_free(&b->index);
-    free(b->projects);
-    free(b->sums);
-}
-
-static void book_add(budget_book_t *b, const uuid_t *project, const cents_t v[BUDGETS])
-{
-    size_t at;
-    if (!uuidmap_get(&b->index, project, &at)) {
-        if (b->n == b->cap) {
-            b->cap = b->cap ? b->cap * 2 : 64;
-            b->projects = xrealloc(b->projects, b->cap * sizeof *b->projects);
-            b->sums = xrealloc(b->sums, b->cap * sizeof *b->sums);
-        }
-        at = b->n++;
-        uuidmap_put(&b->index, project, at, NULL);
-        b->projects[at] = *project;
-        memset(b->sums[at], 0, sizeof b->sums[at]);
-    }
-    for (int k = 0; k < BUDGETS; k++) {
-        money_sum_add(&b->sums[at][k], v[k]);
-        money_sum_add(&b->all[k], v[k]);
-    }
-}
+enum { DATASET, ORIGINAL, SIDES };
+typedef money_sum_t budget_sums_t[BUDGETS];
 
 static bool sums_equal(const money_sum_t *a, const money_sum_t *b)
 {
@@ -62,14 +25,6 @@ static bool sums_equal(const money_sum_t *a, const money_sum_t *b)
     return true;
 }
 
-/* The sums of `project` in `b`, zero if it has none. */
-static const money_sum_t *book_sums(const budget_book_t *b, const uuid_t *project)
-{
-    static const money_sum_t zero[BUDGETS];
-    size_t at;
-    return uuidmap_get(&b->index, project, &at) ? b->sums[at] : zero;
-}
-
 typedef struct {
     uuid_t project;
     day_t start, end;
@@ -77,17 +32,29 @@ typedef struct {
     size_t name;            /* index into names */
 } vphase_t;
 
+/* Every project id verify meets has one entry, in one index: those of
+** the projects table (listed), and those only phases name (their budgets
+** still count). */
 typedef struct {
     uuid_t id;
     day_t start, end;
+    bool listed;            /* a row of the projects table names it */
     bool dated;
-    size_t first, count;    /* its phases in `order` */
+    bool budgeted[SIDES];   /* in budget_order[side] */
+    size_t first, count;    /* its phases in `order` (listed only) */
 } vproject_t;
 
 struct verify {
-    vproject_t *projects;
+    vproject_t *projects;   /* entries */
+    budget_sums_t *sums[SIDES];     /* per entry */
     size_t nprojects, projects_cap;
+    size_t nlisted;
     uuidmap_t project_index;
+    /* entries with budgets on each side, in the order first met (check 7
+    ** names the first that differ) */
+    uint32_t *budget_order[SIDES];
+    size_t nbudgeted[SIDES], budgeted_cap[SIDES];
+    money_sum_t all[SIDES][BUDGETS];
     vphase_t *phases;
     size_t nphases, phases_cap;
     size_t *order;          /* phase indexes grouped by project, by start */
@@ -96,9 +63,7 @@ struct verify {
     size_t nnames;
     uint64_t missing_fields, reversed;
     bool phase_type_present, phase_id_present;
-    budget_book_t budget;       /* of the dataset's phases */
     bool against;
-    budget_book_t expected;     /* of the original's phases (--against, migrate) */
     int sqlite_indexes;     /* -1 not applicable, else number found of 2 */
     uint64_t in_one, in_none, in_many;
     bool indexed;
@@ -137,8 +102,6 @@ verify_t *verify_new(void)
 {
     verify_t *v = xcalloc(1, sizeof *v);
     uuidmap_init(&v->project_index);
-    book_init(&v->budget);
-    book_init(&v->expected);
     v->sqlite_indexes = -1;
     return v;
 }
@@ -157,8 +120,10 @@ void verify_free(verify_t *v)
     free(v->ranges);
     free(v->by_plan_index);
     uuidmap_free(&v->project_index);
-    book_free(&v->budget);
-    book_free(&v->expected);
+    for (int side = 0; side < SIDES; side++) {
+        free(v->sums[side]);
+        free(v->budget_order[side]);
+    }
     free(v);
 }
 
@@ -187,22 +152,58 @@ static bool get_uuid(const row_t *r, int col, uuid_t *u)
     return col >= 0 && !r->f[col].null && uuid_parse(r->f[col].data, r->f[col].len, u);
 }
 
-/* A phase row's budgets into `book`; unreadable amounts count as zero
+/* The entry of project `id`, made (not listed, no budgets) if new. */
+static size_t project_entry(verify_t *v, const uuid_t *id)
+{
+    size_t at;
+    if (uuidmap_get(&v->project_index, id, &at))
+        return at;
+    if (v->nprojects == v->projects_cap) {
+        v->projects_cap = v->projects_cap ? v->projects_cap * 2 : 64;
+        v->projects = xrealloc(v->projects, v->projects_cap * sizeof *v->projects);
+        for (int side = 0; side < SIDES; side++)
+            v->sums[side] = xrealloc(v->sums[side], v->projects_cap * sizeof *v->sums[side]);
+    }
+    at = v->nprojects++;
+    uuidmap_put(&v->project_index, id, at, NULL);
+    vproject_t *p = &v->projects[at];
+    memset(p, 0, sizeof *p);
+    p->id = *id;
+    for (int side = 0; side < SIDES; side++)
+        memset(v->sums[side][at], 0, sizeof v->sums[side][at]);
+    return at;
+}
+
+/* A phase row's budgets on `side`; unreadable amounts count as zero
 ** (check 7 then fails through the other side's sums). */
-static void add_budgets(budget_book_t *book, const row_t *r, int project, const int cols[BUDGETS])
+static void add_budgets(verify_t *v, int side, const row_t *r, int project,
+                        const int cols[BUDGETS])
 {
     uuid_t id;
     memset(&id, 0, sizeof id);
     if (!(project >= 0 && !r->f[project].null &&
           uuid_parse(r->f[project].data, r->f[project].len, &id)))
         memset(&id, 0xff, sizeof id);   /* phases of no readable project */
-    cents_t v[BUDGETS] = {0, 0, 0};
+    cents_t amounts[BUDGETS] = {0, 0, 0};
     for (int k = 0; k < BUDGETS; k++) {
         int col = cols[k];
         if (col >= 0 && !r->f[col].null)
-            cents_parse(r->f[col].data, r->f[col].len, 13, &v[k]);
+            cents_parse(r->f[col].data, r->f[col].len, 13, &amounts[k]);
     }
-    book_add(book, &id, v);
+    size_t at = project_entry(v, &id);
+    if (!v->projects[at].budgeted[side]) {
+        v->projects[at].budgeted[side] = true;
+        if (v->nbudgeted[side] == v->budgeted_cap[side]) {
+            v->budgeted_cap[side] = v->budgeted_cap[side] ? v->budgeted_cap[side] * 2 : 64;
+            v->budget_order[side] = xrealloc(
+                v->budget_order[side], v->budgeted_cap[side] * sizeof *v->budget_order[side]);
+        }
+        v->budget_order[side][v->nbudgeted[side]++] = (uint32_t)at;
+    }
+    for (int k = 0; k < BUDGETS; k++) {
+        money_sum_add(&v->sums[side][at][k], amounts[k]);
+        money_sum_add(&v->all[side][k], amounts[k]);
+    }
 }
 
 static const table_t *projects_header(stage_t *self, const table_t *in)
@@ -221,15 +222,12 @@ static stage_result_t projects_process(stage_t *self, row_t *r)
     uuid_t id;
     if (!r || !get_uuid(r, s->id, &id))
         return STAGE_PASS;
-    if (!uuidmap_put(&v->project_index, &id, v->nprojects, NULL))
-        return STAGE_PASS;
-    if (v->nprojects == v->projects_cap) {
-        v->projects_cap = v->projects_cap ? v->projects_cap * 2 : 64;
-        v->projects = xrealloc(v->projects, v->projects_cap * sizeof *v->projects);
-    }
-    vproject_t *p = &v->projects[v->nprojects++];
-    memset(p, 0, sizeof *p);
-    p->id = id;
+    size_t at = project_entry(v, &id);     /* may move v->projects */
+    vproject_t *p = &v->projects[at];
+    if (p->listed)
+        return STAGE_PASS;      /* a repeated id: the first row stands */
+    p->listed = true;
+    v->nlisted++;
     p->dated = get_date(r, s->start, &p->start) && get_date(r, s->end, &p->end);
     return STAGE_PASS;
 }
@@ -280,7 +278,7 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
         v->reversed++;
     p->name = name_index(v, name);
     v->name_counts[p->name]++;
-    add_budgets(&v->budget, r, s->project, s->budget);
+    add_budgets(v, DATASET, r, s->project, s->budget);
     return STAGE_PASS;
 }
 
@@ -323,7 +321,8 @@ static void build_index(verify_t *v)
         while (j < n && uuid_eq(&v->phases[v->order[j]].project, &v->phases[v->order[i]].project))
             j++;
         size_t at;
-        if (uuidmap_get(&v->project_index, &v->phases[v->order[i]].project, &at)) {
+        if (uuidmap_get(&v->project_index, &v->phases[v->order[i]].project, &at) &&
+            v->projects[at].listed) {
             v->projects[at].first = i;
             v->projects[at].count = j - i;
         }
@@ -370,7 +369,7 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
     if (noted && planned < v->by_plan_len && v->by_plan_index[planned].first != NO_INDEX) {
         span = v->by_plan_index[planned];
     } else if (get_uuid(r, s->project, &project) && get_date(r, s->date, &date) &&
-               uuidmap_get(&v->project_index, &project, &at)) {
+               uuidmap_get(&v->project_index, &project, &at) && v->projects[at].listed) {
         span.first = v->projects[at].first;
         span.count = v->projects[at].count;
         if (noted)
@@ -435,7 +434,7 @@ static stage_result_t original_process(stage_t *self, row_t *r)
 {
     vstage_t *s = (vstage_t *)self;
     if (r)
-        add_budgets(&s->v->expected, r, s->project, s->budget);
+        add_budgets(s->v, ORIGINAL, r, s->project, s->budget);
     return STAGE_PASS;
 }
 
@@ -450,27 +449,25 @@ static void budget_check(verify_t *v, check_t *c)
 {
     char sums[BUDGETS][48];
     for (int k = 0; k < BUDGETS; k++)
-        money_sum_format(v->budget.all[k], sums[k]);
+        money_sum_format(v->all[DATASET][k], sums[k]);
     int len = snprintf(c->detail, sizeof c->detail, "capital %s, expense %s, total %s", sums[0],
                        sums[1], sums[2]);
     if (!v->against)
         return;
     size_t differ = 0;
     char named[3][37];
-    const budget_book_t *books[2] = {&v->budget, &v->expected};
-    for (int side = 0; side < 2; side++)
-        for (size_t i = 0; i < books[side]->n; i++) {
-            const uuid_t *p = &books[side]->projects[i];
-            size_t at;
-            if (side == 1 && uuidmap_get(&v->budget.index, p, &at))
+    for (int side = 0; side < SIDES; side++)
+        for (size_t i = 0; i < v->nbudgeted[side]; i++) {
+            size_t at = v->budget_order[side][i];
+            if (side == ORIGINAL && v->projects[at].budgeted[DATASET])
                 continue;   /* compared from the other side */
-            if (sums_equal(book_sums(&v->budget, p), book_sums(&v->expected, p)))
+            if (sums_equal(v->sums[DATASET][at], v->sums[ORIGINAL][at]))
                 continue;
             if (differ < 3)
-                uuid_format(p, named[differ]);
+                uuid_format(&v->projects[at].id, named[differ]);
             differ++;
         }
-    bool same = differ == 0 && sums_equal(v->budget.all, v->expected.all);
+    bool same = differ == 0 && sums_equal(v->all[DATASET], v->all[ORIGINAL]);
     c->ok = same;
     if (same) {
         snprintf(c->detail + len, sizeof c->detail - (size_t)len, " (equal to the original)");
@@ -478,7 +475,7 @@ static void budget_check(verify_t *v, check_t *c)
     }
     char want[BUDGETS][48];
     for (int k = 0; k < BUDGETS; k++)
-        money_sum_format(v->expected.all[k], want[k]);
+        money_sum_format(v->all[ORIGINAL][k], want[k]);
     len += snprintf(c->detail + len, sizeof c->detail - (size_t)len,
                     "; the original has capital %s, expense %s, total %s; %zu project%s "
                     "differ%s",
@@ -498,7 +495,7 @@ static void coverage(verify_t *v, uint64_t *uncovered, uint64_t *gaps, uint64_t 
     build_index(v);
     for (size_t i = 0; i < v->nprojects; i++) {
         const vproject_t *p = &v->projects[i];
-        if (!p->dated)
+        if (!p->listed || !p->dated)
             continue;
         if (p->count == 0) {
             (*uncovered)++;
@@ -554,7 +551,7 @@ size_t verify_checks(verify_t *v, check_t out[VERIFY_CHECKS])
     coverage(v, &uncovered, &gaps, &overlaps);
     set(&c[5], 6, "phases cover each project's dates exactly", uncovered == 0);
     snprintf(c[5].detail, sizeof c[5].detail,
-             "%zu projects, %llu not covered exactly (%llu gaps, %llu overlaps)", v->nprojects,
+             "%zu projects, %llu not covered exactly (%llu gaps, %llu overlaps)", v->nlisted,
              (unsigned long long)uncovered, (unsigned long long)gaps,
              (unsigned long long)overlaps);
     set(&c[6], 7, "budget preserved", true);
@@ -582,7 +579,7 @@ size_t verify_names(const verify_t *v, const char *const **names, const uint64_t
 void verify_budget(const verify_t *v, money_sum_t *capital, money_sum_t *expense,
                    money_sum_t *total)
 {
-    *capital = v->budget.all[CAPITAL];
-    *expense = v->budget.all[EXPENSE];
-    *total = v->budget.all[TOTAL];
+    *capital = v->all[DATASET][CAPITAL];
+    *expense = v->all[DATASET][EXPENSE];
+    *total = v->all[DATASET][TOTAL];
 }

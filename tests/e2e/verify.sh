@@ -59,9 +59,12 @@ json_output() {
 }
 
 # which checks each crafted dataset must fail (an assignment inside two
-# phases needs two overlapping phases, so it fails 6 as well as 9)
+# phases needs two overlapping phases, so it fails 6 as well as 9; a
+# project that only a phase names counts in the budgets, not as a project,
+# and its assignment is in no phase)
 declare -A MUST_FAIL=([good]="" [null-name]=1 [phase-type-left]=2 [project-phase-id-left]=3
-    [start-after-end]=4 [gap]=6 [overlap]=6 [not-covered]=6 [budget-off]=7 [in-two-phases]="6 9")
+    [start-after-end]=4 [gap]=6 [overlap]=6 [not-covered]=6 [budget-off]=7 [in-two-phases]="6 9"
+    [unlisted-project]=7)
 for case in $(printf '%s\n' "${!MUST_FAIL[@]}" | sort); do
     # shellcheck disable=SC2086 # the list splits into ids on purpose
     expect "verify: $case (fails: ${MUST_FAIL[$case]:-none})" verify_case "$case" ${MUST_FAIL[$case]}
