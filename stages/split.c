@@ -13,19 +13,25 @@
 ** Moves under the split after day d are the Planning-pointing total plus
 ** the sum, over the days up to d, of (Execution-pointing - Planning-
 ** pointing) that day. So the counting stage keeps, per project with both
-** phases, that total and one signed difference per day of its range,
-** in a byte while it fits (memory: about 1 byte x days x such projects,
-** never per assignment; a project with a busier day is widened to 8
-** bytes a day). split_choose() then scans each project's days once, for
-** both policies.
+** phases, that total and one signed difference per day of its range, in
+** half a byte while every day's fits in [-7, 7] (memory: about days / 2
+** bytes x such projects, never per assignment; at a few hundred
+** assignments a project that is the common case), else a byte, else 8
+** bytes a day: a project widens as a day of it leaves the range.
+** split_choose() then scans each project's days once, for both policies.
 */
 #include <string.h>
 
 #include "stages.h"
 
+/* How wide a project's day cells are. */
+enum { DAY_NIBBLE, DAY_BYTE, DAY_WIDE };
+#define NIBBLE_MAX 7
 typedef struct {
-    void *day;              /* int8_t or (wide) int64_t per day; NULL: not counted */
-    bool wide;
+    void *day;              /* per day, by width: 4 bits (two days a byte,
+                            ** the even day low), int8_t or int64_t; NULL:
+                            ** not counted */
+    uint8_t width;
     uint64_t planning;      /* Planning-pointing assignments in the range */
 } day_counts_t;
 
@@ -59,7 +65,7 @@ split_t *split_new(plan_t *plan)
     for (size_t i = 0; i < plan->nprojects; i++) {
         const project_t *p = &plan->projects[i];
         if (has_both(p))
-            s->counts[i].day = xcalloc(days_of(p), sizeof(int8_t));
+            s->counts[i].day = xcalloc((days_of(p) + 1) / 2, 1);
     }
     return s;
 }
@@ -74,16 +80,49 @@ void split_free(split_t *s)
     free(s);
 }
 
-/* A day's difference no longer fits a byte: 8 bytes a day from now on. */
+static int nibble_get(const uint8_t *cells, size_t d)
+{
+    int v = (cells[d / 2] >> (d % 2 * 4)) & 0xf;
+    return v & 8 ? v - 16 : v;
+}
+
+static void nibble_set(uint8_t *cells, size_t d, int v)
+{
+    unsigned shift = (unsigned)(d % 2 * 4);
+    cells[d / 2] = (uint8_t)((cells[d / 2] & ~(0xfu << shift)) | (((unsigned)v & 0xfu) << shift));
+}
+
+static int64_t day_get(const day_counts_t *c, size_t d)
+{
+    switch (c->width) {
+    case DAY_NIBBLE:
+        return nibble_get(c->day, d);
+    case DAY_BYTE:
+        return ((const int8_t *)c->day)[d];
+    default:
+        return ((const int64_t *)c->day)[d];
+    }
+}
+
+/* A day's difference no longer fits its cell: the next width for every
+** day of the project, from now on. */
 static void widen(day_counts_t *c, size_t days)
 {
-    const int8_t *narrow = c->day;
-    int64_t *wide = xmalloc(days * sizeof *wide);
-    for (size_t d = 0; d < days; d++)
-        wide[d] = (int64_t)narrow[d];
+    void *wider;
+    if (c->width == DAY_NIBBLE) {
+        int8_t *bytes = xmalloc(days * sizeof *bytes);
+        for (size_t d = 0; d < days; d++)
+            bytes[d] = (int8_t)nibble_get(c->day, d);
+        wider = bytes;
+    } else {
+        int64_t *wide = xmalloc(days * sizeof *wide);
+        for (size_t d = 0; d < days; d++)
+            wide[d] = ((const int8_t *)c->day)[d];
+        wider = wide;
+    }
     free(c->day);
-    c->day = wide;
-    c->wide = true;
+    c->day = wider;
+    c->width++;
 }
 
 static stage_result_t count_process(stage_t *self, row_t *row)
@@ -106,11 +145,19 @@ static stage_result_t count_process(stage_t *self, row_t *row)
     int delta = plan->phases[phase].type == PHASE_PLANNING ? -1 : 1;
     if (delta < 0)
         c->planning++;
-    if (!c->wide) {
-        int8_t *narrow = c->day;
-        int v = narrow[d] + delta;
+    if (c->width == DAY_NIBBLE) {
+        int v = nibble_get(c->day, d) + delta;
+        if (v >= -NIBBLE_MAX && v <= NIBBLE_MAX) {
+            nibble_set(c->day, d, v);
+            return STAGE_PASS;
+        }
+        widen(c, days_of(p));
+    }
+    if (c->width == DAY_BYTE) {
+        int8_t *bytes = c->day;
+        int v = bytes[d] + delta;
         if (v >= -INT8_MAX && v <= INT8_MAX) {
-            narrow[d] = (int8_t)v;
+            bytes[d] = (int8_t)v;
             return STAGE_PASS;
         }
         widen(c, days_of(p));
@@ -151,7 +198,7 @@ void split_choose(split_t *s)
         uint64_t best = UINT64_MAX;
         day_t best_day = mid;
         for (size_t d = 0; d + 1 < days; d++) {
-            difference_upto += c->wide ? ((const int64_t *)c->day)[d] : ((const int8_t *)c->day)[d];
+            difference_upto += day_get(c, d);
             uint64_t moves = (uint64_t)((int64_t)c->planning + difference_upto);
             day_t day = p->start + (day_t)d;
             int64_t dist = day > mid ? day - mid : mid - day;

@@ -87,13 +87,19 @@ brute_force() {
 
 # brute_force_agrees ASSIGNMENTS PROJECTS MIN_PROJECTS
 brute_force_agrees() {
-    rm -rf "$WORK/gen" "$WORK/s"
-    "$GENDUMP" "$1" "$WORK/gen" "$2" && "$PHASEMIG" migrate --split evidence "$WORK/gen" "$WORK/s" >/dev/null ||
-        return 1
+    rm -rf "$WORK/gen"
+    "$GENDUMP" "$1" "$WORK/gen" "$2" && agrees_with_brute_force "$WORK/gen" "$3"
+}
+
+# agrees_with_brute_force DIR MIN_PROJECTS: phasemig's evidence split of
+# every project of DIR is the brute force's
+agrees_with_brute_force() {
+    rm -rf "$WORK/s"
+    "$PHASEMIG" migrate --split evidence "$1" "$WORK/s" >/dev/null || return 1
     # phasemig's choice as "project_id offset moved", the offset from the project's start
     sed -n 's/^    {"project_id": "\([^"]*\)", .*"evidence": {"planning_ends": "\([^"]*\)", "moved": \([0-9]*\)}}.*/\1 \2 \3/p' \
         "$WORK/s/summary.json" | sort >"$WORK/chosen"
-    "$CSVCOLS" "$WORK/gen/projects.csv" id,start_date | tail -n +2 | tr , ' ' | sort >"$WORK/starts"
+    "$CSVCOLS" "$1/projects.csv" id,start_date | tail -n +2 | tr , ' ' | sort >"$WORK/starts"
     join "$WORK/chosen" "$WORK/starts" | awk '
         function day(s,   y, m, d, era, yoe, doy) {
             y = substr(s, 1, 4) + 0; m = substr(s, 6, 2) + 0; d = substr(s, 9, 2) + 0
@@ -102,9 +108,36 @@ brute_force_agrees() {
             return era * 146097 + yoe * 365 + int(yoe / 4) - int(yoe / 100) + doy
         }
         { print $1, day($2) - day($4), $3 }' | sort >"$WORK/chosen.offsets"
-    brute_force "$WORK/gen" >"$WORK/brute"
-    [ "$(wc -l <"$WORK/brute")" -ge "$3" ] || { echo "too few projects with both phases"; return 1; }
+    brute_force "$1" >"$WORK/brute"
+    [ "$(wc -l <"$WORK/brute")" -ge "$2" ] || { echo "too few projects with both phases"; return 1; }
     same "$WORK/brute" "$WORK/chosen.offsets"
+}
+
+# A day's count is kept in half a byte until it leaves [-7, 7], then in a
+# byte. Days with small counts first, then a day to +9 (Execution-pointing)
+# and two to -9 (Planning-pointing), then one more on a small day: the
+# values already counted must survive the widening, of either sign (the
+# best split, 01-07, moves 17, and lies after the small days).
+half_byte_days() {
+    local d=$WORK/half p=10000000-0000-4000-8000-000000000001 n=0 spec day count phase i
+    rm -rf "$d" && mkdir "$d" || return 1
+    printf 'id,name,start_date,end_date\n%s,Half,2024-01-01,2024-01-10\n' "$p" >"$d/projects.csv"
+    printf 'id,project_id,phase_type,capital_budget,expense_budget,total_budget\n%s\n%s\n' \
+        "20000000-0000-4000-8000-000000000001,$p,PLANNING,1.00,1.00,2.00" \
+        "20000000-0000-4000-8000-000000000002,$p,EXECUTION,1.00,1.00,2.00" >"$d/project_phases.csv"
+    {
+        echo id,project_id,project_phase_id,assignment_date
+        # DAY:COUNT:PHASE (1 Planning, 2 Execution)
+        for spec in 03:3:1 09:2:2 05:7:2 02:9:2 04:9:1 07:9:1 03:1:2; do
+            IFS=: read -r day count phase <<<"$spec"
+            for i in $(seq 1 "$count"); do
+                n=$((n + 1))
+                printf '40000000-0000-4000-8000-%012d,%s,20000000-0000-4000-8000-00000000000%d,2024-01-%s\n' \
+                    "$n" "$p" "$phase" "$day"
+            done
+        done
+    } >"$d/resource_assignments.csv"
+    agrees_with_brute_force "$d" 1 && grep -q "^$p " "$WORK/brute"
 }
 
 # A day's count is kept in a byte until it leaves [-127, 127]: 130
@@ -137,5 +170,6 @@ expect "split: hand-made projects (middle, start, end, tie, none)" hand_made
 expect "split: the planner seed moves 3 with evidence, 300 with midpoint" seed_moves_three
 expect "split: --dry-run shows both policies" dry_run_shows_both
 expect "split: a brute force over every day agrees on generated data" brute_force_agrees 6000 30 10
+expect "split: days too busy for half a byte" half_byte_days
 expect "split: days too busy for a byte" busy_days
 expect "split: bad policy" usage_error "phasemig: migrate: --split takes midpoint or evidence, not 'middle'" migrate --split middle a b
