@@ -75,8 +75,11 @@ static stage_result_t match_process(stage_t *self, row_t *row)
     row_push(row, change, strlen(change));
     if (implicit == NO_INDEX)
         row_push(row, NULL, 0);
-    else
-        row_push(row, plan->phases[implicit].id_text, strlen(plan->phases[implicit].id_text));
+    else {
+        const phase_t *ph = &plan->phases[implicit];
+        char text[UUID_TEXT_LEN + 1];
+        row_push(row, plan_id_text(&ph->id, ph->id_as_read, text), UUID_TEXT_LEN);
+    }
     row_seal(row);
     return STAGE_PASS;
 }

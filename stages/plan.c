@@ -85,6 +85,21 @@ const char *plan_keep(plan_t *p, const char *s, size_t len)
     return at;
 }
 
+const char *plan_keep_id(plan_t *p, const uuid_t *id, const char *text)
+{
+    char spelled[UUID_TEXT_LEN + 1];
+    uuid_format(id, spelled);
+    return memcmp(spelled, text, UUID_TEXT_LEN) == 0 ? NULL : plan_keep(p, text, UUID_TEXT_LEN);
+}
+
+const char *plan_id_text(const uuid_t *id, const char *as_read, char buf[UUID_TEXT_LEN + 1])
+{
+    if (as_read)
+        return as_read;
+    uuid_format(id, buf);
+    return buf;
+}
+
 project_t *plan_add_project(plan_t *p, const row_t *r, bool with_raw)
 {
     if (p->nprojects == p->projects_cap) {

@@ -44,7 +44,7 @@ typedef struct project {
     move_matrix_t moves;
     uuid_t id;
     int64_t line;               /* of its record (problem messages) */
-    char id_text[UUID_TEXT_LEN + 1];    /* the id as read */
+    const char *id_as_read;     /* NULL: as uuid_format() spells id (plan_id_text) */
     const char *name;           /* its "name" column, or NULL (plan_keep) */
     const char *why;            /* else why it is rejected with others */
     size_t first, count;        /* its phases in plan.order (plan_order_phases) */
@@ -55,8 +55,7 @@ typedef struct project {
     uint64_t split_moves[SPLIT_POLICIES];
 } project_t;
 
-/* As for project_t: what every assignment reads first, then the id text
-** that a matched assignment copies. */
+/* As for project_t: what every assignment reads first. */
 typedef struct phase {
     uuid_t id;
     size_t project;             /* index into projects, NO_INDEX if unknown */
@@ -66,7 +65,7 @@ typedef struct phase {
     /* new schema, or after remap */
     bool has_range;
     day_t start, end;
-    char id_text[UUID_TEXT_LEN + 1];    /* the id as read, for output */
+    const char *id_as_read;     /* NULL: as uuid_format() spells id (plan_id_text) */
     cents_t capital, expense, total;
     int64_t line;               /* of its record (problem messages) */
     const char *name;           /* new schema: its name (plan_keep) */
@@ -115,6 +114,12 @@ project_t *plan_add_project(plan_t *p, const row_t *r, bool with_raw);
 phase_t *plan_add_phase(plan_t *p, const row_t *r, bool with_raw);
 /* A copy of s[0..len) and a NUL that lives as long as the plan. */
 const char *plan_keep(plan_t *p, const char *s, size_t len);
+/* An id's text is kept only when it is not uuid_format()'s spelling of the
+** id (upper case): 36 bytes of every project and phase otherwise. Returns
+** what to store as id_as_read: NULL, or a kept copy of text[0..36). */
+const char *plan_keep_id(plan_t *p, const uuid_t *id, const char *text);
+/* The id as read: as_read, or uuid_format(id) into buf. */
+const char *plan_id_text(const uuid_t *id, const char *as_read, char buf[UUID_TEXT_LEN + 1]);
 
 /* Orders the usable phases of each project by (start_date, id) into
 ** plan.order, and sets each project's first and count. */

@@ -37,8 +37,10 @@ void remap_plan(plan_t *plan, split_policy_t policy, problems_t *problems)
             phase_t *only = &plan->phases[planning != NO_INDEX ? planning : execution];
             only->start = pr->start, only->end = pr->end, only->has_range = true;
         } else {
+            char text[UUID_TEXT_LEN + 1];
             problem_warn(problems, "project %s (%s) has no phase: its assignments are orphaned",
-                         pr->id_text, pr->name ? pr->name : "unnamed");
+                         plan_id_text(&pr->id, pr->id_as_read, text),
+                         pr->name ? pr->name : "unnamed");
         }
     }
 }

@@ -293,7 +293,8 @@ void report_html(buf_t *b, const report_t *r, const report_input_t *in)
         buf_adds(b, "<section><h3>");
         html_text(b, p->name ? p->name : "unnamed project");
         buf_adds(b, " <small><code>");
-        html_text(b, p->id_text);
+        char text[UUID_TEXT_LEN + 1];
+        html_text(b, plan_id_text(&p->id, p->id_as_read, text));
         buf_printf(b, "</code></small></h3>\n<p>%" PRIu64 " assignment%s change phase.</p>\n",
                    move_matrix_changes(&p->moves), move_matrix_changes(&p->moves) == 1 ? "" : "s");
         if (p->split_known) {

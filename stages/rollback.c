@@ -129,7 +129,8 @@ static stage_result_t assignments_process(stage_t *self, row_t *row)
         to = &plan->phases[plan->order[pr->first]];
         rb->unmatched_to_first_phase++;
     }
-    row_push(row, to->id_text, strlen(to->id_text));
+    char text[UUID_TEXT_LEN + 1];
+    row_push(row, plan_id_text(&to->id, to->id_as_read, text), UUID_TEXT_LEN);
     row_seal(row);
     return STAGE_PASS;
 }

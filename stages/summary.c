@@ -119,9 +119,10 @@ static void splits_json(buf_t *b, bytesink_t *out, const summary_input_t *in)
         const project_t *p = &plan->projects[i];
         if (!p->split_known)
             continue;
+        char text[UUID_TEXT_LEN + 1];
         buf_adds(b, first ? "\n    {\"project_id\": " : ",\n    {\"project_id\": ");
         first = false;
-        json_string(b, p->id_text);
+        json_string(b, plan_id_text(&p->id, p->id_as_read, text));
         for (int k = 0; k < SPLIT_POLICIES; k++) {
             char day[11];
             date_format(p->split_day[k], day);
@@ -169,13 +170,14 @@ static void splits_text(FILE *out, const summary_input_t *in)
     gain_plan = NULL;
     for (size_t k = 0; k < n && k < SHOWN_PROJECTS; k++) {
         const project_t *p = &plan->projects[idx[k]];
-        char mid[11], ev[11];
+        char mid[11], ev[11], text[UUID_TEXT_LEN + 1];
         date_format(p->split_day[SPLIT_MIDPOINT], mid);
         date_format(p->split_day[SPLIT_EVIDENCE], ev);
         fprintf(out,
                 "  %s: midpoint (Planning to %s) moves %" PRIu64
                 ", evidence (Planning to %s) moves %" PRIu64 "\n",
-                p->name ? p->name : p->id_text, mid, p->split_moves[0], ev, p->split_moves[1]);
+                p->name ? p->name : plan_id_text(&p->id, p->id_as_read, text), mid,
+                p->split_moves[0], ev, p->split_moves[1]);
     }
     if (n > SHOWN_PROJECTS)
         fprintf(out, "  ... and %zu more projects where the policies differ (summary.json)\n",
@@ -227,13 +229,14 @@ void summary_json(bytesink_t *out, const summary_input_t *in)
     bool first = true;
     for (size_t k = 0; k < n; k++) {
         const project_t *p = &plan->projects[order[k]];
+        char text[UUID_TEXT_LEN + 1];
         for (int f = 0; f < FROM_KINDS; f++)
             for (int t = 0; t < TO_KINDS; t++) {
                 if (!move_is_change(f, t) || p->moves.n[f][t] == 0)
                     continue;
                 buf_adds(b, first ? "\n    {\"project_id\": " : ",\n    {\"project_id\": ");
                 first = false;
-                json_string(b, p->id_text);
+                json_string(b, plan_id_text(&p->id, p->id_as_read, text));
                 buf_adds(b, ", \"project\": ");
                 if (p->name)
                     json_string(b, p->name);
@@ -299,7 +302,9 @@ void summary_text(FILE *out, const summary_input_t *in)
         fprintf(out, "\nAssignments that change phase, per project:\n");
         for (size_t k = 0; k < n && k < SHOWN_PROJECTS; k++) {
             const project_t *p = &plan->projects[order[k]];
-            fprintf(out, "  %s (%s)\n", p->name ? p->name : "unnamed project", p->id_text);
+            char text[UUID_TEXT_LEN + 1];
+            fprintf(out, "  %s (%s)\n", p->name ? p->name : "unnamed project",
+                    plan_id_text(&p->id, p->id_as_read, text));
             print_moves(out, &p->moves);
         }
         if (n > SHOWN_PROJECTS)

@@ -216,7 +216,7 @@ static stage_result_t projects_process(stage_t *self, row_t *r)
     pr->start = start;
     pr->end = end;
     pr->rejected = pr->reported = !dates;
-    memcpy(pr->id_text, field(r, v, P_ID)->data, UUID_TEXT_LEN);
+    pr->id_as_read = plan_keep_id(plan, &id, field(r, v, P_ID)->data);
     const field_t *name = field(r, v, P_NAME);
     pr->name = name && !name->null ? plan_keep(plan, name->data, name->len) : NULL;
     return STAGE_PASS;
@@ -336,7 +336,7 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
     ph->expense = exp;
     ph->total = tot;
     ph->rejected = ph->reported = !good;
-    memcpy(ph->id_text, field(r, v, F_ID)->data, UUID_TEXT_LEN);
+    ph->id_as_read = plan_keep_id(plan, &id, field(r, v, F_ID)->data);
     if (v->schema == SCHEMA_NEW) {
         ph->start = start;
         ph->end = end;

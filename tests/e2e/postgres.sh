@@ -312,7 +312,7 @@ pg_rollback_generated() {
 pg_rollback_edge() { # rejects the assignments of the project without phases, loads the rest
     phasemig_to edge-old rollback --rejects "$WORK/pg/edge-old.rejects" "$WORK/pg/edge" &&
         case_load edge_old --old "$WORK/pg/edge-old" "$EDGE_COLUMNS" &&
-        same <(echo 10) <(pg edge_old -At -c "SELECT count(*) FROM resource_assignments")
+        same <(echo 11) <(pg edge_old -At -c "SELECT count(*) FROM resource_assignments")
 }
 
 pg_old_schema_enum() {

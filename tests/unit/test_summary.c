@@ -44,7 +44,9 @@ static void summary_json_streams_in_bounded_pieces(void **state)
         row_seal(&r);
         r.line = 2 + (int64_t)i;
         project_t *p = plan_add_project(&plan, &r, false);
-        snprintf(p->id_text, sizeof p->id_text, "00000000-0000-4000-8000-%012zu", i);
+        char text[UUID_TEXT_LEN + 1];
+        snprintf(text, sizeof text, "00000000-0000-4000-8000-%012zu", i);
+        assert_true(uuid_parse(text, UUID_TEXT_LEN, &p->id));
         p->split_known = true;
         p->split_day[SPLIT_MIDPOINT] = 100;
         p->split_day[SPLIT_EVIDENCE] = 101;
