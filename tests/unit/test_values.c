@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "../../pipeline/values.h"
@@ -150,6 +151,18 @@ static void uuids(void **state)
     char out[37];
     uuid_format(&b, out);
     assert_string_equal(out, lower);
+    /* every byte value at every position, against printf's spelling */
+    for (unsigned v = 0; v < 256; v++) {
+        uuid_t c;
+        for (int i = 0; i < 16; i++)
+            c.b[i] = (uint8_t)(v + (unsigned)i * 17);
+        char want[37];
+        snprintf(want, sizeof want, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                 c.b[0], c.b[1], c.b[2], c.b[3], c.b[4], c.b[5], c.b[6], c.b[7], c.b[8], c.b[9],
+                 c.b[10], c.b[11], c.b[12], c.b[13], c.b[14], c.b[15]);
+        uuid_format(&c, out);
+        assert_string_equal(out, want);
+    }
     assert_false(uuid_parse("0f8fad5b-d9cb-469f-a165-70867728950", 35, &a));
     assert_false(uuid_parse("0f8fad5bd9cb-469f-a165-70867728950e-", 36, &a));
     assert_false(uuid_parse("0f8fad5g-d9cb-469f-a165-70867728950e", 36, &a));
