@@ -15,8 +15,6 @@
 #include "util.h"
 #include "worker.h"
 
-#define BG_BLOCK ((size_t)1 << 20)
-
 /* The sink is double-buffered: the caller fills one block while the
 ** thread writes the other. At each hand-off the caller waits until every
 ** earlier block is written, so a write failure is reported at the same
@@ -30,6 +28,7 @@ typedef struct {
     worker_t w;             /* its lock guards the fields marked so */
     char *block[BG_SINK_BLOCKS];
     size_t len[BG_SINK_BLOCKS];
+    size_t block_size;
     size_t fill;            /* the caller's */
     size_t handed;          /* the caller's: blocks handed over */
     size_t head, nfull;     /* under lock */
@@ -99,14 +98,14 @@ static void bg_write(bytesink_t *self, const void *p, size_t n)
     const char *bytes = p;
     while (n > 0) {
         size_t i = b->fill;
-        size_t step = BG_BLOCK - b->len[i];
+        size_t step = b->block_size - b->len[i];
         if (step > n)
             step = n;
         memcpy(b->block[i] + b->len[i], bytes, step);
         b->len[i] += step;
         bytes += step;
         n -= step;
-        if (b->len[i] == BG_BLOCK)
+        if (b->len[i] == b->block_size)
             bg_hand_off(b);
     }
 }
@@ -139,7 +138,7 @@ static void bg_free(bytesink_t *self)
     free(b);
 }
 
-bytesink_t *background_bytesink_new(bytesink_t *inner)
+bytesink_t *background_bytesink_new(bytesink_t *inner, size_t block_size)
 {
     bg_sink_t *b = xcalloc(1, sizeof *b);
     b->base.path = inner->path;
@@ -147,8 +146,9 @@ bytesink_t *background_bytesink_new(bytesink_t *inner)
     b->base.close = bg_close;
     b->base.free = bg_free;
     b->inner = inner;
+    b->block_size = block_size;
     for (size_t i = 0; i < BG_SINK_BLOCKS; i++)
-        b->block[i] = xmalloc(BG_BLOCK);
+        b->block[i] = xmalloc(block_size);
     worker_init(&b->w);
     worker_start(&b->w, bg_run, b, inner->path);
     return &b->base;

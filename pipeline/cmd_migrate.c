@@ -98,7 +98,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
     sink_t *sink = open_output(o, &out, SCHEMA_NEW);
     char *diff_path = o->dry_run ? NULL : output_path(&out, "diff.csv");
     /* written on its own thread, as the tables are (a quarter of the bytes) */
-    diff_t *diff = diff_new(diff_path ? background_bytesink_new(bytesink_file_new(diff_path)) : NULL);
+    diff_t *diff = diff_new(diff_path ? background_bytesink_new(bytesink_file_new(diff_path), BG_BLOCK_PLAIN) : NULL);
     free(diff_path);
     verify_t *verify = verify_new();
 

@@ -28,7 +28,7 @@ static void csv_begin(sink_t *self, const table_t *t)
     s->file = bytesink_file_new(buf_str(&path));
     if (s->gzip)
         s->file = gzip_bytesink_new(s->file);
-    s->file = background_bytesink_new(s->file);
+    s->file = background_bytesink_new(s->file, s->gzip ? BG_BLOCK_DEFLATE : BG_BLOCK_PLAIN);
     buf_free(&path);
     buf_clear(&s->line);
     csv_format_strings(&s->line, (const char *const *)t->cols, t->ncols);

@@ -59,18 +59,21 @@ static unsigned char *make_data(void)
     return d;
 }
 
-static const size_t SIZES[] = {1, 7, 4096, (size_t)1 << 20, ((size_t)1 << 20) + 1, DATA_LEN};
+static const size_t SIZES[] = {1,           7,           4096, BG_BLOCK_PLAIN, BG_BLOCK_PLAIN + 1,
+                               (size_t)1 << 20, ((size_t)1 << 20) + 1, DATA_LEN};
+static const size_t BLOCKS[] = {BG_BLOCK_PLAIN, BG_BLOCK_DEFLATE};
 
 static void sink_keeps_every_byte_in_order(void **state)
 {
     (void)state;
     unsigned char *data = make_data();
-    for (size_t k = 0; k < ARRAY_LEN(SIZES); k++) {
+    for (size_t k = 0; k < ARRAY_LEN(SIZES) * ARRAY_LEN(BLOCKS); k++) {
         mem_sink_t m;
         mem_sink_init(&m);
-        bytesink_t *b = background_bytesink_new(&m.base);
-        for (size_t at = 0; at < DATA_LEN; at += SIZES[k])
-            b->write(b, data + at, DATA_LEN - at < SIZES[k] ? DATA_LEN - at : SIZES[k]);
+        bytesink_t *b = background_bytesink_new(&m.base, BLOCKS[k / ARRAY_LEN(SIZES)]);
+        size_t size = SIZES[k % ARRAY_LEN(SIZES)];
+        for (size_t at = 0; at < DATA_LEN; at += size)
+            b->write(b, data + at, DATA_LEN - at < size ? DATA_LEN - at : size);
         b->close(b);
         assert_int_equal(m.closes, 1);
         assert_int_equal(m.got.len, DATA_LEN);
@@ -86,7 +89,7 @@ static void sink_freed_without_close_closes_nothing(void **state)
     (void)state;
     mem_sink_t m;
     mem_sink_init(&m);
-    bytesink_t *b = background_bytesink_new(&m.base);
+    bytesink_t *b = background_bytesink_new(&m.base, BG_BLOCK_PLAIN);
     b->write(b, "abc", 3);
     bytesink_free(b);
     assert_int_equal(m.closes, 0);
@@ -101,11 +104,11 @@ static void sink_freed_while_writing(void **state)
     unsigned char *data = make_data();
     mem_sink_t m;
     mem_sink_init(&m);
-    bytesink_t *b = background_bytesink_new(&m.base);
+    bytesink_t *b = background_bytesink_new(&m.base, BG_BLOCK_DEFLATE);
     b->write(b, data, DATA_LEN);
     bytesink_free(b);
     assert_int_equal(m.closes, 0);
-    assert_true(m.got.len >= DATA_LEN - (2u << 20) && m.got.len < DATA_LEN);
+    assert_true(m.got.len >= DATA_LEN - 2 * BG_BLOCK_DEFLATE && m.got.len < DATA_LEN);
     assert_memory_equal(m.got.data, data, m.got.len);
     buf_free(&m.got);
     free(data);
