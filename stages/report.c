@@ -10,9 +10,9 @@
 ** the page stays small for 10,000 projects. The marks come from a stage
 ** that counts assignments per project, class and one of REPORT_BUCKETS
 ** slices of the project's span (memory: projects x buckets, never per
-** assignment: a byte a count in one array, a count past 254 continued in
-** 4 bytes). Same input, same bytes: no clock, no
-** randomness.
+** assignment: half a byte a count in one array while a project's counts
+** are small, else a byte, else 4 bytes). Same input, same bytes: no
+** clock, no randomness.
 */
 #include <inttypes.h>
 #include <string.h>
@@ -27,15 +27,24 @@ enum { KEPT, MOVED, ORPHANED, CLASSES };
 
 #define MARKS ((size_t)(REPORT_BUCKETS + 2) * CLASSES)
 
-/* Marks per project and cell: a byte each, in one array indexed by
-** project, so that counting an assignment touches one place. A cell that
-** reaches WIDE continues in its project's `wide` counts (allocated then). */
-#define WIDE UINT8_MAX
+/* Marks per project and cell: half a byte each while the project's counts
+** are below NIBBLE_EXT, in one array indexed by project, so that counting
+** an assignment touches one place (at a few hundred assignments a
+** project, the common case). A project with a busier cell continues in
+** its `ext` cells, a byte each, then 4 bytes each past 254; its nibbles
+** all read NIBBLE_EXT from then on. */
+#define NIBBLE_EXT 15u
+#define MARKS_ROW (MARKS / 2)   /* bytes a project; MARKS is even */
+
+typedef struct {
+    uint8_t *bytes;         /* [MARKS], until a count passes 254 */
+    uint32_t *wide;         /* [MARKS], after */
+} marks_ext_t;
 
 struct report {
     plan_t *plan;
-    uint8_t *narrow;        /* [nprojects][MARKS] */
-    uint32_t **wide;        /* per project: [MARKS], or NULL */
+    uint8_t *nibbles;       /* [nprojects][MARKS_ROW] */
+    marks_ext_t *ext;       /* per project */
 };
 
 typedef struct {
@@ -48,8 +57,8 @@ report_t *report_new(plan_t *plan)
 {
     report_t *r = xcalloc(1, sizeof *r);
     r->plan = plan;
-    r->narrow = xcalloc((plan->nprojects + 1) * MARKS, sizeof *r->narrow);
-    r->wide = xcalloc(plan->nprojects + 1, sizeof *r->wide);
+    r->nibbles = xcalloc((plan->nprojects + 1) * MARKS_ROW, sizeof *r->nibbles);
+    r->ext = xcalloc(plan->nprojects + 1, sizeof *r->ext);
     return r;
 }
 
@@ -58,36 +67,69 @@ static size_t mark_at(size_t bucket, int cls)
     return bucket * CLASSES + (size_t)cls;
 }
 
+static unsigned nibble_of(const report_t *r, size_t project, size_t at)
+{
+    return (r->nibbles[project * MARKS_ROW + at / 2] >> (at % 2 * 4)) & 0xfu;
+}
+
+/* Project's counts from its nibbles to bytes of their own. */
+static void widen_to_bytes(report_t *r, size_t project)
+{
+    uint8_t *bytes = xmalloc(MARKS);
+    for (size_t at = 0; at < MARKS; at++)
+        bytes[at] = (uint8_t)nibble_of(r, project, at);
+    memset(&r->nibbles[project * MARKS_ROW], 0xff, MARKS_ROW);  /* all NIBBLE_EXT */
+    r->ext[project].bytes = bytes;
+}
+
+static void widen_to_wide(marks_ext_t *e)
+{
+    uint32_t *wide = xmalloc(MARKS * sizeof *wide);
+    for (size_t at = 0; at < MARKS; at++)
+        wide[at] = e->bytes[at];
+    free(e->bytes);
+    e->bytes = NULL;
+    e->wide = wide;
+}
+
 static void mark_add(report_t *r, size_t project, size_t at)
 {
-    uint8_t *narrow = &r->narrow[project * MARKS + at];
-    if (*narrow < WIDE - 1) {
-        (*narrow)++;
+    unsigned v = nibble_of(r, project, at);
+    if (v + 1 < NIBBLE_EXT) {
+        r->nibbles[project * MARKS_ROW + at / 2] += (uint8_t)(1u << (at % 2 * 4));
         return;
     }
-    if (!r->wide[project])
-        r->wide[project] = xcalloc(MARKS, sizeof **r->wide);
-    if (*narrow == WIDE - 1) {
-        r->wide[project][at] = WIDE - 1;
-        *narrow = WIDE;
+    if (v != NIBBLE_EXT)
+        widen_to_bytes(r, project);
+    marks_ext_t *e = &r->ext[project];
+    if (e->bytes && e->bytes[at] < UINT8_MAX) {
+        e->bytes[at]++;
+        return;
     }
-    r->wide[project][at]++;
+    if (e->bytes)
+        widen_to_wide(e);
+    e->wide[at]++;
 }
 
 static uint32_t mark_get(const report_t *r, size_t project, size_t at)
 {
-    uint8_t narrow = r->narrow[project * MARKS + at];
-    return narrow == WIDE ? r->wide[project][at] : narrow;
+    unsigned v = nibble_of(r, project, at);
+    if (v != NIBBLE_EXT)
+        return v;
+    const marks_ext_t *e = &r->ext[project];
+    return e->bytes ? e->bytes[at] : e->wide[at];
 }
 
 void report_free(report_t *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->plan->nprojects; i++)
-        free(r->wide[i]);
-    free(r->wide);
-    free(r->narrow);
+    for (size_t i = 0; i < r->plan->nprojects; i++) {
+        free(r->ext[i].bytes);
+        free(r->ext[i].wide);
+    }
+    free(r->ext);
+    free(r->nibbles);
     free(r);
 }
 

@@ -57,14 +57,16 @@ progress_on_a_terminal() {
     [ ! -s "$WORK/pipe.err" ]   # not on a pipe
 }
 
-# Two projects of 25,000 assignments: slices of over 255 marks, past what
-# a byte holds (stages/report.c widens the project's counts). The marks'
-# titles add up to every assignment, and the largest is over 255.
+# busy_marks ASSIGNMENTS LOW HIGH: over two projects, slices with more
+# marks than half a byte (3,000) or a byte (50,000) holds, so that
+# stages/report.c widens the projects' counts while counting: the marks'
+# titles add up to every assignment, and the largest is in (LOW, HIGH].
 busy_marks() {
-    rm -rf "$WORK/gen" && "$GENDUMP" 50000 "$WORK/gen" 2 || return 1
+    rm -rf "$WORK/gen" && "$GENDUMP" "$1" "$WORK/gen" 2 || return 1
     "$PHASEMIG" migrate -q --dry-run --html "$WORK/busy.html" "$WORK/gen" || return 1
     grep -o '<title>[0-9]* [a-z]*</title>' "$WORK/busy.html" | sed 's/<title>\([0-9]*\) .*/\1/' |
-        awk '{ s += $1; if ($1 > m) m = $1 } END { if (s != 50000 || m <= 255) { print "sum " s ", largest " m; exit 1 } }'
+        awk -v n="$1" -v low="$2" -v high="$3" '{ s += $1; if ($1 > m) m = $1 }
+            END { if (s != n || m <= low || m > high) { print "sum " s ", largest " m; exit 1 } }'
 }
 
 if [ -z "${SANITIZED:-}" ]; then   # a browser and a pty: once is enough
@@ -72,5 +74,6 @@ if [ -z "${SANITIZED:-}" ]; then   # a browser and a pty: once is enough
     expect "report: progress on a terminal only, plain with NO_COLOR, none with -q" progress_on_a_terminal
 fi
 expect "report: 10,000 projects stay small" ten_thousand_projects
-expect "report: marks past 255 in a slice" busy_marks
+expect "report: marks past 14 in a slice (half a byte to a byte)" busy_marks 3000 14 255
+expect "report: marks past 255 in a slice" busy_marks 50000 255 100000
 expect "report: --dry-run --html writes the report only" dry_run_html_only
