@@ -17,6 +17,8 @@ enum { CAPITAL, EXPENSE, TOTAL, BUDGETS };
 enum { DATASET, ORIGINAL, SIDES };
 typedef money_sum_t budget_sums_t[BUDGETS];
 
+#define NO_SPAN UINT32_MAX
+
 static bool sums_equal(const money_sum_t *a, const money_sum_t *b)
 {
     for (int k = 0; k < BUDGETS; k++)
@@ -26,10 +28,10 @@ static bool sums_equal(const money_sum_t *a, const money_sum_t *b)
 }
 
 typedef struct {
-    uuid_t project;
+    uint32_t project;       /* its project's entry (an unreadable id: the zero id's) */
+    uint32_t name;          /* index into names */
     day_t start, end;
     bool dated;
-    size_t name;            /* index into names */
 } vphase_t;
 
 /* Every project id verify meets has one entry, in one index: those of
@@ -41,7 +43,7 @@ typedef struct {
     bool listed;            /* a row of the projects table names it */
     bool dated;
     bool budgeted[SIDES];   /* in budget_order[side] */
-    size_t first, count;    /* its phases in `order` (listed only) */
+    uint32_t first, count;  /* its phases in `order` (listed only) */
 } vproject_t;
 
 struct verify {
@@ -57,7 +59,7 @@ struct verify {
     money_sum_t all[SIDES][BUDGETS];
     vphase_t *phases;
     size_t nphases, phases_cap;
-    size_t *order;          /* phase indexes grouped by project, by start */
+    uint32_t *order;        /* phase indexes grouped by project, by start */
     char **names;
     uint64_t *name_counts;
     size_t nnames;
@@ -75,10 +77,10 @@ struct verify {
     /* Inside a migrate or rollback chain, validate has noted each
     ** assignment's project as an index into its plan (plan_note): the
     ** phases found for the first row of a plan index serve the later rows
-    ** of that index, which name the same project_id. first NO_INDEX: not
+    ** of that index, which name the same project_id. first NO_SPAN: not
     ** seen yet. */
     struct vspan {
-        size_t first, count;
+        uint32_t first, count;
     } *by_plan_index;
     size_t by_plan_len;
 };
@@ -262,13 +264,19 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
     verify_t *v = s->v;
     if (!r)
         return STAGE_PASS;
+    if (v->nphases == UINT32_MAX - 1)
+        runtime_error("internal error: more phases than verify can index");
     if (v->nphases == v->phases_cap) {
         v->phases_cap = v->phases_cap ? v->phases_cap * 2 : 64;
         v->phases = xrealloc(v->phases, v->phases_cap * sizeof *v->phases);
     }
+    uuid_t project;
+    memset(&project, 0, sizeof project);
+    get_uuid(r, s->project, &project);
+    uint32_t entry = (uint32_t)project_entry(v, &project);    /* may move v->projects */
     vphase_t *p = &v->phases[v->nphases++];
     memset(p, 0, sizeof *p);
-    get_uuid(r, s->project, &p->project);
+    p->project = entry;
     const field_t *name = s->name >= 0 && !r->f[s->name].null ? &r->f[s->name] : NULL;
     bool has_start = get_date(r, s->start, &p->start), has_end = get_date(r, s->end, &p->end);
     p->dated = has_start && has_end;
@@ -276,7 +284,7 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
         v->missing_fields++;
     if (p->dated && p->start > p->end)
         v->reversed++;
-    p->name = name_index(v, name);
+    p->name = (uint32_t)name_index(v, name);
     v->name_counts[p->name]++;
     add_budgets(v, DATASET, r, s->project, s->budget);
     return STAGE_PASS;
@@ -285,14 +293,13 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
 static verify_t *sort_v;
 static int by_project_then_start(const void *a, const void *b)
 {
-    const vphase_t *x = &sort_v->phases[*(const size_t *)a];
-    const vphase_t *y = &sort_v->phases[*(const size_t *)b];
-    int c = memcmp(&x->project, &y->project, sizeof x->project);
-    if (c)
-        return c;
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    const vphase_t *x = &sort_v->phases[i], *y = &sort_v->phases[j];
+    if (x->project != y->project)
+        return x->project < y->project ? -1 : 1;
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
-    return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+    return (i > j) - (i < j);
 }
 
 /* Groups dated phases by project, each group ordered by start. A phase
@@ -307,7 +314,7 @@ static void build_index(verify_t *v)
     size_t n = 0;
     for (size_t i = 0; i < v->nphases; i++)
         if (v->phases[i].dated && v->phases[i].start <= v->phases[i].end)
-            v->order[n++] = i;
+            v->order[n++] = (uint32_t)i;   /* phases_process keeps i < UINT32_MAX */
     sort_v = v;
     qsort(v->order, n, sizeof *v->order, by_project_then_start);
     sort_v = NULL;
@@ -318,13 +325,12 @@ static void build_index(verify_t *v)
     }
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        while (j < n && uuid_eq(&v->phases[v->order[j]].project, &v->phases[v->order[i]].project))
+        uint32_t entry = v->phases[v->order[i]].project;
+        while (j < n && v->phases[v->order[j]].project == entry)
             j++;
-        size_t at;
-        if (uuidmap_get(&v->project_index, &v->phases[v->order[i]].project, &at) &&
-            v->projects[at].listed) {
-            v->projects[at].first = i;
-            v->projects[at].count = j - i;
+        if (v->projects[entry].listed) {
+            v->projects[entry].first = (uint32_t)i;
+            v->projects[entry].count = (uint32_t)(j - i);
         }
         i = j;
     }
@@ -348,7 +354,7 @@ static void remember_plan_index(verify_t *v, size_t planned, const vproject_t *p
             len *= 2;
         v->by_plan_index = xrealloc(v->by_plan_index, len * sizeof *v->by_plan_index);
         for (size_t i = v->by_plan_len; i < len; i++)
-            v->by_plan_index[i].first = NO_INDEX;
+            v->by_plan_index[i].first = NO_SPAN;
         v->by_plan_len = len;
     }
     v->by_plan_index[planned].first = p->first;
@@ -366,7 +372,7 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
     size_t at, planned = NO_INDEX, planned_phase;
     struct vspan span = {0, 0};     /* its project's phases in ranges */
     bool noted = plan_noted(r, &planned, &planned_phase, &date);
-    if (noted && planned < v->by_plan_len && v->by_plan_index[planned].first != NO_INDEX) {
+    if (noted && planned < v->by_plan_len && v->by_plan_index[planned].first != NO_SPAN) {
         span = v->by_plan_index[planned];
     } else if (get_uuid(r, s->project, &project) && get_date(r, s->date, &date) &&
                uuidmap_get(&v->project_index, &project, &at) && v->projects[at].listed) {
