@@ -41,6 +41,9 @@ stage_t *validate_assignments_new(plan_t *plan, problems_t *problems, uint64_t *
 /* unique.c: repeated assignment ids, bounded memory. */
 typedef struct unique unique_t;
 unique_t *unique_new(void);
+/* With other limits than unique_new's: pairs held before spilling, and
+** pairs a group may have before it is split (tests reach the splits). */
+unique_t *unique_new_limits(size_t buffer_max, size_t group_max);
 void unique_add(unique_t *u, const uuid_t *id, int64_t line);
 /* Calls `repeated` for each later occurrence of an id, in line order. */
 void unique_finish(unique_t *u,

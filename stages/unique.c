@@ -5,9 +5,14 @@
 ** buffer; when the buffer fills up, its pairs, and all later ones, go to
 ** one of UNIQUE_BUCKETS spill files chosen by the id's hash. At the end
 ** each group (the buffer alone, or one bucket file at a time) is checked
-** with a hash index: equal ids always share a bucket, and each bucket holds
-** its pairs in input order, so the first occurrence stands and every later
-** one is reported with the line of the first. Spill files are unlinked as
+** in input order against an index of the ids seen so far: the first
+** occurrence stands and every later one is reported with the line of the
+** first. Equal ids always share a bucket, and a bucket keeps its pairs in
+** input order. A bucket of more than group_max pairs (past 16 million
+** assignments) is first split in 16 by the next 4 bits of the hash, and so
+** on, so the index never holds more than group_max ids whatever the
+** number of assignments; ids whose hashes agree in every bit are one id
+** in practice, which the index holds once. Spill files are unlinked as
 ** soon as they are created, so nothing is left behind by any exit.
 */
 #include <errno.h>
@@ -18,7 +23,10 @@
 #include "stages.h"
 
 #define UNIQUE_BUFFER ((size_t)32 * 1024)
+#define UNIQUE_GROUP_MAX ((size_t)64 * 1024)
 #define UNIQUE_BUCKETS 256
+#define SPLIT_BITS 4
+#define SPLITS (1u << SPLIT_BITS)
 
 typedef struct {
     uuid_t id;
@@ -27,17 +35,30 @@ typedef struct {
 
 struct unique {
     id_line_t *buf;
-    size_t n;
+    size_t n, buffer_max, group_max;
     FILE *bucket[UNIQUE_BUCKETS];
     bool spilled;
     const char *tmpdir;     /* where the spill files are, for messages */
 };
 
-unique_t *unique_new(void)
+unique_t *unique_new_limits(size_t buffer_max, size_t group_max)
 {
     unique_t *u = xcalloc(1, sizeof *u);
-    u->buf = xmalloc(UNIQUE_BUFFER * sizeof *u->buf);
+    u->buffer_max = buffer_max;
+    u->group_max = group_max;
+    u->buf = xmalloc(buffer_max * sizeof *u->buf);
     return u;
+}
+
+unique_t *unique_new(void)
+{
+    return unique_new_limits(UNIQUE_BUFFER, UNIQUE_GROUP_MAX);
+}
+
+static void write_pair(unique_t *u, FILE *f, const id_line_t *e)
+{
+    if (fwrite(e, sizeof *e, 1, f) != 1)
+        runtime_error("%s: cannot write a spill file: %s", u->tmpdir, strerror(errno));
 }
 
 static void spill(unique_t *u)
@@ -46,8 +67,7 @@ static void spill(unique_t *u)
         size_t b = (size_t)(uuid_hash(&u->buf[i].id) >> 56);
         if (!u->bucket[b])
             u->bucket[b] = spill_file_open(&u->tmpdir);
-        if (fwrite(&u->buf[i], sizeof u->buf[i], 1, u->bucket[b]) != 1)
-            runtime_error("%s: cannot write a spill file: %s", u->tmpdir, strerror(errno));
+        write_pair(u, u->bucket[b], &u->buf[i]);
     }
     u->n = 0;
     u->spilled = true;
@@ -55,7 +75,7 @@ static void spill(unique_t *u)
 
 void unique_add(unique_t *u, const uuid_t *id, int64_t line)
 {
-    if (u->n == UNIQUE_BUFFER)
+    if (u->n == u->buffer_max)
         spill(u);
     u->buf[u->n].id = *id;
     u->buf[u->n].line = line;
@@ -67,65 +87,143 @@ typedef struct {
     int64_t line, first_line;
 } repeat_t;
 
+typedef struct {
+    repeat_t *v;
+    size_t n, cap;
+} repeats_t;
+
 static int by_line(const void *a, const void *b)
 {
     const repeat_t *x = a, *y = b;
     return (x->line > y->line) - (x->line < y->line);
 }
 
-/* Checks one group in input order; appends (line, first line) pairs of
-** repeats to *dups. */
-static void check_group(const id_line_t *e, size_t n, repeat_t **dups, size_t *ndups,
-                        size_t *cap)
+/* The ids seen in one group and the line each was first seen on. */
+typedef struct {
+    uuidmap_t index;        /* id -> index into first_lines */
+    int64_t *first_lines;
+    size_t n, cap;
+} seen_t;
+
+/* Checks pairs e[0..n), which follow the group's earlier pairs in input
+** order; appends the repeats to r. */
+static void check_pairs(seen_t *s, const id_line_t *e, size_t n, repeats_t *r)
 {
-    uuidmap_t seen;
-    uuidmap_init(&seen);
     for (size_t i = 0; i < n; i++) {
-        size_t first;   /* an index into e: a line can be any int64 (a SQLite rowid) */
-        if (!uuidmap_put(&seen, &e[i].id, i, &first)) {
-            if (*ndups == *cap) {
-                *cap = *cap ? *cap * 2 : 16;
-                *dups = xrealloc(*dups, *cap * sizeof **dups);
+        size_t first;   /* an index: a line can be any int64 (a SQLite rowid) */
+        if (uuidmap_put(&s->index, &e[i].id, s->n, &first)) {
+            if (s->n == s->cap) {
+                s->cap = s->cap ? s->cap * 2 : 64;
+                s->first_lines = xrealloc(s->first_lines, s->cap * sizeof *s->first_lines);
             }
-            (*dups)[*ndups].id = e[i].id;
-            (*dups)[*ndups].line = e[i].line;
-            (*dups)[*ndups].first_line = e[first].line;
-            (*ndups)++;
+            s->first_lines[s->n++] = e[i].line;
+            continue;
         }
+        if (r->n == r->cap) {
+            r->cap = r->cap ? r->cap * 2 : 16;
+            r->v = xrealloc(r->v, r->cap * sizeof *r->v);
+        }
+        r->v[r->n].id = e[i].id;
+        r->v[r->n].line = e[i].line;
+        r->v[r->n].first_line = s->first_lines[first];
+        r->n++;
     }
-    uuidmap_free(&seen);
+}
+
+/* Reads the next pairs of f into the buffer; their count, 0 at the end. */
+static size_t read_pairs(unique_t *u, FILE *f)
+{
+    size_t n = fread(u->buf, sizeof *u->buf, u->buffer_max, f);
+    if (n < u->buffer_max && ferror(f))
+        runtime_error("%s: cannot read a spill file: %s", u->tmpdir, strerror(errno));
+    return n;
+}
+
+static size_t rewind_pairs(unique_t *u, FILE *f)
+{
+    long size = ftell(f);
+    if (size < 0 || fseek(f, 0, SEEK_SET) != 0)
+        runtime_error("%s: cannot read a spill file: %s", u->tmpdir, strerror(errno));
+    return (size_t)size / sizeof(id_line_t);
+}
+
+/* Which of the SPLITS parts of a group an id goes to at `depth` (the
+** bucket took the hash's top 8 bits). */
+static unsigned part_of(const uuid_t *id, unsigned depth)
+{
+    return (unsigned)(uuid_hash(id) >> (56 - SPLIT_BITS * depth)) & (SPLITS - 1);
+}
+
+#define DEPTHS ((64 - 8) / SPLIT_BITS)
+
+/* Checks the group of pairs written to f (at the end of it), splitting it
+** first while it has more than group_max pairs. */
+static void check_file(unique_t *u, FILE *f, unsigned depth, repeats_t *r)
+{
+    size_t n = rewind_pairs(u, f);
+    if (n > u->group_max && depth <= DEPTHS) {
+        /* count first: a group of one part (one id, many times) goes on
+        ** to the next bits without being written again */
+        size_t count[SPLITS] = {0}, got;
+        while ((got = read_pairs(u, f)) > 0)
+            for (size_t i = 0; i < got; i++)
+                count[part_of(&u->buf[i].id, depth)]++;
+        unsigned nonempty = 0;
+        for (unsigned p = 0; p < SPLITS; p++)
+            nonempty += count[p] > 0;
+        if (nonempty == 1) {
+            if (fseek(f, 0, SEEK_END) != 0)
+                runtime_error("%s: cannot read a spill file: %s", u->tmpdir, strerror(errno));
+            check_file(u, f, depth + 1, r);
+            return;
+        }
+        FILE *part[SPLITS] = {0};
+        rewind_pairs(u, f);
+        while ((got = read_pairs(u, f)) > 0)
+            for (size_t i = 0; i < got; i++) {
+                unsigned p = part_of(&u->buf[i].id, depth);
+                if (!part[p])
+                    part[p] = spill_file_open(&u->tmpdir);
+                write_pair(u, part[p], &u->buf[i]);
+            }
+        for (unsigned p = 0; p < SPLITS; p++)
+            if (part[p]) {
+                check_file(u, part[p], depth + 1, r);
+                fclose(part[p]);
+            }
+        return;
+    }
+    seen_t s = {0};
+    uuidmap_init(&s.index);
+    size_t got;
+    while ((got = read_pairs(u, f)) > 0)
+        check_pairs(&s, u->buf, got, r);
+    uuidmap_free(&s.index);
+    free(s.first_lines);
 }
 
 void unique_finish(unique_t *u,
                    void (*repeated)(void *ctx, const uuid_t *id, int64_t line, int64_t first_line),
                    void *ctx)
 {
-    repeat_t *dups = NULL;
-    size_t ndups = 0, cap = 0;
+    repeats_t r = {0};
     if (!u->spilled) {
-        check_group(u->buf, u->n, &dups, &ndups, &cap);
+        seen_t s = {0};
+        uuidmap_init(&s.index);
+        check_pairs(&s, u->buf, u->n, &r);
+        uuidmap_free(&s.index);
+        free(s.first_lines);
     } else {
         spill(u);
-        for (size_t b = 0; b < UNIQUE_BUCKETS; b++) {
-            FILE *f = u->bucket[b];
-            if (!f)
-                continue;
-            long size = ftell(f);
-            if (size < 0 || fseek(f, 0, SEEK_SET) != 0)
-                runtime_error("%s: cannot read a spill file: %s", u->tmpdir, strerror(errno));
-            size_t n = (size_t)size / sizeof(id_line_t);
-            id_line_t *e = xmalloc(n * sizeof *e);
-            if (fread(e, sizeof *e, n, f) != n)
-                runtime_error("%s: cannot read a spill file", u->tmpdir);
-            check_group(e, n, &dups, &ndups, &cap);
-            free(e);
-        }
+        for (size_t b = 0; b < UNIQUE_BUCKETS; b++)
+            if (u->bucket[b])
+                check_file(u, u->bucket[b], 1, &r);
     }
-    if (ndups > 1)
-        qsort(dups, ndups, sizeof *dups, by_line);
-    for (size_t i = 0; i < ndups; i++)
-        repeated(ctx, &dups[i].id, dups[i].line, dups[i].first_line);
-    free(dups);
+    if (r.n > 1)
+        qsort(r.v, r.n, sizeof *r.v, by_line);
+    for (size_t i = 0; i < r.n; i++)
+        repeated(ctx, &r.v[i].id, r.v[i].line, r.v[i].first_line);
+    free(r.v);
 }
 
 void unique_free(unique_t *u)

@@ -10,5 +10,6 @@ int main(void)
     failed += run_background_tests();
     failed += run_rowspill_tests();
     failed += run_summary_tests();
+    failed += run_unique_tests();
     return failed ? 1 : 0;
 }
