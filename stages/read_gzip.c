@@ -25,12 +25,16 @@
 ** and trailer, fits in this; the input buffer holds two. */
 #define GZ_MEMBER_IN (GZ_MEMBER_OUT + (size_t)64 * 1024)
 #define GZ_IN_SIZE ((size_t)2 * GZ_MEMBER_IN)
+/* zlib needs no whole member: once it has taken over and used up what
+** the large buffer held, it reads through a small one. */
+#define GZ_SLOW_IN_SIZE ((size_t)128 * 1024)
 #define FHCRC 0x02          /* gzip header flag: the header has a CRC16 */
 
 typedef struct {
     bytesrc_t base;
     bytesrc_t *inner;
     unsigned char *in;
+    size_t in_cap;
     size_t in_at, in_len;   /* unread input: in[in_at, in_len) */
     bool inner_eof, inner_failed;
     /* libdeflate, while it serves */
@@ -64,7 +68,7 @@ static bool fill(gzip_src_t *g)
     }
     if (g->inner_failed)
         return false;
-    ssize_t got = g->inner->read(g->inner, g->in + g->in_len, GZ_IN_SIZE - g->in_len);
+    ssize_t got = g->inner->read(g->inner, g->in + g->in_len, g->in_cap - g->in_len);
     if (got < 0) {
         snprintf(g->base.err, sizeof g->base.err, "%s", g->inner->err);
         g->inner_failed = true;
@@ -108,6 +112,11 @@ static ssize_t slow_read(gzip_src_t *g, void *buf, size_t n)
     while (g->zs.avail_out > 0) {
         if (g->zs.avail_in == 0 && !g->inner_eof) {
             g->in_at = g->in_len = 0;
+            if (g->in_cap > GZ_SLOW_IN_SIZE) {
+                free(g->in);
+                g->in_cap = GZ_SLOW_IN_SIZE;
+                g->in = xmalloc(g->in_cap);
+            }
             if (!fill(g)) {
                 g->failed = true;
                 return -1;
@@ -151,8 +160,11 @@ static ssize_t gzip_read(bytesrc_t *self, void *buf, size_t n)
         if (got == 0)
             return 0;
         if (got < 0) {
-            /* zlib goes on from this member's first byte */
+            /* zlib goes on from this member's first byte, into the
+            ** caller's buffer: libdeflate's is no longer wanted */
             g->slow = true;
+            free(g->out);
+            g->out = NULL;
             g->zs.next_in = g->in + g->in_at;
             g->zs.avail_in = (uInt)(g->in_len - g->in_at);
         }
@@ -184,7 +196,8 @@ bytesrc_t *gzip_bytesrc_new(bytesrc_t *inner)
     g->base.read = gzip_read;
     g->base.free = gzip_free;
     g->inner = inner;
-    g->in = xmalloc(GZ_IN_SIZE);
+    g->in_cap = GZ_IN_SIZE;
+    g->in = xmalloc(g->in_cap);
     g->out = xmalloc(GZ_MEMBER_OUT);
     g->fast = libdeflate_alloc_decompressor();
     if (!g->fast)
