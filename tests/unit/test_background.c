@@ -105,10 +105,12 @@ static void sink_freed_while_writing(void **state)
     mem_sink_t m;
     mem_sink_init(&m);
     bytesink_t *b = background_bytesink_new(&m.base, BG_BLOCK_DEFLATE);
-    b->write(b, data, DATA_LEN);
+    /* the last block not full: only a close would hand it over */
+    size_t given = DATA_LEN - 100;
+    b->write(b, data, given);
     bytesink_free(b);
     assert_int_equal(m.closes, 0);
-    assert_true(m.got.len >= DATA_LEN - 2 * BG_BLOCK_DEFLATE && m.got.len < DATA_LEN);
+    assert_true(m.got.len >= given - 2 * BG_BLOCK_DEFLATE && m.got.len < given);
     assert_memory_equal(m.got.data, data, m.got.len);
     buf_free(&m.got);
     free(data);
