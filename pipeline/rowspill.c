@@ -25,6 +25,7 @@ struct rowspill {
     FILE *file;             /* NULL while everything fits in `pending` */
     const char *dir;        /* the spill file's directory, for messages */
     bool reading;
+    bool released;          /* pending and file let go (all read) */
     size_t read_at;         /* reading from `pending` (no file) */
     uint32_t *lens;
     size_t lens_cap;
@@ -102,6 +103,33 @@ void rowspill_add(rowspill_t *s, const row_t *r, bool with_raw)
         flush_pending(s);
 }
 
+/* Read once: the readers stop at the last row (they know how many), so
+** what held the rows is let go as it is read, not at the call after. */
+static void release(rowspill_t *s)
+{
+    buf_release(&s->pending);
+    s->read_at = 0;
+    if (s->file)
+        fclose(s->file);
+    s->file = NULL;
+    s->released = true;
+}
+
+/* Whether every added row has been read. */
+static bool at_end(rowspill_t *s)
+{
+    if (!s->file)
+        return s->read_at == s->pending.len;
+    int c = getc(s->file);
+    if (c == EOF) {
+        if (ferror(s->file))
+            runtime_error("%s: cannot read a spill file: %s", s->dir, strerror(errno));
+        return true;
+    }
+    ungetc(c, s->file);
+    return false;
+}
+
 /* The next n bytes of the records into `to`; false at a clean end. */
 static bool read_exactly(rowspill_t *s, void *to, size_t n)
 {
@@ -135,13 +163,8 @@ bool rowspill_next(rowspill_t *s, row_t *out)
     }
     spill_head_t h;
     if (!read_exactly(s, &h, sizeof h)) {
-        /* read once: nothing more is wanted from it */
-        buf_release(&s->pending);
+        release(s);
         buf_release(&s->record);
-        if (s->file)
-            fclose(s->file);
-        s->file = NULL;
-        s->read_at = 0;
         return false;
     }
     if (h.n > s->lens_cap) {
@@ -158,5 +181,12 @@ bool rowspill_next(rowspill_t *s, row_t *out)
     out->line = h.line;
     if (h.raw_len != NO_RAW)
         row_set_raw(out, s->record.data + h.bytes_len, raw_len);
+    if (at_end(s))
+        release(s);     /* the row lives in `record` until the next call */
     return true;
+}
+
+bool rowspill_released(const rowspill_t *s)
+{
+    return s->released;
 }

@@ -6,8 +6,9 @@
 ** times their size in memory. A rowspill keeps them encoded: in a buffer
 ** while they are few, in an unlinked spill file in $TMPDIR once they pass
 ** ROWSPILL_MEMORY (then in batches of ROWSPILL_FILE_BATCH). They are read
-** back once, in the order they were added; at the end of reading the
-** buffers and the file are let go, though the rowspill lives on.
+** back once, in the order they were added; as the last row is read, the
+** buffer and the file are let go (that row's own bytes stay until the
+** next call), though the rowspill lives on.
 */
 #ifndef PHASEMIG_ROWSPILL_H
 #define PHASEMIG_ROWSPILL_H
@@ -29,5 +30,7 @@ void rowspill_add(rowspill_t *s, const row_t *r, bool with_raw);
 /* Makes *out (reset) the next row added, in order; false after the last.
 ** The first call ends adding. */
 bool rowspill_next(rowspill_t *s, row_t *out);
+/* Whether the added rows' buffer and file have been let go (tests). */
+bool rowspill_released(const rowspill_t *s);
 
 #endif
