@@ -156,21 +156,46 @@ static unsigned part_of(const uuid_t *id, unsigned depth)
 
 #define DEPTHS ((64 - 8) / SPLIT_BITS)
 
+/* Checks the pairs of f from where it is to its end, as one group. */
+static void check_stream(unique_t *u, FILE *f, repeats_t *r)
+{
+    seen_t s = {0};
+    uuidmap_init(&s.index);
+    size_t got;
+    while ((got = read_pairs(u, f)) > 0)
+        check_pairs(&s, u->buf, got, r);
+    uuidmap_free(&s.index);
+    free(s.first_lines);
+}
+
 /* Checks the group of pairs written to f (at the end of it), splitting it
 ** first while it has more than group_max pairs. */
 static void check_file(unique_t *u, FILE *f, unsigned depth, repeats_t *r)
 {
     size_t n = rewind_pairs(u, f);
     if (n > u->group_max && depth <= DEPTHS) {
-        /* count first: a group of one part (one id, many times) goes on
-        ** to the next bits without being written again */
+        /* count first: a group of one part goes on to the next bits
+        ** without being written again, and a group of one hash (one id,
+        ** many times) is checked at once */
         size_t count[SPLITS] = {0}, got;
+        uint64_t hash = 0;
+        bool one_hash = true, first = true;
         while ((got = read_pairs(u, f)) > 0)
-            for (size_t i = 0; i < got; i++)
-                count[part_of(&u->buf[i].id, depth)]++;
+            for (size_t i = 0; i < got; i++) {
+                uint64_t h = uuid_hash(&u->buf[i].id);
+                one_hash = one_hash && (first || h == hash);
+                hash = h;
+                first = false;
+                count[(h >> (56 - SPLIT_BITS * depth)) & (SPLITS - 1)]++;
+            }
         unsigned nonempty = 0;
         for (unsigned p = 0; p < SPLITS; p++)
             nonempty += count[p] > 0;
+        if (one_hash) {
+            rewind_pairs(u, f);
+            check_stream(u, f, r);
+            return;
+        }
         if (nonempty == 1) {
             if (fseek(f, 0, SEEK_END) != 0)
                 runtime_error("%s: cannot read a spill file: %s", u->tmpdir, strerror(errno));
@@ -193,13 +218,7 @@ static void check_file(unique_t *u, FILE *f, unsigned depth, repeats_t *r)
             }
         return;
     }
-    seen_t s = {0};
-    uuidmap_init(&s.index);
-    size_t got;
-    while ((got = read_pairs(u, f)) > 0)
-        check_pairs(&s, u->buf, got, r);
-    uuidmap_free(&s.index);
-    free(s.first_lines);
+    check_stream(u, f, r);
 }
 
 void unique_finish(unique_t *u,
