@@ -44,7 +44,7 @@ static void grow(uuidmap_t *m)
 bool uuidmap_put(uuidmap_t *m, const uuid_t *key, size_t val, size_t *existing)
 {
     if (val > UUIDMAP_MAX_VALUE)
-        runtime_error("internal error: %zu put in a uuidmap", val);
+        runtime_error("more than %zu ids to index: out of memory first", UUIDMAP_MAX_VALUE);
     if ((m->count + 1) * 4 > m->cap * 3)
         grow(m);
     uuidmap_slot_t *s = slot_of(m->slots, m->cap, key);

@@ -34,7 +34,8 @@ enum { KEPT, MOVED, ORPHANED, CLASSES };
 ** its `ext` cells, a byte each, then 4 bytes each past 254; its nibbles
 ** all read NIBBLE_EXT from then on. */
 #define NIBBLE_EXT 15u
-#define MARKS_ROW (MARKS / 2)   /* bytes a project; MARKS is even */
+#define MARKS_ROW (MARKS / 2)   /* bytes a project */
+_Static_assert(MARKS % 2 == 0, "a project's nibbles fill whole bytes");
 
 typedef struct {
     uint8_t *bytes;         /* [MARKS], until a count passes 254 */

@@ -265,7 +265,7 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
     if (!r)
         return STAGE_PASS;
     if (v->nphases == UINT32_MAX - 1)
-        runtime_error("internal error: more phases than verify can index");
+        runtime_error("more than %u phases to check: out of memory first", UINT32_MAX - 2);
     if (v->nphases == v->phases_cap) {
         v->phases_cap = v->phases_cap ? v->phases_cap * 2 : 64;
         v->phases = xrealloc(v->phases, v->phases_cap * sizeof *v->phases);
