@@ -4,15 +4,6 @@
 #include "../../stages/stages.h"
 #include "unit.h"
 
-static uuid_t nth(size_t i)
-{
-    char text[37];
-    snprintf(text, sizeof text, "%08zx-0000-4000-8000-%012zx", i * 13, i);
-    uuid_t u;
-    uuid_parse(text, 36, &u);
-    return u;
-}
-
 typedef struct {
     int64_t *line, *first;
     size_t n, cap;
@@ -48,7 +39,7 @@ static void finds_repeats(unique_t *u, size_t rows, size_t distinct)
     size_t want = 0;
     for (size_t i = 0; i < rows; i++) {
         size_t k = key_of(i, distinct);
-        uuid_t id = nth(k);
+        uuid_t id = unit_uuid(k);
         unique_add(u, &id, 2 + (int64_t)i);
         if (first_of[k] < 0) {
             first_of[k] = 2 + (int64_t)i;

@@ -3,31 +3,22 @@
 #include "../../pipeline/uuidmap.h"
 #include "unit.h"
 
-static uuid_t nth(size_t i)
-{
-    char text[37];
-    snprintf(text, sizeof text, "%08zx-0000-4000-8000-%012zx", i * 7, i);
-    uuid_t u;
-    uuid_parse(text, 36, &u);
-    return u;
-}
-
 static void put_get_through_growth(void **state)
 {
     (void)state;
     uuidmap_t m;
     uuidmap_init(&m);
     for (size_t i = 0; i < 10000; i++) {
-        uuid_t u = nth(i);
+        uuid_t u = unit_uuid(i);
         assert_true(uuidmap_put(&m, &u, i, NULL));
     }
     for (size_t i = 0; i < 10000; i++) {
-        uuid_t u = nth(i);
+        uuid_t u = unit_uuid(i);
         size_t v = 0;
         assert_true(uuidmap_get(&m, &u, &v));
         assert_int_equal(v, i);
     }
-    uuid_t again = nth(42), absent = nth(20000);
+    uuid_t again = unit_uuid(42), absent = unit_uuid(20000);
     size_t existing = 0, v;
     assert_false(uuidmap_put(&m, &again, 1, &existing));
     assert_int_equal(existing, 42);
@@ -42,7 +33,7 @@ static void largest_value(void **state)
     (void)state;
     uuidmap_t m;
     uuidmap_init(&m);
-    uuid_t u = nth(1), w = nth(2);
+    uuid_t u = unit_uuid(1), w = unit_uuid(2);
     assert_true(uuidmap_put(&m, &u, UUIDMAP_MAX_VALUE, NULL));
     assert_true(uuidmap_put(&m, &w, 0, NULL));
     size_t v = 0, existing = 0;

@@ -7,6 +7,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+
+#include "../../pipeline/values.h"
+
+/* The i-th of a series of distinct, readable UUIDs. */
+static inline uuid_t unit_uuid(size_t i)
+{
+    char text[64];  /* room for any size_t, though i stays small */
+    snprintf(text, sizeof text, "%08zx-0000-4000-8000-%012zx", i * 7, i);
+    uuid_t u;
+    uuid_parse(text, 36, &u);
+    return u;
+}
 
 int run_values_tests(void);
 int run_csv_tests(void);
