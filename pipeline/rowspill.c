@@ -66,7 +66,7 @@ static void flush_pending(rowspill_t *s)
     if (fwrite(s->pending.data, 1, s->pending.len, s->file) != s->pending.len)
         runtime_error("%s: cannot write a spill file: %s", s->dir, strerror(errno));
     /* from now on it holds one small batch, not ROWSPILL_MEMORY */
-    if (s->pending.cap > 2 * ROWSPILL_FILE_BATCH)
+    if (s->pending.cap > (size_t)2 * ROWSPILL_FILE_BATCH)
         buf_release(&s->pending);
     else
         buf_clear(&s->pending);

@@ -169,13 +169,13 @@ static ssize_t gzip_read(bytesrc_t *self, void *buf, size_t n)
             g->zs.avail_in = (uInt)(g->in_len - g->in_at);
         }
     }
-    if (g->out_at < g->out_len) {
-        size_t k = g->out_len - g->out_at < n ? g->out_len - g->out_at : n;
-        memcpy(buf, g->out + g->out_at, k);
-        g->out_at += k;
-        return (ssize_t)k;
-    }
-    return slow_read(g, buf, n);
+    if (g->slow)
+        return slow_read(g, buf, n);
+    /* libdeflate's member has bytes left (the loop saw to it) */
+    size_t k = g->out_len - g->out_at < n ? g->out_len - g->out_at : n;
+    memcpy(buf, g->out + g->out_at, k);
+    g->out_at += k;
+    return (ssize_t)k;
 }
 
 static void gzip_free(bytesrc_t *self)

@@ -117,7 +117,7 @@ static void widen(day_counts_t *c, size_t days)
     } else {
         int64_t *wide = xmalloc(days * sizeof *wide);
         for (size_t d = 0; d < days; d++)
-            wide[d] = ((const int8_t *)c->day)[d];
+            wide[d] = (int64_t)((const int8_t *)c->day)[d];
         wider = wide;
     }
     free(c->day);

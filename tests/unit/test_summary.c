@@ -64,8 +64,8 @@ static void summary_json_streams_in_bounded_pieces(void **state)
     buf_init(&sink.all);
     summary_json(&sink.base, &in);
     const char *text = buf_str(&sink.all);
-    assert_true(sink.all.len > 4 * 1024 * 1024);
-    assert_true(sink.largest <= 64 * 1024 + 1024);
+    assert_true(sink.all.len > ((size_t)4 << 20));
+    assert_true(sink.largest <= ((size_t)65 << 10));
     assert_int_equal(occurrences(text, "\"planning_ends\""), 2 * PROJECTS);
     assert_int_equal(occurrences(text, "\"from\": \"Planning\", \"to\": \"Execution\""), PROJECTS);
     assert_int_equal(strncmp(text, "{\n", 2), 0);
