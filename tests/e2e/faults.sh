@@ -39,7 +39,10 @@ parent_not_writable() {
 
 locked_sqlite() {
     rm -rf "$WORK/lock" && mkdir "$WORK/lock" && seed_as_sqlite "$WORK/lock/seed.db" || return 1
-    (echo 'BEGIN EXCLUSIVE; DELETE FROM projects;' && sleep 20) | sqlite3 "$WORK/lock/seed.db" &
+    # the locker waits out the probe's own brief read lock (no busy timeout
+    # by default: BEGIN EXCLUSIVE would fail and the lock never be held)
+    (printf '.timeout 10000\nBEGIN EXCLUSIVE; DELETE FROM projects;\n' && sleep 20) |
+        sqlite3 "$WORK/lock/seed.db" &
     local locker=$! tries=0
     until ! sqlite3 "$WORK/lock/seed.db" 'SELECT 1 FROM projects LIMIT 1' >/dev/null 2>&1 ||
         [ $((tries += 1)) -gt 100 ]; do
