@@ -3,8 +3,9 @@
 ** the reads (so chunking is fuzzed too); the rest is the file. Invariants
 ** that must hold whatever the bytes: lines only grow and start after the
 ** header, every row has its raw text, a row not marked broken has exactly
-** the header's number of fields, NULL fields are empty, and the rows and
-** problems are those of reading the same bytes one at a time.
+** the header's number of fields, NULL fields are empty, and the rows (raw
+** text included) and problems are those of reading the same bytes one at
+** a time.
 */
 #include <string.h>
 
@@ -41,7 +42,9 @@ static char *read_all(const uint8_t *text, size_t len, size_t chunk)
                     buf_addc(&out, ']');
                 }
             }
-            buf_addc(&out, '\n');
+            buf_printf(&out, " <%zu[", row->raw_len);
+            buf_add(&out, row->raw, row->raw_len);
+            buf_adds(&out, "]>\n");
         }
         buf_printf(&out, "end %d\n", got);
         source_free(src);
@@ -57,7 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The first byte sets the read size. Whatever it is, the result is the one
 ** of 1-byte reads: there every byte is a piece of its own, so libcsv always
-** classifies with the reader's exact rules (read_csv.c), never its own. */
+** classifies with the reader's exact rules (read_csv.c), never its own, and
+** parses every record (no read holds a whole plain line). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)

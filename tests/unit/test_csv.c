@@ -177,6 +177,22 @@ static void spaces_inside_fields_and_lone_cr(void **state)
           "4: [x\ry] NULL [ ] <x\ry,\r,\" \">\n");
 }
 
+/* Lines with no quote and no lone CR, which the reader splits at commas
+** without libcsv when a read holds the whole line (at 1-byte reads libcsv
+** sees them all): the same fields, NULLs, raw text and problems. */
+static void plain_lines_split_as_libcsv_would(void **state)
+{
+    (void)state;
+    CHECK("a,b,c\n,,\nx,\xc3\xa9,\xff\n, ,\t\r\n1,2\n",
+          "cols=a|b|c\n"
+          "2: NULL NULL NULL <,,>\n"
+          "3: [x] [\xc3\xa9] [\xff] <x,\xc3\xa9,\xff> broken\n"
+          "4: NULL [ ] [\t] <, ,\t>\n"
+          "5: [1] [2] <1,2> broken\n"
+          "! t.csv:3: column c: '\\xff': not valid UTF-8\n"
+          "! t.csv:5: column c: '': ragged row: 2 fields, the header has 3\n");
+}
+
 static void space_after_closing_quote(void **state)
 {
     (void)state;
@@ -335,6 +351,7 @@ int run_csv_tests(void)
         cmocka_unit_test(text_after_closing_quote),
         cmocka_unit_test(empty_and_headerless),
         cmocka_unit_test(spaces_inside_fields_and_lone_cr),
+        cmocka_unit_test(plain_lines_split_as_libcsv_would),
         cmocka_unit_test(space_after_closing_quote),
         cmocka_unit_test(leading_crs_are_not_the_record),
         cmocka_unit_test(records_across_batches),
