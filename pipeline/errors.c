@@ -8,7 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-volatile sig_atomic_t interrupted_by;
+/* atomic, not just volatile: a worker thread that waits reads it too */
+_Atomic int interrupted_by;
 
 void cmdline_error(const char *fmt, ...)
 {
@@ -81,7 +82,9 @@ void wait_interruptibly(pthread_cond_t *cond, pthread_mutex_t *lock)
         until.tv_nsec -= 1000L * 1000 * 1000;
     }
     pthread_cond_timedwait(cond, lock, &until);
-    if (interrupted_by) {
+    /* a worker waiting on another worker leaves the interrupt to the main
+    ** thread, which ends the run */
+    if (interrupted_by && !thread_fail) {
         pthread_mutex_unlock(lock);
         check_interrupted();
     }

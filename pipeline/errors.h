@@ -25,11 +25,12 @@ void errors_on_this_thread(void (*fail)(void *ctx, const char *msg), void *ctx);
 /* pthread_cond_wait() for the main thread, which must not sleep through
 ** an interrupt while a worker is stuck (a stalled pipe, a slow disk): it
 ** wakes every 100 ms and, if a signal came, unlocks `lock` and ends the
-** run as check_interrupted() does. */
+** run as check_interrupted() does. On a worker thread it only waits. */
 void wait_interruptibly(pthread_cond_t *cond, pthread_mutex_t *lock);
 
-/* Set by SIGINT/SIGTERM; long loops call check_interrupted(). */
-extern volatile sig_atomic_t interrupted_by;
+/* Set by SIGINT/SIGTERM (lock-free, so a handler may set it); long loops
+** call check_interrupted(). */
+extern _Atomic int interrupted_by;
 void install_signal_handlers(void);
 void check_interrupted(void);
 
