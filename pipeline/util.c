@@ -143,10 +143,13 @@ FILE *spill_file_open(const char **dir_out)
     buf_init(&path);
     buf_printf(&path, "%s/phasemig-spill-XXXXXX", dir);
     int fd = mkstemp(path.data);
-    if (fd < 0)
-        runtime_error("%s: cannot create a spill file: %s", dir, strerror(errno));
-    unlink(path.data);
+    int err = errno;
+    if (fd >= 0)
+        unlink(path.data);
+    /* freed first: on a worker thread runtime_error() ends the thread */
     buf_free(&path);
+    if (fd < 0)
+        runtime_error("%s: cannot create a spill file: %s", dir, strerror(err));
     FILE *f = fdopen(fd, "w+b");
     if (!f)
         runtime_error("%s: cannot open a spill file: %s", dir, strerror(errno));
