@@ -138,3 +138,65 @@ void row_remove(row_t *r, size_t i)
     memmove(&r->offs[i], &r->offs[i + 1], (r->n - i - 1) * sizeof *r->offs);
     r->n--;
 }
+
+/* What row_encode() writes before a record's field lengths; its size is a
+** multiple of 8. */
+typedef struct {
+    int64_t line;
+    int64_t note[3];
+    uint32_t n;
+    uint32_t raw_len;
+    uint32_t bytes_len;
+    uint8_t broken, noted;
+    uint8_t pad[2];
+} encoded_head_t;
+
+#define ENCODED_ALIGN 8
+
+void row_encode(buf_t *out, const row_t *r)
+{
+    size_t bytes_len;
+    const char *bytes = row_bytes(r, &bytes_len);
+    encoded_head_t h = {r->line,   {r->note[0], r->note[1], r->note[2]},
+                        (uint32_t)r->n, (uint32_t)r->raw_len, (uint32_t)bytes_len,
+                        r->broken, r->noted, {0, 0}};
+    size_t size = sizeof h + r->n * sizeof(uint32_t) + bytes_len + r->raw_len + 1;
+    size = (size + ENCODED_ALIGN - 1) / ENCODED_ALIGN * ENCODED_ALIGN;
+    buf_reserve(out, size);
+    char *o = out->data + out->len;
+    memcpy(o, &h, sizeof h);
+    o += sizeof h;
+    for (size_t i = 0; i < r->n; i++) {
+        uint32_t len = r->f[i].null ? UINT32_MAX : (uint32_t)r->f[i].len;
+        memcpy(o, &len, sizeof len);
+        o += sizeof len;
+    }
+    memcpy(o, bytes, bytes_len);
+    o += bytes_len;
+    if (r->raw_len)
+        memcpy(o, r->raw, r->raw_len);
+    o += r->raw_len;
+    memset(o, 0, size - (size_t)(o - (out->data + out->len)));
+    out->len += size;
+    out->data[out->len] = '\0';
+}
+
+void row_decode(const char *batch, size_t *pos, row_t *r)
+{
+    const char *p = batch + *pos;
+    encoded_head_t h;
+    memcpy(&h, p, sizeof h);
+    p += sizeof h;
+    const uint32_t *lens = (const uint32_t *)(const void *)p;   /* aligned: see encoded_head_t */
+    p += (size_t)h.n * sizeof(uint32_t);
+    row_load(r, h.n, lens, p, h.bytes_len);
+    p += h.bytes_len;
+    r->raw = p;
+    r->raw_len = h.raw_len;
+    r->line = h.line;
+    r->broken = h.broken;
+    r->noted = h.noted;
+    memcpy(r->note, h.note, sizeof r->note);
+    size_t end = (size_t)(p + h.raw_len + 1 - batch);
+    *pos = (end + ENCODED_ALIGN - 1) / ENCODED_ALIGN * ENCODED_ALIGN;
+}

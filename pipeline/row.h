@@ -72,6 +72,13 @@ const char *row_bytes(const row_t *r, size_t *len);
 ** row is sealed. Faster than n row_push() calls. */
 void row_load(row_t *r, size_t n, const uint32_t *lens, const char *bytes, size_t bytes_len);
 void row_set_raw(row_t *r, const char *raw, size_t len);
+/* Appends `r` whole (fields, NULLs, line, raw text, broken, note) to `out`
+** as one record of a batch: a multiple of 8 bytes, so records that follow
+** stay aligned. */
+void row_encode(buf_t *out, const row_t *r);
+/* Makes `r` the record row_encode() wrote at batch + *pos and moves *pos
+** past it; r->raw points into the batch, which must outlive the row's use. */
+void row_decode(const char *batch, size_t *pos, row_t *r);
 /* Removes field i (0 <= i < n). */
 void row_remove(row_t *r, size_t i);
 

@@ -85,13 +85,22 @@ void give_up(problems_t *problems)
 
 uint64_t run_chain(source_t *src, stage_t **stages, size_t n, problems_t *problems)
 {
-    size_t kept = 0;
+    return run_chain_ahead(src, stages, n, 0, problems);
+}
+
+uint64_t run_chain_ahead(source_t *src, stage_t **stages, size_t n, size_t k,
+                         problems_t *problems)
+{
+    size_t kept = 0, kept_ahead = 0;
     for (size_t i = 0; i < n; i++)
-        if (stages[i])
+        if (stages[i]) {
             stages[kept++] = stages[i];
+            kept_ahead += i < k;
+        }
     n = kept;
     uint64_t rows = 0;
-    int rc = chain_run(src, stages, n, problems, &rows);
+    int rc = kept_ahead > 0 ? chain_run_ahead(src, stages, n, kept_ahead, problems, &rows)
+                            : chain_run(src, stages, n, problems, &rows);
     for (size_t i = 0; i < n; i++)
         stage_free(stages[i]);
     if (rc < 0 || problems->fatal) {

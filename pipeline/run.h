@@ -38,6 +38,11 @@ _Noreturn void give_up(problems_t *problems);
 ** when the table could not be read. NULL entries in `stages` (a stage
 ** this run does without) are skipped. */
 uint64_t run_chain(source_t *src, stage_t **stages, size_t n, problems_t *problems);
+/* As run_chain(), with the source and stages[0..k) on a worker thread
+** ahead of the rest (chain_run_ahead(): every stage that reports a
+** problem must be among the first k). */
+uint64_t run_chain_ahead(source_t *src, stage_t **stages, size_t n, size_t k,
+                         problems_t *problems);
 
 /* Opens a dataset, or gives up. */
 dataset_t *open_dataset(const char *path, problems_t *problems);

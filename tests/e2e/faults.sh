@@ -165,15 +165,16 @@ expect "faults: SIGTERM in the middle of a run" interrupted TERM 15
 expect "faults: a locked SQLite file" locked_sqlite
 expect "faults: a SQLite file missing a table" sqlite_missing_table
 expect "faults: an input that does not exist" missing_input
-# Each of the seven threads of a CSV migrate failing to start, in turn
+# Each of the eight threads of a CSV migrate failing to start, in turn
 # (build/fail_pthread.so: pthread_create fails after N successes): one
-# line naming the file the thread was for, exit 2, nothing left.
+# line naming the file the thread was for, exit 2, nothing left. The last
+# runs validate ahead of the rest of the assignments' chain.
 thread_cannot_start() {
     local n want files=(fixtures/planner-seed/projects.csv fixtures/planner-seed/project_phases.csv
         WORK/ts/out.phasemig-XXXXXX/diff.csv WORK/ts/out.phasemig-XXXXXX/projects.csv
         WORK/ts/out.phasemig-XXXXXX/project_phases.csv fixtures/planner-seed/resource_assignments.csv
-        WORK/ts/out.phasemig-XXXXXX/resource_assignments.csv)
-    for n in 0 1 2 3 4 5 6; do
+        WORK/ts/out.phasemig-XXXXXX/resource_assignments.csv fixtures/planner-seed/resource_assignments.csv)
+    for n in 0 1 2 3 4 5 6 7; do
         rm -rf "$WORK/ts" && mkdir "$WORK/ts" || return 1
         FAIL_PTHREAD_AFTER=$n LD_PRELOAD=$ROOT/build/fail_pthread.so \
             run_phasemig migrate fixtures/planner-seed "$WORK/ts/out"

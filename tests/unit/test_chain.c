@@ -1,8 +1,13 @@
 /*
 ** chain_run stops a table whose header a stage found unusable, also when an
 ** earlier table was already unreadable (found by fuzzing: validate then
-** read a missing column of every row).
+** read a missing column of every row). chain_run_ahead, wherever the chain
+** is cut, hands the second part the rows chain_run would: same fields,
+** NULLs, raw text, lines, brokenness and notes, in order, with the same
+** problems, also when --max-errors stops the reading early.
 */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../pipeline/chain.h"
@@ -40,10 +45,155 @@ static void missing_column_after_an_earlier_fatal_table(void **state)
     problems_free(&pr);
 }
 
+/* Test stages: `mark` reports a problem for rows whose first field is
+** "bad" and drops them, notes every other row and pushes a field; `render`
+** appends every row it sees to `out`, then the end. */
+typedef struct {
+    stage_t base;
+    problems_t *problems;
+    const table_t *table;
+    buf_t *out;
+} test_stage_t;
+
+static stage_result_t mark_process(stage_t *self, row_t *row)
+{
+    test_stage_t *t = (test_stage_t *)self;
+    if (!row)
+        return STAGE_DROP;
+    if (row->f[0].len == 3 && memcmp(row->f[0].data, "bad", 3) == 0) {
+        problem_field(t->problems, t->table, row, 0, "a bad row");
+        return STAGE_DROP;
+    }
+    row->noted = true;
+    row->note[0] = row->line * 3;
+    row->note[1] = -row->line;
+    row->note[2] = (int64_t)row->n;
+    row_push(row, row->line % 2 ? NULL : "pushed", 6);
+    row_seal(row);
+    return STAGE_PASS;
+}
+
+static const table_t *mark_header(stage_t *self, const table_t *in)
+{
+    ((test_stage_t *)self)->table = in;
+    return in;
+}
+
+static stage_result_t render_process(stage_t *self, row_t *row)
+{
+    buf_t *out = ((test_stage_t *)self)->out;
+    if (!row) {
+        buf_adds(out, "end\n");
+        return STAGE_DROP;
+    }
+    buf_printf(out, "%lld%s note %lld %lld %lld:", (long long)row->line,
+               row->broken ? " broken" : "", (long long)row->note[0], (long long)row->note[1],
+               (long long)row->note[2]);
+    for (size_t i = 0; i < row->n; i++) {
+        if (row->f[i].null)
+            buf_adds(out, " NULL");
+        else {
+            buf_printf(out, " %zu[", row->f[i].len);
+            buf_add(out, row->f[i].data, row->f[i].len);
+            buf_addc(out, ']');
+        }
+    }
+    buf_adds(out, " <");
+    buf_add(out, row->raw, row->raw_len);
+    buf_adds(out, ">\n");
+    return STAGE_PASS;
+}
+
+static void test_stage_free(stage_t *self)
+{
+    free(self);
+}
+
+static stage_t *test_stage(stage_result_t (*process)(stage_t *, row_t *), problems_t *pr,
+                           buf_t *out)
+{
+    test_stage_t *t = xcalloc(1, sizeof *t);
+    t->base.name = "test";
+    t->base.header = mark_header;
+    t->base.process = process;
+    t->base.free = test_stage_free;
+    t->problems = pr;
+    t->out = out;
+    return &t->base;
+}
+
+/* What the chain source -> mark -> render -> render makes of `text`, cut
+** after `k` stages (SIZE_MAX: not cut, chain_run), with --max-errors
+** `max_errors`: the second render's rows, the count of rows and the
+** problems. */
+static char *run_cut_at(const char *text, size_t k, size_t max_errors)
+{
+    problems_t pr;
+    problems_init(&pr, max_errors);
+    buf_t seen, out;
+    buf_init(&seen);
+    buf_init(&out);
+    source_t *src = csv_of(text, &pr);
+    assert_non_null(src);
+    stage_t *stages[] = {test_stage(mark_process, &pr, NULL), test_stage(render_process, &pr, &seen),
+                         test_stage(render_process, &pr, &out)};
+    uint64_t rows = 0;
+    int rc = k == SIZE_MAX ? chain_run(src, stages, 3, &pr, &rows)
+                           : chain_run_ahead(src, stages, 3, k, &pr, &rows);
+    /* the first render may be ahead of the cut, the second behind it */
+    assert_string_equal(buf_str(&seen), buf_str(&out));
+    buf_printf(&out, "rc %d, %llu rows\n", rc, (unsigned long long)rows);
+    for (size_t i = 0; i < pr.nshown; i++)
+        buf_printf(&out, "! %s\n", pr.shown[i]);
+    for (size_t i = 0; i < 3; i++)
+        stage_free(stages[i]);
+    source_free(src);
+    problems_free(&pr);
+    buf_free(&seen);
+    return out.data;
+}
+
+static void cut_anywhere_same_rows(const char *text, size_t max_errors)
+{
+    char *want = run_cut_at(text, SIZE_MAX, max_errors);
+    for (size_t k = 1; k <= 3; k++) {   /* mark reports problems: it must be ahead */
+        char *got = run_cut_at(text, k, max_errors);
+        if (strcmp(got, want) != 0)
+            fail_msg("cut after %zu stages:\n--- want\n%.2000s--- got\n%.2000s", k, want, got);
+        free(got);
+    }
+    free(want);
+}
+
+static void ahead_hands_on_the_same_rows(void **state)
+{
+    (void)state;
+    cut_anywhere_same_rows("a,b,c\n1,,\"\"\nbad,x,y\n\"q,\"\"r\",2\n3,4\n5,6,\"7\n8\"\n", 0);
+}
+
+/* Rows enough for several batches of each thread, some bad, some long. */
+static void ahead_across_batches(void **state)
+{
+    (void)state;
+    buf_t text;
+    buf_init(&text);
+    buf_adds(&text, "a,b,c\n");
+    for (int i = 0; i < 40000; i++)
+        if (i % 997 == 0)
+            buf_printf(&text, "bad,%d,x\n", i);
+        else
+            buf_printf(&text, i % 5 ? "%d,,%*s\n" : "%d,\"\",\"%*s\"\n", i, i % 300, "z");
+    cut_anywhere_same_rows(text.data, 0);
+    cut_anywhere_same_rows(text.data, 7);   /* --max-errors: stops at the 7th bad row */
+    buf_free(&text);
+}
+
 int run_chain_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(missing_column_after_an_earlier_fatal_table),
+        cmocka_unit_test(ahead_hands_on_the_same_rows),
+        cmocka_unit_test(ahead_across_batches),
     };
     return cmocka_run_group_tests_name("chain", tests, NULL, NULL);
 }
