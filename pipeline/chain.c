@@ -6,7 +6,7 @@
 
 #include "errors.h"
 #include "progress.h"
-#include "worker.h"
+#include "ring.h"
 
 void bytesrc_free(bytesrc_t *b) { if (b) b->free(b); }
 void source_free(source_t *s) { if (s) s->free(s); }
@@ -80,50 +80,24 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
 
 /* ---- chain_run_ahead ---- */
 
-#define AHEAD_BATCHES 4
-#define AHEAD_BATCH_BYTES ((size_t)256 * 1024)
-
-/* Rows that passed the first part; `end` says what follows them: 1 more
-** batches, 0 the end of the table, -1 the table could not be read on. */
-typedef struct {
-    buf_t data;
-    size_t count;
-    size_t read;            /* rows read from the source to fill it */
-    int end;
-} ahead_batch_t;
+#define AHEAD_BATCH_BYTES ((size_t)128 * 1024)
 
 typedef struct {
     source_t *src;
     stage_t **stages;
     size_t k;
     problems_t *problems;
-    worker_t w;             /* its lock guards nfull and abandon */
-    ahead_batch_t batch[AHEAD_BATCHES];
-    size_t nfull;
-    bool abandon;
+    ring_t ring;
 } ahead_t;
 
-/* The worker: fills batches in turn until the end of the table. */
+/* The worker: fills batches with the rows that pass the first part, until
+** the end of the table (or the problems are full). */
 static void ahead_run(void *arg)
 {
     ahead_t *a = arg;
     row_t *row;
-    for (size_t fill = 0;; fill = (fill + 1) % AHEAD_BATCHES) {
-        pthread_mutex_lock(&a->w.lock);
-        while (a->nfull == AHEAD_BATCHES && !a->abandon)
-            pthread_cond_wait(&a->w.changed, &a->w.lock);
-        bool abandon = a->abandon;
-        pthread_mutex_unlock(&a->w.lock);
-        if (abandon)
-            return;
-        ahead_batch_t *b = &a->batch[fill];
-        buf_clear(&b->data);
-        if (b->data.cap > 4 * AHEAD_BATCH_BYTES) {   /* it held a huge record */
-            buf_free(&b->data);
-            buf_init(&b->data);
-        }
-        b->count = b->read = 0;
-        b->end = 1;
+    batch_t *b;
+    while ((b = ring_fill(&a->ring)) != NULL) {
         while (b->data.len < AHEAD_BATCH_BYTES) {
             int got = next_row(a->src, a->problems, NULL, &row);
             if (got <= 0) {
@@ -136,25 +110,13 @@ static void ahead_run(void *arg)
                 b->count++;
             }
         }
-        if (b->end <= 0)
+        int end = b->end;
+        if (end <= 0)
             flush(a->stages, a->k);   /* before the second part learns of the end */
-        pthread_mutex_lock(&a->w.lock);
-        a->nfull++;
-        pthread_cond_broadcast(&a->w.changed);
-        pthread_mutex_unlock(&a->w.lock);
-        if (b->end <= 0)
+        ring_filled(&a->ring);
+        if (end <= 0)
             return;
     }
-}
-
-/* Stops the worker wherever it is and waits for it; whether it failed. */
-static bool ahead_stop(ahead_t *a)
-{
-    pthread_mutex_lock(&a->w.lock);
-    a->abandon = true;
-    pthread_cond_broadcast(&a->w.changed);
-    pthread_mutex_unlock(&a->w.lock);
-    return worker_join(&a->w);
 }
 
 int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problems_t *problems,
@@ -162,29 +124,15 @@ int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problem
 {
     if (!headers_usable(src, stages, n, problems))
         return -1;
-    ahead_t a;
-    memset(&a, 0, sizeof a);
-    a.src = src;
-    a.stages = stages;
-    a.k = k;
-    a.problems = problems;
-    for (size_t i = 0; i < AHEAD_BATCHES; i++)
-        buf_init(&a.batch[i].data);
-    worker_init(&a.w);
-    worker_start(&a.w, ahead_run, &a, src->table->source);
+    ahead_t a = {.src = src, .stages = stages, .k = k, .problems = problems};
+    ring_init(&a.ring, AHEAD_BATCH_BYTES);
+    ring_start(&a.ring, ahead_run, &a, src->table->source);
     row_t row;
     row_init(&row);
     int end = 1;
     unsigned tick = 0;
-    for (size_t take = 0; end > 0; take = (take + 1) % AHEAD_BATCHES) {
-        pthread_mutex_lock(&a.w.lock);
-        while (a.nfull == 0 && !a.w.done)
-            wait_interruptibly(&a.w.changed, &a.w.lock);
-        bool failed = a.nfull == 0;   /* it ended without this batch */
-        pthread_mutex_unlock(&a.w.lock);
-        if (failed)
-            break;
-        ahead_batch_t *b = &a.batch[take];
+    batch_t *b;
+    while (end > 0 && (b = ring_take(&a.ring)) != NULL) {
         size_t pos = 0;
         for (size_t i = 0; i < b->count; i++) {
             if ((++tick & 0x3ff) == 0)
@@ -195,22 +143,17 @@ int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problem
         *rows += b->read;
         progress_rows(b->read);   /* progress is the main thread's */
         end = b->end;
-        pthread_mutex_lock(&a.w.lock);
-        a.nfull--;
-        pthread_cond_broadcast(&a.w.changed);
-        pthread_mutex_unlock(&a.w.lock);
+        ring_release(&a.ring);
     }
-    bool failed = ahead_stop(&a);
+    bool failed = ring_stop(&a.ring);
     row_free(&row);
-    for (size_t i = 0; i < AHEAD_BATCHES; i++)
-        buf_free(&a.batch[i].data);
     if (failed) {
         char err[ERROR_MAX];
-        snprintf(err, sizeof err, "%s", a.w.err);
-        worker_destroy(&a.w);
+        snprintf(err, sizeof err, "%s", a.ring.w.err);
+        ring_destroy(&a.ring);
         runtime_error("%s", err);
     }
-    worker_destroy(&a.w);
+    ring_destroy(&a.ring);
     flush(stages + k, n - k);
     check_interrupted();
     return end < 0 ? -1 : 0;

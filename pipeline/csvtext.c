@@ -73,22 +73,39 @@ void csv_format_field(buf_t *out, const field_t *f)
     out->data[out->len] = '\0';
 }
 
-void csv_format_record(buf_t *out, const field_t *f, size_t n)
+/* The record of n fields, the first `plain` of which need no quotes
+** (row.h). */
+static void format_record(buf_t *out, const field_t *f, size_t n, size_t plain)
 {
     /* one reservation for the whole record: the commas and line end too */
     size_t most = n + 1;
     for (size_t i = 0; i < n; i++)
-        most += most_for(&f[i]);
+        most += i < plain ? f[i].len : most_for(&f[i]);
     buf_reserve(out, most);
     char *o = out->data + out->len;
     for (size_t i = 0; i < n; i++) {
         if (i)
             *o++ = ',';
-        o = format_field(o, &f[i]);
+        if (i < plain) {
+            memcpy(o, f[i].data, f[i].len);   /* a NULL one is empty */
+            o += f[i].len;
+        } else {
+            o = format_field(o, &f[i]);
+        }
     }
     *o++ = '\n';
     out->len = (size_t)(o - out->data);
     out->data[out->len] = '\0';
+}
+
+void csv_format_record(buf_t *out, const field_t *f, size_t n)
+{
+    format_record(out, f, n, 0);
+}
+
+void csv_format_row(buf_t *out, const row_t *r)
+{
+    format_record(out, r->f, r->n, r->plain < r->n ? r->plain : r->n);
 }
 
 void csv_format_strings(buf_t *out, const char *const *values, size_t n)

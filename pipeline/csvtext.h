@@ -13,6 +13,8 @@
 void csv_format_field(buf_t *out, const field_t *f);
 /* n fields and a line end */
 void csv_format_record(buf_t *out, const field_t *f, size_t n);
+/* The row's fields and a line end; its plain fields are copied unchecked. */
+void csv_format_row(buf_t *out, const row_t *r);
 /* n strings (NULL: SQL NULL) and a line end */
 void csv_format_strings(buf_t *out, const char *const *values, size_t n);
 

@@ -70,6 +70,7 @@ void row_reset(row_t *r)
     r->raw = NULL;
     r->raw_len = 0;
     r->broken = false;
+    r->plain = 0;
     r->noted = false;
     buf_clear(&r->bytes);
 }
@@ -134,6 +135,8 @@ void row_set_raw(row_t *r, const char *raw, size_t len)
 
 void row_remove(row_t *r, size_t i)
 {
+    if (i < r->plain)
+        r->plain--;
     memmove(&r->f[i], &r->f[i + 1], (r->n - i - 1) * sizeof *r->f);
     memmove(&r->offs[i], &r->offs[i + 1], (r->n - i - 1) * sizeof *r->offs);
     r->n--;
@@ -147,8 +150,9 @@ typedef struct {
     uint32_t n;
     uint32_t raw_len;
     uint32_t bytes_len;
+    uint32_t plain;
     uint8_t broken, noted;
-    uint8_t pad[2];
+    uint8_t pad[6];
 } encoded_head_t;
 
 #define ENCODED_ALIGN 8
@@ -159,7 +163,7 @@ void row_encode(buf_t *out, const row_t *r)
     const char *bytes = row_bytes(r, &bytes_len);
     encoded_head_t h = {r->line,   {r->note[0], r->note[1], r->note[2]},
                         (uint32_t)r->n, (uint32_t)r->raw_len, (uint32_t)bytes_len,
-                        r->broken, r->noted, {0, 0}};
+                        (uint32_t)r->plain, r->broken, r->noted, {0}};
     size_t size = sizeof h + r->n * sizeof(uint32_t) + bytes_len + r->raw_len + 1;
     size = (size + ENCODED_ALIGN - 1) / ENCODED_ALIGN * ENCODED_ALIGN;
     buf_reserve(out, size);
@@ -195,6 +199,7 @@ void row_decode(const char *batch, size_t *pos, row_t *r)
     r->raw_len = h.raw_len;
     r->line = h.line;
     r->broken = h.broken;
+    r->plain = h.plain;
     r->noted = h.noted;
     memcpy(r->note, h.note, sizeof r->note);
     size_t end = (size_t)(p + h.raw_len + 1 - batch);

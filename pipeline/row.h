@@ -45,6 +45,11 @@ typedef struct row {
     const char *raw;    /* the record as it stood in the input (no line end) */
     size_t raw_len;
     bool broken;        /* the reader found it malformed (already reported) */
+    /* The first `plain` fields are NULL or text that CSV need not quote
+    ** (not empty, not \., no comma, quote, CR or LF), so a writer copies
+    ** them as they are: the reader knows it of a plain line. Only push and
+    ** remove change fields, and neither makes a plain field less so. */
+    size_t plain;
     /* values an earlier stage leaves for later ones of the same chain, so
     ** that what one has parsed is not parsed again (see stages/plan.h) */
     bool noted;
@@ -72,7 +77,7 @@ const char *row_bytes(const row_t *r, size_t *len);
 ** row is sealed. Faster than n row_push() calls. */
 void row_load(row_t *r, size_t n, const uint32_t *lens, const char *bytes, size_t bytes_len);
 void row_set_raw(row_t *r, const char *raw, size_t len);
-/* Appends `r` whole (fields, NULLs, line, raw text, broken, note) to `out`
+/* Appends `r` whole (fields, NULLs, line, raw text, broken, plain, note) to `out`
 ** as one record of a batch: a multiple of 8 bytes, so records that follow
 ** stay aligned. */
 void row_encode(buf_t *out, const row_t *r);

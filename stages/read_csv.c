@@ -27,42 +27,38 @@
 ** one found ahead is kept (`pending`) until then.
 */
 #include <csv.h>
-#include <pthread.h>
 #include <string.h>
 
-#include "../pipeline/worker.h"
+#include "../pipeline/ring.h"
 #include "stages.h"
 
 #define CSV_CHUNK ((size_t)256 * 1024)
 /* Bounds on hostile input, so memory stays bounded: a record holds at most
 ** RECORD_MAX bytes, a header at most COLUMNS_MAX columns. A record's bytes
 ** are held a few times over (raw text, libcsv's field buffer, the row, up
-** to AHEAD_BATCHES batches, the row handed out): about 12 x RECORD_MAX at
+** to RING_BATCHES batches, the row handed out): about 12 x RECORD_MAX at
 ** the worst (docs/formats.md). */
 #define RECORD_MAX ((size_t)16 * 1024 * 1024)
 #define COLUMNS_MAX 4096
-#define AHEAD_BATCHES 4
 #define AHEAD_BATCH_BYTES ((size_t)256 * 1024)
 
-/* A batch of records parsed ahead; `end` says what follows its records:
-** 1 more batches, 0 the end of the table, -1 the `pending` problem. */
-typedef struct {
-    buf_t data;
-    size_t count;
-    int end;
-} batch_t;
-
-/* Each record in a batch, at a multiple of 8 bytes: this, n x uint32
+/* Records parsed ahead go in the batches of a ring (pipeline/ring.h); a
+** batch's `end` says what follows its records: 1 more batches, 0 the end
+** of the table, -1 the `pending` problem.
+**
+** Each record in a batch, at a multiple of 8 bytes: this, n x uint32
 ** (each field's length, UINT32_MAX for NULL), the fields' bytes
 ** (row_bytes()), the raw text and a NUL. The thread also checks the
 ** fields' UTF-8: `bad` is the first field that is not text, or
-** NO_BAD_FIELD; BAD_IS_NUL is set if it holds a NUL byte. */
+** NO_BAD_FIELD; BAD_IS_NUL is set if it holds a NUL byte. `plain` is the
+** row's (row.h). */
 typedef struct {
     int64_t line;
     uint32_t n;
     uint32_t raw_len;
     uint32_t bytes_len;
     uint32_t bad;
+    uint32_t plain;
 } record_head_t;
 
 #define RECORD_ALIGN 8
@@ -92,16 +88,12 @@ typedef struct {
     /* a fatal problem found while parsing, reported by report_pending() */
     enum pending pending;
     const char *pending_rule;
-    /* read-ahead: the thread parses into batch[fill]; the caller decodes
-    ** batch[take] from take_pos into `out`; nfull batches from take on
-    ** are ready. */
+    /* read-ahead: the thread parses into the ring's batches; the caller
+    ** decodes `taking` (NULL: none yet) from take_pos into `out`. */
     bool ahead;
-    worker_t w;             /* its lock guards the fields marked so */
-    batch_t batch[AHEAD_BATCHES];
-    size_t fill;            /* the thread's */
-    size_t take, take_pos, taken;   /* the caller's */
-    size_t nfull;           /* under lock */
-    bool abandon;           /* under lock: stop parsing */
+    ring_t ring;
+    batch_t *taking;
+    size_t take_pos, taken;
     int ended;              /* the caller's: 1 until next() returned 0 or -1 */
     row_t out;              /* the record handed out */
 } csv_src_t;
@@ -404,19 +396,22 @@ static bool take_plain_line(csv_src_t *c, batch_t *b)
         }
     }
     record_head_t h = {c->line, (uint32_t)n, (uint32_t)len, (uint32_t)len + 1,
-                       ascii ? NO_BAD_FIELD : first_bad_plain_field(s, c->commas, n, len)};
+                       ascii ? NO_BAD_FIELD : first_bad_plain_field(s, c->commas, n, len),
+                       (uint32_t)n};
     size_t size = sizeof h + n * sizeof(uint32_t) + 2 * (len + 1);
     size = (size + RECORD_ALIGN - 1) / RECORD_ALIGN * RECORD_ALIGN;
     buf_reserve(&b->data, size);
-    char *o = b->data.data + b->data.len;
-    memcpy(o, &h, sizeof h);
-    o += sizeof h;
+    char *head = b->data.data + b->data.len, *o = head + sizeof h;
     for (size_t i = 0; i < n; i++) {
         size_t from = i ? c->commas[i - 1] + 1 : 0, to = i + 1 < n ? c->commas[i] : len;
         uint32_t flen = to > from ? (uint32_t)(to - from) : UINT32_MAX;
         memcpy(o, &flen, sizeof flen);
         o += sizeof flen;
+        /* psql's end-of-data marker is quoted on output (csvtext.h) */
+        if (flen == 2 && s[from] == '\\' && s[from + 1] == '.' && i < h.plain)
+            h.plain = (uint32_t)i;
     }
+    memcpy(head, &h, sizeof h);
     /* the fields' bytes as row_bytes() lays them out: each comma a NUL */
     memcpy(o, s, len);
     for (size_t i = 0; i + 1 < n; i++)
@@ -424,7 +419,7 @@ static bool take_plain_line(csv_src_t *c, batch_t *b)
     o[len] = '\0';
     o += len + 1;
     memcpy(o, s, len);   /* the raw text */
-    memset(o + len, 0, size - (size_t)(o + len - (b->data.data + b->data.len)));
+    memset(o + len, 0, size - (size_t)(o + len - head));
     b->data.len += size;
     b->data.data[b->data.len] = '\0';
     b->count++;
@@ -440,7 +435,7 @@ static void encode_record(batch_t *b, const row_t *r)
     size_t bytes_len;
     const char *bytes = row_bytes(r, &bytes_len);
     record_head_t h = {r->line, (uint32_t)r->n, (uint32_t)r->raw_len, (uint32_t)bytes_len,
-                       first_bad_field(r)};
+                       first_bad_field(r), 0};
     buf_add(&b->data, &h, sizeof h);
     for (size_t i = 0; i < r->n; i++) {
         uint32_t len = r->f[i].null ? UINT32_MAX : (uint32_t)r->f[i].len;
@@ -470,6 +465,7 @@ static uint32_t decode_record(const batch_t *b, size_t *pos, row_t *r)
     r->raw = p;
     r->raw_len = h.raw_len;
     r->line = h.line;
+    r->plain = h.plain;
     *pos = (size_t)(p + h.raw_len + 1 - b->data.data);
     *pos = (*pos + RECORD_ALIGN - 1) / RECORD_ALIGN * RECORD_ALIGN;
     return h.bad;
@@ -478,22 +474,8 @@ static uint32_t decode_record(const batch_t *b, size_t *pos, row_t *r)
 static void ahead_run(void *arg)
 {
     csv_src_t *c = arg;
-    for (;;) {
-        pthread_mutex_lock(&c->w.lock);
-        while (c->nfull == AHEAD_BATCHES && !c->abandon)
-            pthread_cond_wait(&c->w.changed, &c->w.lock);
-        bool abandon = c->abandon;
-        pthread_mutex_unlock(&c->w.lock);
-        if (abandon)
-            return;
-        batch_t *b = &c->batch[c->fill];
-        buf_clear(&b->data);
-        if (b->data.cap > 4 * AHEAD_BATCH_BYTES) {   /* it held a huge record */
-            buf_free(&b->data);
-            buf_init(&b->data);
-        }
-        b->count = 0;
-        b->end = 1;
+    batch_t *b;
+    while ((b = ring_fill(&c->ring)) != NULL) {
         while (b->data.len < AHEAD_BATCH_BYTES) {
             if (take_plain_line(c, b))
                 continue;
@@ -504,25 +486,20 @@ static void ahead_run(void *arg)
             }
             encode_record(b, &c->row);
         }
-        pthread_mutex_lock(&c->w.lock);
-        c->nfull++;
-        pthread_cond_broadcast(&c->w.changed);
-        pthread_mutex_unlock(&c->w.lock);
-        if (b->end <= 0)
+        int end = b->end;
+        ring_filled(&c->ring);
+        if (end <= 0)
             return;
-        c->fill = (c->fill + 1) % AHEAD_BATCHES;
     }
 }
 
 static void start_ahead(csv_src_t *c)
 {
-    for (size_t i = 0; i < AHEAD_BATCHES; i++)
-        buf_init(&c->batch[i].data);
     row_init(&c->out);
-    worker_init(&c->w);
-    worker_start(&c->w, ahead_run, c, c->base.table->source);
+    ring_init(&c->ring, AHEAD_BATCH_BYTES);
     c->ahead = true;
     c->ended = 1;
+    ring_start(&c->ring, ahead_run, c, c->base.table->source);
 }
 
 static int csv_next(source_t *self, row_t **row)
@@ -531,14 +508,14 @@ static int csv_next(source_t *self, row_t **row)
     if (c->ended <= 0)
         return c->ended;
     for (;;) {
-        pthread_mutex_lock(&c->w.lock);
-        while (c->nfull == 0 && !c->w.failed)
-            wait_interruptibly(&c->w.changed, &c->w.lock);
-        bool failed = c->nfull == 0;
-        pthread_mutex_unlock(&c->w.lock);
-        if (failed)
-            runtime_error("%s", c->w.err);   /* out of memory on the thread */
-        batch_t *b = &c->batch[c->take];
+        if (!c->taking) {
+            c->taking = ring_take(&c->ring);
+            if (!c->taking)
+                runtime_error("%s", c->ring.w.err);   /* out of memory on the thread */
+            c->take_pos = 0;
+            c->taken = 0;
+        }
+        batch_t *b = c->taking;
         if (c->taken < b->count) {
             uint32_t bad = decode_record(b, &c->take_pos, &c->out);
             c->taken++;
@@ -553,13 +530,8 @@ static int csv_next(source_t *self, row_t **row)
             c->ended = b->end;
             return c->ended;
         }
-        c->take = (c->take + 1) % AHEAD_BATCHES;
-        c->take_pos = 0;
-        c->taken = 0;
-        pthread_mutex_lock(&c->w.lock);
-        c->nfull--;
-        pthread_cond_broadcast(&c->w.changed);
-        pthread_mutex_unlock(&c->w.lock);
+        c->taking = NULL;
+        ring_release(&c->ring);
     }
 }
 
@@ -567,15 +539,9 @@ static void csv_free_source(source_t *self)
 {
     csv_src_t *c = (csv_src_t *)self;
     if (c->ahead) {
-        pthread_mutex_lock(&c->w.lock);
-        c->abandon = true;
-        pthread_cond_broadcast(&c->w.changed);
-        pthread_mutex_unlock(&c->w.lock);
-        worker_join(&c->w);   /* interruptible, for a thread stuck on a stalled pipe */
-        for (size_t i = 0; i < AHEAD_BATCHES; i++)
-            buf_free(&c->batch[i].data);
+        ring_stop(&c->ring);
+        ring_destroy(&c->ring);
         row_free(&c->out);
-        worker_destroy(&c->w);
     }
     csv_free(&c->parser);
     bytesrc_free(c->bytes);

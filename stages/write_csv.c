@@ -37,7 +37,7 @@ static void csv_begin(sink_t *self, const table_t *t)
 static void csv_row(sink_t *self, const row_t *row)
 {
     csv_sink_t *s = (csv_sink_t *)self;
-    csv_format_record(&s->line, row->f, row->n);
+    csv_format_row(&s->line, row);
     if (s->line.len >= FLUSH_AT) {
         s->file->write(s->file, s->line.data, s->line.len);
         buf_clear(&s->line);

@@ -193,6 +193,42 @@ static void plain_lines_split_as_libcsv_would(void **state)
           "! t.csv:5: column c: '': ragged row: 2 fields, the header has 3\n");
 }
 
+/* The CSV text of what the reader makes of `data` read `chunk` bytes at
+** a time, each row written as the CSV writer writes it. */
+static char *rewrite(const char *data, size_t len, size_t chunk)
+{
+    problems_t problems;
+    problems_init(&problems, 0);
+    source_t *src = csv_source_open(mem_src_new(data, len, chunk, "t.csv"), "t", "t.csv", &problems);
+    assert_non_null(src);
+    buf_t out;
+    buf_init(&out);
+    row_t *row;
+    while (src->next(src, &row) == 1) {
+        if (row->n > 1)
+            row_remove(row, 1);   /* as cut does: the plain fields stay plain */
+        csv_format_row(&out, row);
+    }
+    source_free(src);
+    problems_free(&problems);
+    return out.data;
+}
+
+/* A plain line's fields go out unchecked, the rest as csv_format_record()
+** quotes them: the same text whichever way the reader read each line. */
+static void plain_fields_written_as_quoted_ones(void **state)
+{
+    (void)state;
+    static const char data[] = "a,b,c\nx,y,\\.\n\\.,p,q\n\"\",2,\"a,b\"\n1,,3\r\n";
+    const char *want = "x,\"\\.\"\n\"\\.\",q\n\"\",\"a,b\"\n1,3\n";
+    for (size_t chunk = 1; chunk <= sizeof data; chunk++) {
+        char *got = rewrite(data, sizeof data - 1, chunk);
+        if (strcmp(got, want) != 0)
+            fail_msg("chunk size %zu:\n--- want\n%s--- got\n%s", chunk, want, got);
+        free(got);
+    }
+}
+
 static void space_after_closing_quote(void **state)
 {
     (void)state;
@@ -352,6 +388,7 @@ int run_csv_tests(void)
         cmocka_unit_test(empty_and_headerless),
         cmocka_unit_test(spaces_inside_fields_and_lone_cr),
         cmocka_unit_test(plain_lines_split_as_libcsv_would),
+        cmocka_unit_test(plain_fields_written_as_quoted_ones),
         cmocka_unit_test(space_after_closing_quote),
         cmocka_unit_test(leading_crs_are_not_the_record),
         cmocka_unit_test(records_across_batches),

@@ -1,0 +1,100 @@
+/*
+** ring.c: see ring.h.
+*/
+#include "ring.h"
+
+#include <string.h>
+
+void ring_init(ring_t *r, size_t batch_bytes)
+{
+    memset(r, 0, sizeof *r);
+    for (size_t i = 0; i < RING_BATCHES; i++)
+        buf_init(&r->batch[i].data);
+    r->batch_bytes = batch_bytes;
+    worker_init(&r->w);
+}
+
+void ring_start(ring_t *r, void (*fn)(void *arg), void *arg, const char *what)
+{
+    worker_start(&r->w, fn, arg, what);
+    r->started = true;
+}
+
+batch_t *ring_fill(ring_t *r)
+{
+    pthread_mutex_lock(&r->w.lock);
+    while (r->nfull == RING_BATCHES && !r->abandon) {
+        r->producer_waits = true;
+        pthread_cond_wait(&r->w.changed, &r->w.lock);
+    }
+    r->producer_waits = false;
+    bool abandon = r->abandon;
+    pthread_mutex_unlock(&r->w.lock);
+    if (abandon)
+        return NULL;
+    batch_t *b = &r->batch[r->fill];
+    buf_clear(&b->data);
+    if (b->data.cap > 4 * r->batch_bytes) {   /* it held a huge record */
+        buf_free(&b->data);
+        buf_init(&b->data);
+    }
+    b->count = b->read = 0;
+    b->end = 1;
+    return b;
+}
+
+void ring_filled(ring_t *r)
+{
+    bool ended = r->batch[r->fill].end <= 0;
+    r->fill = (r->fill + 1) % RING_BATCHES;
+    pthread_mutex_lock(&r->w.lock);
+    r->nfull++;
+    bool wake = r->consumer_waits && (ended || r->nfull >= RING_BATCHES / 2);
+    pthread_mutex_unlock(&r->w.lock);
+    /* outside the lock, so the woken thread does not block on it at once */
+    if (wake)
+        pthread_cond_broadcast(&r->w.changed);
+}
+
+batch_t *ring_take(ring_t *r)
+{
+    pthread_mutex_lock(&r->w.lock);
+    while (r->nfull == 0 && !r->w.done) {
+        r->consumer_waits = true;
+        wait_interruptibly(&r->w.changed, &r->w.lock);
+    }
+    r->consumer_waits = false;
+    bool none = r->nfull == 0;   /* the producer ended without this batch */
+    pthread_mutex_unlock(&r->w.lock);
+    return none ? NULL : &r->batch[r->take];
+}
+
+void ring_release(ring_t *r)
+{
+    r->take = (r->take + 1) % RING_BATCHES;
+    pthread_mutex_lock(&r->w.lock);
+    r->nfull--;
+    bool wake = r->producer_waits && r->nfull <= RING_BATCHES / 2;
+    pthread_mutex_unlock(&r->w.lock);
+    if (wake)
+        pthread_cond_broadcast(&r->w.changed);
+}
+
+bool ring_stop(ring_t *r)
+{
+    if (!r->started)
+        return false;
+    pthread_mutex_lock(&r->w.lock);
+    r->abandon = true;
+    pthread_cond_broadcast(&r->w.changed);
+    pthread_mutex_unlock(&r->w.lock);
+    r->started = false;
+    return worker_join(&r->w);   /* interruptible: a producer stuck on a stalled pipe */
+}
+
+void ring_destroy(ring_t *r)
+{
+    for (size_t i = 0; i < RING_BATCHES; i++)
+        buf_free(&r->batch[i].data);
+    worker_destroy(&r->w);
+}

@@ -1,0 +1,71 @@
+/*
+** ring.h: batches of encoded records handed from a worker thread (the
+** producer) to the main thread (the consumer), in order. The CSV reader's
+** thread (stages/read_csv.c) and chain_run_ahead (chain.c) use it.
+**
+** RING_BATCHES batches go round: the producer fills one while the
+** consumer reads another. Each wake-up of the other thread costs a system
+** call and, in a virtual machine, an interrupt between processors, so a
+** side that had to wait is woken only once half the ring is ready for it
+** (or the stream has ended), not at every batch.
+**
+** Ownership: the ring owns the batches; a batch the producer fills is its
+** own until ring_filled(), one the consumer holds is its own until
+** ring_release().
+*/
+#ifndef PHASEMIG_RING_H
+#define PHASEMIG_RING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+#include "worker.h"
+
+#define RING_BATCHES 4
+
+typedef struct {
+    buf_t data;
+    size_t count;           /* records in data */
+    size_t read;            /* the producer's: rows read to fill it */
+    int end;                /* 1 more batches follow; 0 end of stream; -1 failed */
+} batch_t;
+
+typedef struct {
+    worker_t w;             /* the producer; its lock guards the fields marked so */
+    batch_t batch[RING_BATCHES];
+    size_t batch_bytes;     /* a batch is full past this */
+    size_t fill;            /* the producer's */
+    size_t take;            /* the consumer's */
+    size_t nfull;           /* under lock */
+    bool abandon;           /* under lock: the consumer wants no more */
+    bool producer_waits, consumer_waits;   /* under lock */
+    bool started;
+} ring_t;
+
+void ring_init(ring_t *r, size_t batch_bytes);
+/* Starts the producer: fn(arg) on a worker thread (worker_start(); `what`
+** names the file it serves). */
+void ring_start(ring_t *r, void (*fn)(void *arg), void *arg, const char *what);
+
+/* Producer: waits for an empty batch and returns it cleared (count, read
+** 0, end 1); NULL when the consumer has abandoned the ring. */
+batch_t *ring_fill(ring_t *r);
+/* Producer: the batch from ring_fill() is ready; after one whose end is
+** not 1, the producer returns. */
+void ring_filled(ring_t *r);
+
+/* Consumer: waits for the next full batch; NULL when the producer ended
+** without one (a runtime_error() on it: its message in r->w.err). */
+batch_t *ring_take(ring_t *r);
+/* Consumer: done with the batch from ring_take(). */
+void ring_release(ring_t *r);
+
+/* Consumer: tells the producer to stop wherever it is and waits for it
+** (nothing if not started); returns whether it failed (its message in
+** r->w.err until ring_destroy()). */
+bool ring_stop(ring_t *r);
+/* Frees the batches; the producer must have stopped. */
+void ring_destroy(ring_t *r);
+
+#endif
