@@ -7,8 +7,10 @@
 ** cross-project link and classified like any other.
 **
 ** The row leaves with two more columns, MATCH_CHANGE (kept, moved,
-** orphaned) and MATCH_PHASE (the implicit phase id, NULL when orphaned),
-** for the diff; the cut stage drops them and project_phase_id afterwards.
+** orphaned) and MATCH_PHASE (the implicit phase id of a moved assignment,
+** NULL when kept or orphaned: only the diff reads it, and it lists kept
+** ones by count only), for the diff; the cut stage drops them and
+** project_phase_id afterwards.
 */
 #include <string.h>
 
@@ -73,7 +75,7 @@ static stage_result_t match_process(stage_t *self, row_t *row)
         change = "moved", c->moved++;
     pr->moves.n[from->project != project ? FROM_OTHER_PROJECT : from->type][to]++;
     row_push(row, change, strlen(change));
-    if (implicit == NO_INDEX)
+    if (implicit == NO_INDEX || implicit == pointed)
         row_push(row, NULL, 0);
     else {
         const phase_t *ph = &plan->phases[implicit];
