@@ -81,6 +81,10 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
 /* ---- chain_run_ahead ---- */
 
 #define AHEAD_BATCH_BYTES ((size_t)128 * 1024)
+/* How many rows ahead of process() the second part's prefetch() is called:
+** enough for their misses to overlap, few enough that the lines are still
+** in the cache when the row comes. */
+#define PREFETCH_AHEAD 8
 
 typedef struct {
     source_t *src;
@@ -127,18 +131,26 @@ int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problem
     ahead_t a = {.src = src, .stages = stages, .k = k, .problems = problems};
     ring_init(&a.ring, AHEAD_BATCH_BYTES);
     ring_start(&a.ring, ahead_run, &a, src->table->source);
-    row_t row;
-    row_init(&row);
+    /* each batch's rows are decoded PREFETCH_AHEAD ahead of their turn */
+    row_t row[PREFETCH_AHEAD];
+    for (size_t i = 0; i < PREFETCH_AHEAD; i++)
+        row_init(&row[i]);
     int end = 1;
     unsigned tick = 0;
     batch_t *b;
     while (end > 0 && (b = ring_take(&a.ring)) != NULL) {
-        size_t pos = 0;
+        size_t pos = 0, decoded = 0;
         for (size_t i = 0; i < b->count; i++) {
             if ((++tick & 0x3ff) == 0)
                 check_interrupted();
-            row_decode(b->data.data, &pos, &row);
-            passes(stages + k, n - k, &row);
+            for (; decoded < b->count && decoded < i + PREFETCH_AHEAD; decoded++) {
+                row_t *next = &row[decoded % PREFETCH_AHEAD];
+                row_decode(b->data.data, &pos, next);
+                for (size_t j = k; j < n; j++)
+                    if (stages[j]->prefetch)
+                        stages[j]->prefetch(stages[j], next);
+            }
+            passes(stages + k, n - k, &row[i % PREFETCH_AHEAD]);
         }
         *rows += b->read;
         progress_rows(b->read);   /* progress is the main thread's */
@@ -146,7 +158,8 @@ int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problem
         ring_release(&a.ring);
     }
     bool failed = ring_stop(&a.ring);
-    row_free(&row);
+    for (size_t i = 0; i < PREFETCH_AHEAD; i++)
+        row_free(&row[i]);
     if (failed) {
         char err[ERROR_MAX];
         snprintf(err, sizeof err, "%s", a.ring.w.err);

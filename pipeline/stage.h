@@ -56,6 +56,12 @@ struct stage {
     const table_t *(*header)(stage_t *self, const table_t *in);
     /* One row, or NULL at the end of the stream. */
     stage_result_t (*process)(stage_t *self, row_t *row);
+    /* Optional (NULL: none): `row` comes to process() a few rows from now;
+    ** the stage may start loading into the cache what process() will read
+    ** for it (__builtin_prefetch), and must change nothing. With tens of
+    ** thousands of projects, each row's per-project data is a cache miss;
+    ** asked ahead, the misses of several rows overlap. */
+    void (*prefetch)(stage_t *self, const row_t *row);
     void (*free)(stage_t *self);
 };
 

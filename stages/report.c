@@ -172,12 +172,25 @@ static void report_stage_free(stage_t *self)
     free(self);
 }
 
+/* The project's marks and range. */
+static void marks_prefetch(stage_t *self, const row_t *row)
+{
+    const report_t *r = ((report_stage_t *)self)->r;
+    size_t at, phase;
+    day_t d;
+    if (!plan_noted(row, &at, &phase, &d))
+        return;
+    __builtin_prefetch(&r->nibbles[at * MARKS_ROW]);
+    __builtin_prefetch(&r->plan->projects[at]);
+}
+
 stage_t *report_marks_new(report_t *r)
 {
     report_stage_t *s = xcalloc(1, sizeof *s);
     s->base.name = "report-marks";
     s->base.header = marks_header;
     s->base.process = marks_process;
+    s->base.prefetch = marks_prefetch;
     s->base.free = report_stage_free;
     s->r = r;
     return &s->base;

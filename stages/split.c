@@ -166,6 +166,20 @@ static stage_result_t count_process(stage_t *self, row_t *row)
     return STAGE_PASS;
 }
 
+/* The project's counts, range and the phase pointed at. */
+static void count_prefetch(stage_t *self, const row_t *row)
+{
+    const split_t *s = ((split_stage_t *)self)->split;
+    size_t project, phase;
+    day_t date;
+    if (!plan_noted(row, &project, &phase, &date))
+        return;
+    __builtin_prefetch(&s->counts[project]);
+    __builtin_prefetch(&s->plan->projects[project]);
+    if (phase != NO_INDEX)
+        __builtin_prefetch(&s->plan->phases[phase]);
+}
+
 static void split_stage_free(stage_t *self)
 {
     free(self);
@@ -176,6 +190,7 @@ stage_t *split_count_new(split_t *s)
     split_stage_t *st = xcalloc(1, sizeof *st);
     st->base.name = "split-count";
     st->base.process = count_process;
+    st->base.prefetch = count_prefetch;
     st->base.free = split_stage_free;
     st->split = s;
     return &st->base;

@@ -424,9 +424,21 @@ stage_t *verify_phases_new(verify_t *v)
     return vstage_new(v, phases_header, phases_process);
 }
 
+/* Where the project's phases are, as the plan numbers it. */
+static void assignments_prefetch(stage_t *self, const row_t *r)
+{
+    const verify_t *v = ((vstage_t *)self)->v;
+    size_t planned, planned_phase;
+    day_t date;
+    if (plan_noted(r, &planned, &planned_phase, &date) && planned < v->by_plan_len)
+        __builtin_prefetch(&v->by_plan_index[planned]);
+}
+
 stage_t *verify_assignments_new(verify_t *v)
 {
-    return vstage_new(v, assignments_header, assignments_process);
+    stage_t *s = vstage_new(v, assignments_header, assignments_process);
+    s->prefetch = assignments_prefetch;
+    return s;
 }
 
 static const table_t *original_header(stage_t *self, const table_t *in)

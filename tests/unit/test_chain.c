@@ -188,12 +188,72 @@ static void ahead_across_batches(void **state)
     buf_free(&text);
 }
 
+/* A stage that logs what it is asked: "p LINE" for prefetch, "r LINE"
+** for process. */
+static void log_prefetch(stage_t *self, const row_t *row)
+{
+    buf_printf(((test_stage_t *)self)->out, "p %lld\n", (long long)row->line);
+}
+
+static stage_result_t log_process(stage_t *self, row_t *row)
+{
+    if (row)
+        buf_printf(((test_stage_t *)self)->out, "r %lld\n", (long long)row->line);
+    return STAGE_PASS;
+}
+
+/* Behind the cut every row is offered to prefetch() once, before
+** process() sees it and at most a few rows before; the rows come in
+** order, none missed. */
+static void ahead_prefetches_each_row_before_it_comes(void **state)
+{
+    (void)state;
+    buf_t text, log;
+    buf_init(&text);
+    buf_init(&log);
+    buf_adds(&text, "a,b\n");
+    for (int i = 0; i < 20000; i++)
+        buf_printf(&text, "%d,%0*d\n", i, i % 50, 7);
+    problems_t pr;
+    problems_init(&pr, 0);
+    source_t *src = csv_of(text.data, &pr);
+    stage_t *logger = test_stage(log_process, &pr, &log);
+    logger->prefetch = log_prefetch;
+    stage_t *stages[] = {test_stage(mark_process, &pr, NULL), logger};
+    uint64_t rows = 0;
+    assert_int_equal(chain_run_ahead(src, stages, 2, 1, &pr, &rows), 0);
+    assert_int_equal(rows, 20000);
+    long long next_prefetch = 2, next_process = 2, line;
+    char what;
+    const char *p = buf_str(&log);
+    int used;
+    while (sscanf(p, "%c %lld\n%n", &what, &line, &used) == 2) {
+        if (what == 'p') {
+            assert_int_equal(line, next_prefetch++);
+            assert_true(next_prefetch - next_process <= 16);
+        } else {
+            assert_int_equal(line, next_process++);
+            assert_true(line < next_prefetch);
+        }
+        p += used;
+    }
+    assert_int_equal(next_process, 20002);
+    assert_int_equal(next_prefetch, 20002);
+    for (size_t i = 0; i < 2; i++)
+        stage_free(stages[i]);
+    source_free(src);
+    problems_free(&pr);
+    buf_free(&log);
+    buf_free(&text);
+}
+
 int run_chain_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(missing_column_after_an_earlier_fatal_table),
         cmocka_unit_test(ahead_hands_on_the_same_rows),
         cmocka_unit_test(ahead_across_batches),
+        cmocka_unit_test(ahead_prefetches_each_row_before_it_comes),
     };
     return cmocka_run_group_tests_name("chain", tests, NULL, NULL);
 }
