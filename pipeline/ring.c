@@ -38,6 +38,9 @@ batch_t *ring_fill(ring_t *r)
         buf_free(&b->data);
         buf_init(&b->data);
     }
+    /* the last record goes past batch_bytes: room for it, or the buffer
+    ** would double to hold a few bytes more */
+    buf_reserve(&b->data, r->batch_bytes + RING_SLACK);
     b->count = b->read = 0;
     b->end = 1;
     return b;

@@ -23,6 +23,7 @@
 #include "worker.h"
 
 #define RING_BATCHES 4
+#define RING_SLACK ((size_t)64 * 1024)
 
 typedef struct {
     buf_t data;
@@ -34,7 +35,8 @@ typedef struct {
 typedef struct {
     worker_t w;             /* the producer; its lock guards the fields marked so */
     batch_t batch[RING_BATCHES];
-    size_t batch_bytes;     /* a batch is full past this */
+    size_t batch_bytes;     /* a batch is full past this (room is kept for
+                            ** RING_SLACK more, so that it does not double) */
     size_t fill;            /* the producer's */
     size_t take;            /* the consumer's */
     size_t nfull;           /* under lock */

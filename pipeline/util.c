@@ -71,9 +71,11 @@ void buf_reserve(buf_t *b, size_t extra)
     size_t need = b->len + extra + 1;
     if (b->data && need <= b->cap)
         return;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < need)
-        cap *= 2;
+    /* doubling, but no further than asked at once: a batch reserved
+    ** whole is not rounded up to twice its size */
+    size_t cap = b->cap ? b->cap * 2 : 64;
+    if (cap < need)
+        cap = need;
     b->data = xrealloc(b->data, cap);
     b->cap = cap;
 }

@@ -40,7 +40,7 @@
 ** the worst (docs/formats.md). */
 #define RECORD_MAX ((size_t)16 * 1024 * 1024)
 #define COLUMNS_MAX 4096
-#define AHEAD_BATCH_BYTES ((size_t)256 * 1024)
+#define AHEAD_BATCH_BYTES ((size_t)128 * 1024)
 
 /* Records parsed ahead go in the batches of a ring (pipeline/ring.h); a
 ** batch's `end` says what follows its records: 1 more batches, 0 the end
