@@ -80,7 +80,7 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
 
 /* ---- chain_run_ahead ---- */
 
-#define AHEAD_BATCH_BYTES ((size_t)128 * 1024)
+#define AHEAD_BATCH_BYTES ((size_t)256 * 1024)
 /* How many rows ahead of process() the second part's prefetch() is called:
 ** enough for their misses to overlap, few enough that the lines are still
 ** in the cache when the row comes. */
@@ -115,11 +115,13 @@ static void ahead_run(void *arg)
             }
         }
         int end = b->end;
-        if (end <= 0)
-            flush(a->stages, a->k);   /* before the second part learns of the end */
         ring_filled(&a->ring);
-        if (end <= 0)
+        if (end <= 0) {
+            /* while the second part ends too: the repeated-id check's
+            ** last pass beside the closing of the output files */
+            flush(a->stages, a->k);
             return;
+        }
     }
 }
 
@@ -137,7 +139,7 @@ int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problem
         row_init(&row[i]);
     int end = 1;
     unsigned tick = 0;
-    batch_t *b;
+    batch_t *b = NULL;
     while (end > 0 && (b = ring_take(&a.ring)) != NULL) {
         size_t pos = 0, decoded = 0;
         for (size_t i = 0; i < b->count; i++) {
@@ -157,9 +159,11 @@ int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problem
         end = b->end;
         ring_release(&a.ring);
     }
-    bool failed = ring_stop(&a.ring);
     for (size_t i = 0; i < PREFETCH_AHEAD; i++)
         row_free(&row[i]);
+    if (b)   /* the stream ended, the worker's own part too */
+        flush(stages + k, n - k);
+    bool failed = ring_stop(&a.ring);
     if (failed) {
         char err[ERROR_MAX];
         snprintf(err, sizeof err, "%s", a.ring.w.err);
@@ -167,7 +171,6 @@ int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problem
         runtime_error("%s", err);
     }
     ring_destroy(&a.ring);
-    flush(stages + k, n - k);
     check_interrupted();
     return end < 0 ? -1 : 0;
 }

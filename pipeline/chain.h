@@ -16,12 +16,13 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
 
 /* As chain_run(), on two threads: the source and stages[0..k) run on a
 ** worker, ahead of stages[k..n) on this thread; the rows that pass the
-** first part cross in batches, encoded (row_encode()), in order. The
-** first part gets its NULL row before the second part has seen the last
-** rows. While the rows flow only the worker touches `problems`, so every
-** stage that reports a problem (or reads the collector) must be in the
-** first part; the rest may only count and write. Same rows, same
-** problems, same order as chain_run(). */
+** first part cross in batches, encoded (row_encode()), in order, and
+** behind the cut each row is offered to the stages' prefetch() a few rows
+** before process(). The two parts take their NULL rows at the same time,
+** each part's stages in order. Until the worker is done only it touches
+** `problems`, so every stage that reports a problem (or reads the
+** collector) must be in the first part; the rest may only count and
+** write. Same rows, same problems, same order as chain_run(). */
 int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problems_t *problems,
                     uint64_t *rows);
 
