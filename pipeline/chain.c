@@ -1,5 +1,6 @@
 #include "chain.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,10 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
 ** enough for their misses to overlap, few enough that the lines are still
 ** in the cache when the row comes. */
 #define PREFETCH_AHEAD 8
+/* A row larger than this is not decoded ahead of one before it, and its
+** slot lets go of the room after it: a file of huge records holds two
+** decoded, not PREFETCH_AHEAD (docs/formats.md). */
+#define PREFETCH_LARGE ((size_t)64 * 1024)
 
 typedef struct {
     source_t *src;
@@ -141,18 +146,28 @@ int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problem
     unsigned tick = 0;
     batch_t *b = NULL;
     while (end > 0 && (b = ring_take(&a.ring)) != NULL) {
-        size_t pos = 0, decoded = 0;
+        size_t pos = 0, decoded = 0, large = SIZE_MAX;   /* the large row decoded ahead */
         for (size_t i = 0; i < b->count; i++) {
             if ((++tick & 0x3ff) == 0)
                 check_interrupted();
-            for (; decoded < b->count && decoded < i + PREFETCH_AHEAD; decoded++) {
+            for (; decoded < b->count && decoded < i + PREFETCH_AHEAD &&
+                   (large == SIZE_MAX || large < i);
+                 decoded++) {
                 row_t *next = &row[decoded % PREFETCH_AHEAD];
                 row_decode(b->data.data, &pos, next);
+                if (next->raw_len > PREFETCH_LARGE)
+                    large = decoded;
                 for (size_t j = k; j < n; j++)
                     if (stages[j]->prefetch)
                         stages[j]->prefetch(stages[j], next);
             }
-            passes(stages + k, n - k, &row[i % PREFETCH_AHEAD]);
+            row_t *r = &row[i % PREFETCH_AHEAD];
+            passes(stages + k, n - k, r);
+            if (i == large) {
+                row_free(r);
+                row_init(r);
+                large = SIZE_MAX;
+            }
         }
         *rows += b->read;
         progress_rows(b->read);   /* progress is the main thread's */

@@ -36,8 +36,8 @@
 /* Bounds on hostile input, so memory stays bounded: a record holds at most
 ** RECORD_MAX bytes, a header at most COLUMNS_MAX columns. A record's bytes
 ** are held a few times over (raw text, libcsv's field buffer, the row, up
-** to RING_BATCHES batches, the row handed out): about 12 x RECORD_MAX at
-** the worst (docs/formats.md). */
+** to RING_BATCHES batches, the row handed out; and further on in
+** chain_run_ahead): docs/formats.md. */
 #define RECORD_MAX ((size_t)16 * 1024 * 1024)
 #define COLUMNS_MAX 4096
 #define AHEAD_BATCH_BYTES ((size_t)128 * 1024)

@@ -204,7 +204,7 @@ static stage_result_t log_process(stage_t *self, row_t *row)
 
 /* Behind the cut every row is offered to prefetch() once, before
 ** process() sees it and at most a few rows before; the rows come in
-** order, none missed. */
+** order, none missed, also past rows too large to be decoded far ahead. */
 static void ahead_prefetches_each_row_before_it_comes(void **state)
 {
     (void)state;
@@ -213,7 +213,7 @@ static void ahead_prefetches_each_row_before_it_comes(void **state)
     buf_init(&log);
     buf_adds(&text, "a,b\n");
     for (int i = 0; i < 20000; i++)
-        buf_printf(&text, "%d,%0*d\n", i, i % 50, 7);
+        buf_printf(&text, "%d,%0*d\n", i, i % 1000 < 3 ? 70000 : i % 50, 7);
     problems_t pr;
     problems_init(&pr, 0);
     source_t *src = csv_of(text.data, &pr);
@@ -227,10 +227,15 @@ static void ahead_prefetches_each_row_before_it_comes(void **state)
     char what;
     const char *p = buf_str(&log);
     int used;
+    long long large_ahead = 0;   /* a large row prefetched, not yet processed */
     while (sscanf(p, "%c %lld\n%n", &what, &line, &used) == 2) {
         if (what == 'p') {
             assert_int_equal(line, next_prefetch++);
             assert_true(next_prefetch - next_process <= 16);
+            /* nothing is decoded ahead past a large row */
+            assert_true(large_ahead == 0 || large_ahead < next_process);
+            if ((line - 2) % 1000 < 3)
+                large_ahead = line;
         } else {
             assert_int_equal(line, next_process++);
             assert_true(line < next_prefetch);
