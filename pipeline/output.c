@@ -218,6 +218,11 @@ void staged_file_free(staged_file_t *f)
 /* ---- files ---- */
 
 #define FILE_BUF ((size_t)256 * 1024)
+/* Written bytes are handed to the disk every WRITEBACK_STEP: with much
+** memory the kernel would otherwise hold gigabytes of them until the
+** fsync at close, and the disk would sit idle through the run and then
+** keep it waiting (10M assignments: 2.5 GB, 9 s at 295 MB/s). */
+#define WRITEBACK_STEP ((off_t)8 << 20)
 
 typedef struct {
     bytesink_t base;
@@ -225,22 +230,42 @@ typedef struct {
     int fd;
     char *buf;
     size_t len;
+    off_t written;          /* bytes written to fd */
+    off_t handed;           /* of which handed to the disk */
 } file_sink_t;
 
-static void flush_file(file_sink_t *f)
+/* Starts writing back what has been written since the last time (a hint:
+** a pipe says no, and fsync at close reports any real failure). */
+static void start_writeback(file_sink_t *f)
 {
-    size_t done = 0;
-    while (done < f->len) {
-        ssize_t n = write(f->fd, f->buf + done, f->len - done);
-        if (n < 0) {
+    if (f->written - f->handed < WRITEBACK_STEP)
+        return;
+    (void)sync_file_range(f->fd, f->handed, f->written - f->handed, SYNC_FILE_RANGE_WRITE);
+    f->handed = f->written;
+}
+
+/* Writes n bytes of p to the file, all of them. */
+static void write_all(file_sink_t *f, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(f->fd, p, n);
+        if (w < 0) {
             if (errno == EINTR) {
                 check_interrupted();
                 continue;
             }
             runtime_error("%s: write failed: %s", f->path, strerror(errno));
         }
-        done += (size_t)n;
+        p += w;
+        n -= (size_t)w;
+        f->written += w;
     }
+    start_writeback(f);
+}
+
+static void flush_file(file_sink_t *f)
+{
+    write_all(f, f->buf, f->len);
     f->len = 0;
 }
 
@@ -252,20 +277,7 @@ static void file_write(bytesink_t *self, const void *p, size_t n)
     if (f->len + n > FILE_BUF)
         flush_file(f);
     if (n > FILE_BUF) {
-        f->len = 0;
-        const char *bytes = p;
-        while (n > 0) {
-            ssize_t w = write(f->fd, bytes, n);
-            if (w < 0) {
-                if (errno == EINTR) {
-                    check_interrupted();
-                    continue;
-                }
-                runtime_error("%s: write failed: %s", f->path, strerror(errno));
-            }
-            bytes += w;
-            n -= (size_t)w;
-        }
+        write_all(f, p, n);
         return;
     }
     memcpy(f->buf + f->len, p, n);
