@@ -115,7 +115,7 @@ static void ahead_run(void *arg)
             }
             b->read++;
             if (passes(a->stages, a->k, row)) {
-                row_encode(&b->data, row);
+                row_encode(&b->data, row, 0);
                 b->count++;
             }
         }

@@ -142,30 +142,24 @@ void row_remove(row_t *r, size_t i)
     r->n--;
 }
 
-/* What row_encode() writes before a record's field lengths; its size is a
-** multiple of 8. */
-typedef struct {
-    int64_t line;
-    int64_t note[3];
-    uint32_t n;
-    uint32_t raw_len;
-    uint32_t bytes_len;
-    uint32_t plain;
-    uint8_t broken, noted;
-    uint8_t pad[6];
-} encoded_head_t;
+_Static_assert(sizeof(row_encoded_t) % ROW_ENCODED_ALIGN == 0, "the lengths stay aligned");
 
-#define ENCODED_ALIGN 8
-
-void row_encode(buf_t *out, const row_t *r)
+void row_encode(buf_t *out, const row_t *r, uint32_t tag)
 {
     size_t bytes_len;
     const char *bytes = row_bytes(r, &bytes_len);
-    encoded_head_t h = {r->line,   {r->note[0], r->note[1], r->note[2]},
-                        (uint32_t)r->n, (uint32_t)r->raw_len, (uint32_t)bytes_len,
-                        (uint32_t)r->plain, r->broken, r->noted, {0}};
+    row_encoded_t h = {r->line,
+                       {r->note[0], r->note[1], r->note[2]},
+                       (uint32_t)r->n,
+                       (uint32_t)r->raw_len,
+                       (uint32_t)bytes_len,
+                       (uint32_t)r->plain,
+                       tag,
+                       r->broken,
+                       r->noted,
+                       {0}};
     size_t size = sizeof h + r->n * sizeof(uint32_t) + bytes_len + r->raw_len + 1;
-    size = (size + ENCODED_ALIGN - 1) / ENCODED_ALIGN * ENCODED_ALIGN;
+    size = (size + ROW_ENCODED_ALIGN - 1) / ROW_ENCODED_ALIGN * ROW_ENCODED_ALIGN;
     buf_reserve(out, size);
     char *o = out->data + out->len;
     memcpy(o, &h, sizeof h);
@@ -185,13 +179,13 @@ void row_encode(buf_t *out, const row_t *r)
     out->data[out->len] = '\0';
 }
 
-void row_decode(const char *batch, size_t *pos, row_t *r)
+uint32_t row_decode(const char *batch, size_t *pos, row_t *r)
 {
     const char *p = batch + *pos;
-    encoded_head_t h;
+    row_encoded_t h;
     memcpy(&h, p, sizeof h);
     p += sizeof h;
-    const uint32_t *lens = (const uint32_t *)(const void *)p;   /* aligned: see encoded_head_t */
+    const uint32_t *lens = (const uint32_t *)(const void *)p;   /* aligned: see row_encoded_t */
     p += (size_t)h.n * sizeof(uint32_t);
     row_load(r, h.n, lens, p, h.bytes_len);
     p += h.bytes_len;
@@ -203,5 +197,6 @@ void row_decode(const char *batch, size_t *pos, row_t *r)
     r->noted = h.noted;
     memcpy(r->note, h.note, sizeof r->note);
     size_t end = (size_t)(p + h.raw_len + 1 - batch);
-    *pos = (end + ENCODED_ALIGN - 1) / ENCODED_ALIGN * ENCODED_ALIGN;
+    *pos = (end + ROW_ENCODED_ALIGN - 1) / ROW_ENCODED_ALIGN * ROW_ENCODED_ALIGN;
+    return h.tag;
 }

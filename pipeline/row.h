@@ -77,13 +77,32 @@ const char *row_bytes(const row_t *r, size_t *len);
 ** row is sealed. Faster than n row_push() calls. */
 void row_load(row_t *r, size_t n, const uint32_t *lens, const char *bytes, size_t bytes_len);
 void row_set_raw(row_t *r, const char *raw, size_t len);
-/* Appends `r` whole (fields, NULLs, line, raw text, broken, plain, note) to `out`
-** as one record of a batch: a multiple of 8 bytes, so records that follow
-** stay aligned. */
-void row_encode(buf_t *out, const row_t *r);
-/* Makes `r` the record row_encode() wrote at batch + *pos and moves *pos
-** past it; r->raw points into the batch, which must outlive the row's use. */
-void row_decode(const char *batch, size_t *pos, row_t *r);
+/* A row as one record of a batch, for another thread: this head, n x
+** uint32 (each field's length, UINT32_MAX for NULL), the fields' bytes as
+** row_bytes() lays them out, the raw text and a NUL, then zeros to a
+** multiple of ROW_ENCODED_ALIGN, so that the records that follow stay
+** aligned. `tag` is the encoder's own (the CSV reader's UTF-8 verdict). */
+typedef struct {
+    int64_t line;
+    int64_t note[3];
+    uint32_t n;
+    uint32_t raw_len;
+    uint32_t bytes_len;
+    uint32_t plain;
+    uint32_t tag;
+    uint8_t broken, noted;
+    uint8_t pad[2];
+} row_encoded_t;
+
+#define ROW_ENCODED_ALIGN 8
+
+/* Appends `r` whole (fields, NULLs, line, raw text, broken, plain, note)
+** and `tag` to `out`. */
+void row_encode(buf_t *out, const row_t *r, uint32_t tag);
+/* Makes `r` the record row_encode() wrote at batch + *pos, moves *pos past
+** it and returns its tag; r->raw points into the batch, which must
+** outlive the row's use. */
+uint32_t row_decode(const char *batch, size_t *pos, row_t *r);
 /* Removes field i (0 <= i < n). */
 void row_remove(row_t *r, size_t i);
 

@@ -42,26 +42,12 @@
 #define COLUMNS_MAX 4096
 #define AHEAD_BATCH_BYTES ((size_t)128 * 1024)
 
-/* Records parsed ahead go in the batches of a ring (pipeline/ring.h); a
-** batch's `end` says what follows its records: 1 more batches, 0 the end
-** of the table, -1 the `pending` problem.
-**
-** Each record in a batch, at a multiple of 8 bytes: this, n x uint32
-** (each field's length, UINT32_MAX for NULL), the fields' bytes
-** (row_bytes()), the raw text and a NUL. The thread also checks the
-** fields' UTF-8: `bad` is the first field that is not text, or
-** NO_BAD_FIELD; BAD_IS_NUL is set if it holds a NUL byte. `plain` is the
-** row's (row.h). */
-typedef struct {
-    int64_t line;
-    uint32_t n;
-    uint32_t raw_len;
-    uint32_t bytes_len;
-    uint32_t bad;
-    uint32_t plain;
-} record_head_t;
-
-#define RECORD_ALIGN 8
+/* Records parsed ahead go in the batches of a ring (pipeline/ring.h),
+** encoded as row_encode() does; a batch's `end` says what follows its
+** records: 1 more batches, 0 the end of the table, -1 the `pending`
+** problem. The thread also checks the fields' UTF-8; a record's tag
+** (`bad`) is the first field that is not text, or NO_BAD_FIELD, with
+** BAD_IS_NUL set if it holds a NUL byte. */
 #define NO_BAD_FIELD UINT32_MAX
 #define BAD_IS_NUL 0x80000000u
 
@@ -292,7 +278,7 @@ static int parse_record(csv_src_t *c)
     while (len > 0 && (c->raw.data[len - 1] == '\n' || c->raw.data[len - 1] == '\r'))
         len--;
     row_seal(&c->row);
-    /* the raw text stays in c->raw until the next record: encode_record()
+    /* the raw text stays in c->raw until the next record: row_encode()
     ** copies it into the batch, no need for the row's own copy */
     c->row.raw = c->raw.len ? c->raw.data : "";
     c->row.raw_len = len;
@@ -362,7 +348,7 @@ static uint32_t first_bad_plain_field(const char *s, const uint32_t *commas, siz
 }
 
 /* If the chunk holds a whole plain line where a record starts, encodes it
-** into `b` as encode_record() would the row libcsv makes of it, moves past
+** into `b` as row_encode() would the row libcsv makes of it, moves past
 ** it and returns true; else false, and nothing has moved. */
 static bool take_plain_line(csv_src_t *c, batch_t *b)
 {
@@ -395,11 +381,14 @@ static bool take_plain_line(csv_src_t *c, batch_t *b)
             ascii = false;
         }
     }
-    record_head_t h = {c->line, (uint32_t)n, (uint32_t)len, (uint32_t)len + 1,
-                       ascii ? NO_BAD_FIELD : first_bad_plain_field(s, c->commas, n, len),
-                       (uint32_t)n};
+    row_encoded_t h = {.line = c->line,
+                       .n = (uint32_t)n,
+                       .raw_len = (uint32_t)len,
+                       .bytes_len = (uint32_t)len + 1,
+                       .plain = (uint32_t)n,
+                       .tag = ascii ? NO_BAD_FIELD : first_bad_plain_field(s, c->commas, n, len)};
     size_t size = sizeof h + n * sizeof(uint32_t) + 2 * (len + 1);
-    size = (size + RECORD_ALIGN - 1) / RECORD_ALIGN * RECORD_ALIGN;
+    size = (size + ROW_ENCODED_ALIGN - 1) / ROW_ENCODED_ALIGN * ROW_ENCODED_ALIGN;
     buf_reserve(&b->data, size);
     char *head = b->data.data + b->data.len, *o = head + sizeof h;
     for (size_t i = 0; i < n; i++) {
@@ -430,47 +419,6 @@ static bool take_plain_line(csv_src_t *c, batch_t *b)
 
 /* ---- read-ahead ---- */
 
-static void encode_record(batch_t *b, const row_t *r)
-{
-    size_t bytes_len;
-    const char *bytes = row_bytes(r, &bytes_len);
-    record_head_t h = {r->line, (uint32_t)r->n, (uint32_t)r->raw_len, (uint32_t)bytes_len,
-                       first_bad_field(r), 0};
-    buf_add(&b->data, &h, sizeof h);
-    for (size_t i = 0; i < r->n; i++) {
-        uint32_t len = r->f[i].null ? UINT32_MAX : (uint32_t)r->f[i].len;
-        buf_add(&b->data, &len, sizeof len);
-    }
-    buf_add(&b->data, bytes, bytes_len);
-    buf_add(&b->data, r->raw, r->raw_len);
-    do
-        buf_addc(&b->data, '\0');
-    while (b->data.len % RECORD_ALIGN != 0);
-    b->count++;
-}
-
-/* Decodes the record at b->data + *pos into `r`, whose raw text stays in
-** the batch (valid until the caller's next call, as a source's row is);
-** returns the record's `bad`. */
-static uint32_t decode_record(const batch_t *b, size_t *pos, row_t *r)
-{
-    const char *p = b->data.data + *pos;
-    record_head_t h;
-    memcpy(&h, p, sizeof h);
-    p += sizeof h;
-    const uint32_t *lens = (const uint32_t *)(const void *)p;   /* aligned: see record_head_t */
-    p += (size_t)h.n * sizeof(uint32_t);
-    row_load(r, h.n, lens, p, h.bytes_len);
-    p += h.bytes_len;
-    r->raw = p;
-    r->raw_len = h.raw_len;
-    r->line = h.line;
-    r->plain = h.plain;
-    *pos = (size_t)(p + h.raw_len + 1 - b->data.data);
-    *pos = (*pos + RECORD_ALIGN - 1) / RECORD_ALIGN * RECORD_ALIGN;
-    return h.bad;
-}
-
 static void ahead_run(void *arg)
 {
     csv_src_t *c = arg;
@@ -484,7 +432,8 @@ static void ahead_run(void *arg)
                 b->end = got;
                 break;
             }
-            encode_record(b, &c->row);
+            row_encode(&b->data, &c->row, first_bad_field(&c->row));
+            b->count++;
         }
         int end = b->end;
         ring_filled(&c->ring);
@@ -517,7 +466,7 @@ static int csv_next(source_t *self, row_t **row)
         }
         batch_t *b = c->taking;
         if (c->taken < b->count) {
-            uint32_t bad = decode_record(b, &c->take_pos, &c->out);
+            uint32_t bad = row_decode(b->data.data, &c->take_pos, &c->out);
             c->taken++;
             c->out.broken = !check_row_shape(c, &c->out, bad);
             *row = &c->out;
