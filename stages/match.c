@@ -20,6 +20,9 @@ typedef struct {
     stage_t base;
     plan_t *plan;
     table_t *out;
+    /* added to the plan's at the end: plan_t's lines are read by
+    ** validate's thread meanwhile */
+    assignment_counts_t counts;
 } match_t;
 
 static const table_t *match_header(stage_t *self, const table_t *in)
@@ -35,8 +38,19 @@ static const table_t *match_header(stage_t *self, const table_t *in)
 static stage_result_t match_process(stage_t *self, row_t *row)
 {
     match_t *m = (match_t *)self;
-    if (!row)
+    if (!row) {
+        assignment_counts_t *to = &m->plan->counts;
+        to->total += m->counts.total;
+        to->kept += m->counts.kept;
+        to->moved += m->counts.moved;
+        to->orphaned += m->counts.orphaned;
+        to->cross_project_links += m->counts.cross_project_links;
+        to->in_one += m->counts.in_one;
+        to->in_none += m->counts.in_none;
+        to->in_many += m->counts.in_many;
+        m->counts = (assignment_counts_t){0};
         return STAGE_DROP;
+    }
     plan_t *plan = m->plan;
     size_t project, pointed;
     day_t date;
@@ -56,7 +70,7 @@ static stage_result_t match_process(stage_t *self, row_t *row)
             to = t;
         }
     }
-    assignment_counts_t *c = &plan->counts;
+    assignment_counts_t *c = &m->counts;
     c->total++;
     if (containing == 0)
         c->in_none++;
@@ -73,7 +87,7 @@ static stage_result_t match_process(stage_t *self, row_t *row)
         change = "kept", c->kept++;
     else
         change = "moved", c->moved++;
-    pr->moves.n[from->project != project ? FROM_OTHER_PROJECT : from->type][to]++;
+    plan->moves[project].n[from->project != project ? FROM_OTHER_PROJECT : from->type][to]++;
     row_push(row, change, strlen(change));
     if (implicit == NO_INDEX || implicit == pointed)
         row_push(row, NULL, 0);

@@ -26,6 +26,7 @@ void plan_free(plan_t *p)
         free(p->text_blocks[i]);
     free(p->text_blocks);
     free(p->projects);
+    free(p->moves);
     free(p->phases);
     free(p->order);
     free(p->known_repeats.v);
@@ -105,7 +106,9 @@ project_t *plan_add_project(plan_t *p, const row_t *r, bool with_raw)
     if (p->nprojects == p->projects_cap) {
         p->projects_cap = p->projects_cap ? p->projects_cap * 2 : 64;
         p->projects = xrealloc(p->projects, p->projects_cap * sizeof *p->projects);
+        p->moves = xrealloc(p->moves, p->projects_cap * sizeof *p->moves);
     }
+    memset(&p->moves[p->nprojects], 0, sizeof *p->moves);
     project_t *pr = &p->projects[p->nprojects++];
     memset(pr, 0, sizeof *pr);
     pr->phase[PHASE_PLANNING] = pr->phase[PHASE_EXECUTION] = NO_INDEX;
@@ -143,8 +146,8 @@ static const plan_t *ranking;
 static int by_changes(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    uint64_t cx = move_matrix_changes(&ranking->projects[x].moves);
-    uint64_t cy = move_matrix_changes(&ranking->projects[y].moves);
+    uint64_t cx = move_matrix_changes(&ranking->moves[x]);
+    uint64_t cy = move_matrix_changes(&ranking->moves[y]);
     if (cx != cy)
         return cx > cy ? -1 : 1;
     return (x > y) - (x < y);
@@ -155,7 +158,7 @@ size_t plan_projects_by_changes(const plan_t *plan, bool all, size_t **out)
     size_t *idx = xcalloc(plan->nprojects + 1, sizeof *idx), n = 0;
     for (size_t i = 0; i < plan->nprojects; i++) {
         const project_t *p = &plan->projects[i];
-        if (!p->rejected && (all || move_matrix_changes(&p->moves) > 0))
+        if (!p->rejected && (all || move_matrix_changes(&plan->moves[i]) > 0))
             idx[n++] = i;
     }
     ranking = plan;

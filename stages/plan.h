@@ -35,13 +35,14 @@ typedef struct move_matrix {
 #define UUID_TEXT_LEN 36
 
 /* The fields every assignment reads come first, so that they fall in the
-** struct's first cache lines: with many projects each line is a miss. */
+** struct's first cache lines: with many projects each line is a miss.
+** Nothing here changes while the assignments stream, as validate's thread
+** reads it: what is counted then is kept apart (plan.moves). */
 typedef struct project {
     day_t start, end;
     size_t phase[PHASE_TYPES];  /* index of its phase of each type, or NO_INDEX */
     bool rejected;
     bool reported;              /* a problem names this row itself */
-    move_matrix_t moves;
     uuid_t id;
     int64_t line;               /* of its record (problem messages) */
     const char *id_as_read;     /* NULL: as uuid_format() spells id (plan_id_text) */
@@ -89,6 +90,10 @@ typedef struct id_repeats {
 typedef struct plan {
     project_t *projects;
     size_t nprojects, projects_cap;
+    /* per project, as projects: where its assignments move (match counts
+    ** them on the main thread; in project_t, the lines validate's thread
+    ** reads would go back and forth between the cores) */
+    move_matrix_t *moves;
     phase_t *phases;
     size_t nphases, phases_cap;
     uuidmap_t project_index, phase_index;

@@ -341,9 +341,10 @@ void report_html(buf_t *b, const report_t *r, const report_input_t *in)
     uint64_t rest_projects = 0, rest_changes = 0;
     for (size_t k = 0; k < n; k++) {
         const project_t *p = &plan->projects[order[k]];
+        const move_matrix_t *moves = &plan->moves[order[k]];
         if (k >= REPORT_PROJECTS) {
             rest_projects++;
-            rest_changes += move_matrix_changes(&p->moves);
+            rest_changes += move_matrix_changes(moves);
             continue;
         }
         buf_adds(b, "<section><h3>");
@@ -352,7 +353,7 @@ void report_html(buf_t *b, const report_t *r, const report_input_t *in)
         char text[UUID_TEXT_LEN + 1];
         html_text(b, plan_id_text(&p->id, p->id_as_read, text));
         buf_printf(b, "</code></small></h3>\n<p>%" PRIu64 " assignment%s change phase.</p>\n",
-                   move_matrix_changes(&p->moves), move_matrix_changes(&p->moves) == 1 ? "" : "s");
+                   move_matrix_changes(moves), move_matrix_changes(moves) == 1 ? "" : "s");
         if (p->split_known) {
             char mid[11], ev[11];
             date_format(p->split_day[SPLIT_MIDPOINT], mid);
@@ -366,13 +367,13 @@ void report_html(buf_t *b, const report_t *r, const report_input_t *in)
         bool any = false;
         for (int f = 0; f < FROM_KINDS; f++)
             for (int t = 0; t < TO_KINDS; t++) {
-                if (!move_is_change(f, t) || !p->moves.n[f][t])
+                if (!move_is_change(f, t) || !moves->n[f][t])
                     continue;
                 if (!any)
                     buf_adds(b, "\n<table><tr><th>from</th><th>to</th><th>assignments</th></tr>");
                 any = true;
                 buf_printf(b, "<tr><td>%s</td><td>%s</td><td class=\"n\">%" PRIu64 "</td></tr>",
-                           FROM[f], TO[t], p->moves.n[f][t]);
+                           FROM[f], TO[t], moves->n[f][t]);
             }
         buf_adds(b, any ? "</table>\n</section>\n" : "\n</section>\n");
     }

@@ -229,10 +229,11 @@ void summary_json(bytesink_t *out, const summary_input_t *in)
     bool first = true;
     for (size_t k = 0; k < n; k++) {
         const project_t *p = &plan->projects[order[k]];
+        const move_matrix_t *moves = &plan->moves[order[k]];
         char text[UUID_TEXT_LEN + 1];
         for (int f = 0; f < FROM_KINDS; f++)
             for (int t = 0; t < TO_KINDS; t++) {
-                if (!move_is_change(f, t) || p->moves.n[f][t] == 0)
+                if (!move_is_change(f, t) || moves->n[f][t] == 0)
                     continue;
                 buf_adds(b, first ? "\n    {\"project_id\": " : ",\n    {\"project_id\": ");
                 first = false;
@@ -244,7 +245,7 @@ void summary_json(bytesink_t *out, const summary_input_t *in)
                     buf_adds(b, "null");
                 buf_printf(b, ", \"from\": \"%s\", \"to\": \"%s\", \"count\": %" PRIu64 "}",
                            f == FROM_OTHER_PROJECT ? "other project" : FROM_NAMES[f],
-                           t == TO_NONE ? "none" : TO_NAMES[t], p->moves.n[f][t]);
+                           t == TO_NONE ? "none" : TO_NAMES[t], moves->n[f][t]);
             }
         drain(b, out, JSON_DRAIN_AT);
     }
@@ -305,7 +306,7 @@ void summary_text(FILE *out, const summary_input_t *in)
             char text[UUID_TEXT_LEN + 1];
             fprintf(out, "  %s (%s)\n", p->name ? p->name : "unnamed project",
                     plan_id_text(&p->id, p->id_as_read, text));
-            print_moves(out, &p->moves);
+            print_moves(out, &plan->moves[order[k]]);
         }
         if (n > SHOWN_PROJECTS)
             fprintf(out, "  ... and %zu more projects with changes (see diff.csv)\n",
@@ -314,7 +315,7 @@ void summary_text(FILE *out, const summary_input_t *in)
         for (size_t k = 0; k < n; k++)
             for (int f = 0; f < FROM_KINDS; f++)
                 for (int t = 0; t < TO_KINDS; t++)
-                    all.n[f][t] += plan->projects[order[k]].moves.n[f][t];
+                    all.n[f][t] += plan->moves[order[k]].n[f][t];
         fprintf(out, "  in all, over %zu project%s:\n", n, n == 1 ? "" : "s");
         print_moves(out, &all);
     }

@@ -52,7 +52,7 @@ static void summary_json_streams_in_bounded_pieces(void **state)
         p->split_day[SPLIT_EVIDENCE] = 101;
         p->split_moves[SPLIT_MIDPOINT] = 3;
         p->split_moves[SPLIT_EVIDENCE] = 1;
-        p->moves.n[PHASE_PLANNING][TO_EXECUTION] = 1 + i % 7;
+        plan.moves[i].n[PHASE_PLANNING][TO_EXECUTION] = 1 + i % 7;
     }
     verify_t *v = verify_new();
     table_rows_t rows[3] = {{"projects", PROJECTS, PROJECTS, 0},
