@@ -60,6 +60,11 @@ build/fail_pthread.so: tests/fail_pthread.c
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) -shared -fPIC -o $@ tests/fail_pthread.c -ldl
 
+# An LD_PRELOAD shim: writing back a range of a file fails (tests/e2e/faults.sh).
+build/fail_writeback.so: tests/fail_writeback.c
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) -shared -fPIC -o $@ tests/fail_writeback.c
+
 build/gendump: tests/gendump.c pipeline/values.c pipeline/values.h
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) -o $@ tests/gendump.c pipeline/values.c
@@ -82,13 +87,14 @@ example: deps
 lint:
 	cppcheck -q --enable=warning,performance,portability --std=c11 -D_GNU_SOURCE \
 	  --error-exitcode=1 --inline-suppr pipeline stages tests
-	clang-tidy --quiet $(SRC) tests/gendump.c tests/csvcols.c tests/fail_pthread.c $(UNIT) tests/fuzz/*.c \
+	clang-tidy --quiet $(SRC) tests/gendump.c tests/csvcols.c tests/fail_pthread.c tests/fail_writeback.c $(UNIT) tests/fuzz/*.c \
 	  tests/bench/csvparse.c -- $(WARN) 2>/dev/null
 
 # Every test, plain and sanitized; the last line counts them all.
 test: deps
 	@$(MAKE) --no-print-directory phasemig build/plain/unit build/asan/phasemig build/asan/unit \
-	  build/tsan/phasemig build/tsan/unit build/csvcols build/gendump build/fail_pthread.so
+	  build/tsan/phasemig build/tsan/unit build/csvcols build/gendump build/fail_pthread.so \
+	  build/fail_writeback.so
 	@$(MAKE) --no-print-directory lint
 	@tests/run-all.sh
 

@@ -240,21 +240,30 @@ typedef struct {
     off_t dropped;          /* of which on the disk and out of the cache */
 } file_sink_t;
 
+/* sync_file_range on f's bytes [from, to); a failure is the run's (a
+** write failure) unless the file cannot take it (a pipe, a terminal:
+** ESPIPE; EINVAL). It must not be ignored: a wait that finds the disk
+** failed to write a range back reports that once, and the fsync at close
+** then succeeds. */
+static void sync_range(file_sink_t *f, off_t from, off_t to, unsigned flags)
+{
+    if (sync_file_range(f->fd, from, to - from, flags) != 0 && errno != ESPIPE && errno != EINVAL)
+        runtime_error("%s: write failed: %s", f->path, strerror(errno));
+}
+
 /* Starts writing back what has been written since the last time, and
-** drops the step before from the cache once it is on the disk. Hints
-** only: a pipe says no to both, and fsync at close reports any real
-** failure. */
+** drops the step before from the cache once it is on the disk. */
 static void start_writeback(file_sink_t *f)
 {
     if (f->written - f->handed < WRITEBACK_STEP)
         return;
-    if (f->handed > f->dropped &&
-        sync_file_range(f->fd, f->dropped, f->handed - f->dropped,
-                        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-                            SYNC_FILE_RANGE_WAIT_AFTER) == 0)
+    if (f->handed > f->dropped) {
+        sync_range(f, f->dropped, f->handed,
+                   SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
         (void)posix_fadvise(f->fd, f->dropped, f->handed - f->dropped, POSIX_FADV_DONTNEED);
+    }
     f->dropped = f->handed;
-    (void)sync_file_range(f->fd, f->handed, f->written - f->handed, SYNC_FILE_RANGE_WRITE);
+    sync_range(f, f->handed, f->written, SYNC_FILE_RANGE_WRITE);
     f->handed = f->written;
 }
 

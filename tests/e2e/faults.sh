@@ -183,6 +183,20 @@ thread_cannot_start() {
     done
 }
 
+# The disk fails to write back a range of an output file (build/
+# fail_writeback.so: sync_file_range's wait says EIO). The kernel reports
+# that once, so the fsync at close would pass: the wait's error is the
+# run's. Writeback waits from the second 8 MiB step on: 120,000
+# assignments make a resource_assignments.csv of about 22 MB, and no other
+# file reaches 16 MiB.
+writeback_fails() {
+    rm -rf "$WORK/gen" "$WORK/wb" && mkdir "$WORK/wb" || return 1
+    "$GENDUMP" 120000 "$WORK/gen" || return 1
+    LD_PRELOAD=$ROOT/build/fail_writeback.so run_phasemig migrate "$WORK/gen" "$WORK/wb/out"
+    fails_cleanly "$WORK/wb" \
+        "phasemig: WORK/wb/out.phasemig-XXXXXX/resource_assignments.csv: write failed: Input/output error"
+}
+
 expect "faults: a table that is a directory" table_is_a_directory
 expect "faults: a corrupt gzip stream with --rejects is still fatal" fatal_even_with_rejects
 expect "faults: a gzip stream cut in the middle of the table" gzip_cut_mid_table
@@ -191,6 +205,7 @@ if [ -z "${SANITIZED:-}" ]; then   # ASan reserves more address space than any s
     expect "faults: out of memory" out_of_memory
     # and its runtime must come first: it refuses a preloaded library
     expect "faults: a thread that cannot start" thread_cannot_start
+    expect "faults: the disk fails to write back an output file" writeback_fails
 fi
 expect "hostile: a 20 MB field" huge_field
 expect "hostile: a million columns" many_columns
