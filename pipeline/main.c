@@ -5,9 +5,11 @@
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "commands.h"
 #include "errors.h"
+#include "values.h"
 
 #ifndef PHASEMIG_VERSION
 #define PHASEMIG_VERSION "0.1.0"
@@ -60,6 +62,11 @@ int main(int argc, char **argv)
             ** little, and memory one thread frees stays usable by the
             ** others (an arena per thread cost 2.5 MiB of peak RSS). */
             mallopt(M_ARENA_MAX, 1);
+            /* ids crafted against a known hash seed would make the
+            ** indexes quadratic; without getrandom the default stands */
+            uint64_t seed;
+            if (getrandom(&seed, sizeof seed, 0) == (ssize_t)sizeof seed)
+                uuid_hash_seed(seed);
             return COMMANDS[i].run(argc - 1, argv + 1);
         }
     cmdline_error("unknown command '%s'", argv[1]);

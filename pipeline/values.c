@@ -201,6 +201,13 @@ static uint64_t mix64(uint64_t h)
     return h;
 }
 
+static uint64_t hash_seed = 0x9e3779b97f4a7c15ULL;
+
+void uuid_hash_seed(uint64_t seed)
+{
+    hash_seed = seed;
+}
+
 uint64_t uuid_hash(const uuid_t *u)
 {
     /* Fixtures use readable, low-entropy UUIDs, so the raw bytes are not a
@@ -209,7 +216,7 @@ uint64_t uuid_hash(const uuid_t *u)
     uint64_t lo, hi;
     memcpy(&lo, u->b, 8);
     memcpy(&hi, u->b + 8, 8);
-    return mix64(lo ^ mix64(hi + 0x9e3779b97f4a7c15ULL));
+    return mix64(lo ^ mix64(hi ^ hash_seed));
 }
 
 bool utf8_valid(const char *s, size_t len)

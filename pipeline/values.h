@@ -51,7 +51,13 @@ static inline bool uuid_eq(const uuid_t *a, const uuid_t *b)
 {
     return memcmp(a->b, b->b, 16) == 0;
 }
+/* A 64-bit hash of the id, for the indexes. It is seeded: the mix is
+** invertible, so under a seed known in advance a file could carry ids that
+** all share one slot and make every lookup a scan of them. Each run draws
+** its seed (main.c) before any thread starts; no output depends on hash
+** order, and the tests run with the fixed default. */
 uint64_t uuid_hash(const uuid_t *u);
+void uuid_hash_seed(uint64_t seed);
 
 /* ---- text ---- */
 /* Valid UTF-8 with no NUL byte. */

@@ -173,6 +173,33 @@ static void uuids(void **state)
     assert_true(uuid_hash(&a) != uuid_hash(&b));
 }
 
+/* Ids crafted to share their slot in a 1024-slot index under one seed (a
+** file made for a hash everyone knows would make every lookup a scan)
+** spread out under another. */
+static void uuid_hash_depends_on_its_seed(void **state)
+{
+    (void)state;
+    enum { IDS = 64, SLOTS = 1024 };
+    uuid_t crafted[IDS];
+    uuid_hash_seed(1);
+    uint64_t n = 0;
+    for (size_t found = 0; found < IDS; n++) {
+        uuid_t u = {{0}};
+        memcpy(u.b, &n, sizeof n);
+        if ((uuid_hash(&u) & (SLOTS - 1)) == 0)
+            crafted[found++] = u;
+    }
+    uuid_hash_seed(2);
+    bool taken[SLOTS] = {false};
+    size_t distinct = 0;
+    for (size_t i = 0; i < IDS; i++) {
+        size_t slot = (size_t)(uuid_hash(&crafted[i]) & (SLOTS - 1));
+        distinct += !taken[slot];
+        taken[slot] = true;
+    }
+    assert_true(distinct > IDS / 2);   /* 62 of 64 expected at random */
+}
+
 static void utf8(void **state)
 {
     (void)state;
@@ -214,7 +241,8 @@ int run_values_tests(void)
         cmocka_unit_test(dates_real_calendar),   cmocka_unit_test(dates_round_trip),
         cmocka_unit_test(midpoint_example_from_spec), cmocka_unit_test(decimals_exact),
         cmocka_unit_test(decimals_format),       cmocka_unit_test(money_sums_do_not_overflow),
-        cmocka_unit_test(uuids),                 cmocka_unit_test(utf8),
+        cmocka_unit_test(uuids),                 cmocka_unit_test(uuid_hash_depends_on_its_seed),
+        cmocka_unit_test(utf8),
     };
     return cmocka_run_group_tests_name("values", tests, NULL, NULL);
 }
