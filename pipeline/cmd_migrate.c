@@ -138,8 +138,8 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         diff_schema_new(diff, assignments->table),
         verify_assignments_new(verify),
         write_new(sink, &rows[2].out)};
-    /* validate, split-count and match on a thread of their own: the main
-    ** thread's work, halved */
+    /* validate (the stage that reports problems) on a thread of its own,
+    ** the rest on this one: the work split about in half */
     rows[2].in = run_chain_ahead(assignments, stream, 9, 1, &problems);
     if (o->split == SPLIT_MIDPOINT)
         split_choose(split);   /* the evidence policy's numbers, for comparison */

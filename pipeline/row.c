@@ -148,16 +148,15 @@ void row_encode(buf_t *out, const row_t *r, uint32_t tag)
 {
     size_t bytes_len;
     const char *bytes = row_bytes(r, &bytes_len);
-    row_encoded_t h = {r->line,
-                       {r->note[0], r->note[1], r->note[2]},
-                       (uint32_t)r->n,
-                       (uint32_t)r->raw_len,
-                       (uint32_t)bytes_len,
-                       (uint32_t)r->plain,
-                       tag,
-                       r->broken,
-                       r->noted,
-                       {0}};
+    row_encoded_t h = {.line = r->line,
+                       .note = {r->note[0], r->note[1], r->note[2]},
+                       .raw_len = r->raw_len,
+                       .bytes_len = bytes_len,
+                       .n = (uint32_t)r->n,
+                       .plain = (uint32_t)r->plain,
+                       .tag = tag,
+                       .broken = r->broken,
+                       .noted = r->noted};
     size_t size = sizeof h + r->n * sizeof(uint32_t) + bytes_len + r->raw_len + 1;
     size = (size + ROW_ENCODED_ALIGN - 1) / ROW_ENCODED_ALIGN * ROW_ENCODED_ALIGN;
     buf_reserve(out, size);

@@ -85,9 +85,9 @@ void row_set_raw(row_t *r, const char *raw, size_t len);
 typedef struct {
     int64_t line;
     int64_t note[3];
+    uint64_t raw_len;       /* 64 bits: a SQLite row may pass 4 GiB */
+    uint64_t bytes_len;
     uint32_t n;
-    uint32_t raw_len;
-    uint32_t bytes_len;
     uint32_t plain;
     uint32_t tag;
     uint8_t broken, noted;

@@ -383,8 +383,8 @@ static bool take_plain_line(csv_src_t *c, batch_t *b)
     }
     row_encoded_t h = {.line = c->line,
                        .n = (uint32_t)n,
-                       .raw_len = (uint32_t)len,
-                       .bytes_len = (uint32_t)len + 1,
+                       .raw_len = len,
+                       .bytes_len = len + 1,
                        .plain = (uint32_t)n,
                        .tag = ascii ? NO_BAD_FIELD : first_bad_plain_field(s, c->commas, n, len)};
     size_t size = sizeof h + n * sizeof(uint32_t) + 2 * (len + 1);
