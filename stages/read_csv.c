@@ -50,6 +50,10 @@
 ** BAD_IS_NUL set if it holds a NUL byte. */
 #define NO_BAD_FIELD UINT32_MAX
 #define BAD_IS_NUL 0x80000000u
+/* A record with fields past those kept (fields_kept()) is tagged instead
+** with how many there were past them: its shape is the problem, its text
+** is not looked at. */
+#define FIELDS_PAST 0x40000000u
 
 enum pending { PENDING_NONE, PENDING_READ, PENDING_PARSE };
 
@@ -70,6 +74,7 @@ typedef struct {
     uint32_t *commas;       /* take_plain_line()'s */
     size_t commas_cap;
     row_t row;              /* the record being parsed */
+    size_t fields_past;     /* its fields past fields_kept(), counted only */
     buf_t raw;
     /* a fatal problem found while parsing, reported by report_pending() */
     enum pending pending;
@@ -84,10 +89,23 @@ typedef struct {
     row_t out;              /* the record handed out */
 } csv_src_t;
 
+/* How many fields of a record are kept: one past the header's, enough
+** to tell and show a ragged row (the header itself: one past the most it
+** may have). The rest are only counted: a line of commas alone would
+** otherwise cost 32 bytes a field in each row that holds it. */
+static size_t fields_kept(const csv_src_t *c)
+{
+    size_t ncols = c->base.table->ncols;
+    return (ncols ? ncols : COLUMNS_MAX) + 1;
+}
+
 static void on_field(void *data, size_t len, void *ctx)
 {
     csv_src_t *c = ctx;
-    row_push(&c->row, data, len);
+    if (c->row.n < fields_kept(c))
+        row_push(&c->row, data, len);
+    else
+        c->fields_past++;
 }
 
 static void on_record_end(int ch, void *ctx)
@@ -217,6 +235,7 @@ static void report_pending(csv_src_t *c)
 static int parse_record(csv_src_t *c)
 {
     row_reset(&c->row);
+    c->fields_past = 0;
     c->record_done = false;
     for (;;) {
         if (c->chunk_pos == c->chunk_len) {
@@ -302,6 +321,7 @@ static uint32_t first_bad_field(const row_t *r)
 static bool check_row_shape(csv_src_t *c, row_t *r, uint32_t bad)
 {
     const table_t *t = c->base.table;
+    size_t past = bad != NO_BAD_FIELD && (bad & FIELDS_PAST) ? bad & ~FIELDS_PAST : 0;
     if (r->n != t->ncols) {
         if (r->n < t->ncols)
             problem_at(c->problems, t, r, r->line, t->cols[r->n], NULL, 0,
@@ -310,8 +330,8 @@ static bool check_row_shape(csv_src_t *c, row_t *r, uint32_t bad)
             char name[32];
             snprintf(name, sizeof name, "#%zu", t->ncols + 1);
             problem_at(c->problems, t, r, r->line, name, r->f[t->ncols].data,
-                       r->f[t->ncols].len, "ragged row: %zu fields, the header has %zu", r->n,
-                       t->ncols);
+                       r->f[t->ncols].len, "ragged row: %zu fields, the header has %zu",
+                       r->n + past, t->ncols);
         }
         return false;
     }
@@ -363,13 +383,15 @@ static bool take_plain_line(csv_src_t *c, batch_t *b)
         len--;
     if (len == 0)
         return false;   /* a blank line: not a record */
-    size_t n = 1;
+    size_t n = 1, kept = fields_kept(c);
     bool ascii = true;
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)s[i];
         if (ch >= '-' && ch < 0x80)   /* above every byte that matters */
             continue;
         if (ch == ',') {
+            if (n == kept)
+                return false;   /* libcsv's path counts the fields past them */
             if (n > c->commas_cap) {
                 c->commas_cap = c->commas_cap ? 2 * c->commas_cap : 64;
                 c->commas = xrealloc(c->commas, c->commas_cap * sizeof *c->commas);
@@ -432,7 +454,9 @@ static void ahead_run(void *arg)
                 b->end = got;
                 break;
             }
-            row_encode(&b->data, &c->row, first_bad_field(&c->row));
+            row_encode(&b->data, &c->row,
+                       c->fields_past ? FIELDS_PAST | (uint32_t)c->fields_past
+                                      : first_bad_field(&c->row));
             b->count++;
         }
         int end = b->end;
@@ -532,7 +556,7 @@ source_t *csv_source_open(bytesrc_t *bytes, const char *table_name, const char *
     row_t *h = &c->row;
     if (h->n > COLUMNS_MAX) {
         problem_fatal(problems, display, "not a dump of the planner: %zu columns (at most %d)",
-                      h->n, COLUMNS_MAX);
+                      h->n + c->fields_past, COLUMNS_MAX);
         csv_free_source(&c->base);
         return NULL;
     }

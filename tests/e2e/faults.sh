@@ -144,6 +144,26 @@ many_columns() {
 phasemig: 1 problem in the input; nothing written"
 }
 
+# A 16 MiB line of commas alone: 16 million empty fields, one ragged row
+# (or a header of as many columns). A problem of one line, in the memory a
+# record of 16 MiB takes, not 32 bytes more a field (docs/formats.md).
+only_commas() {  # TABLE: the table of commas, after a header or as one
+    local table=$1 want
+    rm -rf "$WORK/cm" "$WORK/cmo" && mkdir "$WORK/cm" "$WORK/cmo"
+    cp fixtures/planner-seed/*.csv "$WORK/cm/"
+    if [ "$table" = header ]; then
+        head -c 16000000 /dev/zero | tr '\0' , >"$WORK/cm/projects.csv"
+        want="WORK/cm/projects.csv: not a dump of the planner: 16000001 columns (at most 4096)"
+    else
+        { head -1 fixtures/planner-seed/resource_assignments.csv
+          head -c 16000000 /dev/zero | tr '\0' ,; echo; } >"$WORK/cm/resource_assignments.csv"
+        want="WORK/cm/resource_assignments.csv:2: column #11: '': ragged row: 16000001 fields, the header has 10"
+    fi
+    (ulimit -v 400000 && run_phasemig migrate "$WORK/cm" "$WORK/cmo/out")
+    fails_cleanly "$WORK/cmo" "$want
+phasemig: 1 problem in the input; nothing written"
+}
+
 only_quotes() {
     rm -rf "$WORK/oq" "$WORK/oqo" && mkdir "$WORK/oq" "$WORK/oqo"
     cp fixtures/planner-seed/project_phases.csv fixtures/planner-seed/resource_assignments.csv "$WORK/oq/"
@@ -206,6 +226,8 @@ if [ -z "${SANITIZED:-}" ]; then   # ASan reserves more address space than any s
     # and its runtime must come first: it refuses a preloaded library
     expect "faults: a thread that cannot start" thread_cannot_start
     expect "faults: the disk fails to write back an output file" writeback_fails
+    expect "hostile: a row of 16 million empty fields" only_commas row
+    expect "hostile: a header of 16 million empty columns" only_commas header
 fi
 expect "hostile: a 20 MB field" huge_field
 expect "hostile: a million columns" many_columns

@@ -123,6 +123,22 @@ static void ragged_rows(void **state)
           "! t.csv:3: column #3: '3': ragged row: 3 fields, the header has 2\n");
 }
 
+/* Fields past one more than the header's are counted, not kept: the
+** report is the same, the memory is not 32 bytes a field (a line of
+** commas alone). Plain or quoted, at every chunk size. */
+static void fields_past_the_header_counted_not_kept(void **state)
+{
+    (void)state;
+    CHECK("a,b\n1,2,3,4,5\n1,2,3,\"4\"\n,,,,,,\n",
+          "cols=a|b\n"
+          "2: [1] [2] [3] <1,2,3,4,5> broken\n"
+          "3: [1] [2] [3] <1,2,3,\"4\"> broken\n"
+          "4: NULL NULL NULL <,,,,,,> broken\n"
+          "! t.csv:2: column #3: '3': ragged row: 5 fields, the header has 2\n"
+          "! t.csv:3: column #3: '3': ragged row: 4 fields, the header has 2\n"
+          "! t.csv:4: column #3: '': ragged row: 7 fields, the header has 2\n");
+}
+
 static void not_utf8(void **state)
 {
     (void)state;
@@ -381,6 +397,7 @@ int run_csv_tests(void)
         cmocka_unit_test(spaces_kept),
         cmocka_unit_test(no_final_newline_and_blank_lines),
         cmocka_unit_test(ragged_rows),
+        cmocka_unit_test(fields_past_the_header_counted_not_kept),
         cmocka_unit_test(not_utf8),
         cmocka_unit_test(unterminated_quote),
         cmocka_unit_test(stray_quote),
