@@ -157,8 +157,7 @@ void row_encode(buf_t *out, const row_t *r, uint32_t tag)
                        .tag = tag,
                        .broken = r->broken,
                        .noted = r->noted};
-    size_t size = sizeof h + r->n * sizeof(uint32_t) + bytes_len + r->raw_len + 1;
-    size = (size + ROW_ENCODED_ALIGN - 1) / ROW_ENCODED_ALIGN * ROW_ENCODED_ALIGN;
+    size_t size = row_encoded_size(r->n, bytes_len, r->raw_len);
     buf_reserve(out, size);
     char *o = out->data + out->len;
     memcpy(o, &h, sizeof h);
@@ -195,7 +194,6 @@ uint32_t row_decode(const char *batch, size_t *pos, row_t *r)
     r->plain = h.plain;
     r->noted = h.noted;
     memcpy(r->note, h.note, sizeof r->note);
-    size_t end = (size_t)(p + h.raw_len + 1 - batch);
-    *pos = (end + ROW_ENCODED_ALIGN - 1) / ROW_ENCODED_ALIGN * ROW_ENCODED_ALIGN;
+    *pos += row_encoded_size(h.n, h.bytes_len, h.raw_len);
     return h.tag;
 }

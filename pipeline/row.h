@@ -96,6 +96,13 @@ typedef struct {
 
 #define ROW_ENCODED_ALIGN 8
 
+/* The bytes one record of n fields takes in a batch, padding included. */
+static inline size_t row_encoded_size(size_t n, size_t bytes_len, size_t raw_len)
+{
+    size_t size = sizeof(row_encoded_t) + n * sizeof(uint32_t) + bytes_len + raw_len + 1;
+    return (size + ROW_ENCODED_ALIGN - 1) / ROW_ENCODED_ALIGN * ROW_ENCODED_ALIGN;
+}
+
 /* Appends `r` whole (fields, NULLs, line, raw text, broken, plain, note)
 ** and `tag` to `out`. */
 void row_encode(buf_t *out, const row_t *r, uint32_t tag);

@@ -20,7 +20,7 @@ typedef struct {
     stage_t base;
     plan_t *plan;
     table_t *out;
-    /* added to the plan's at the end: plan_t's lines are read by
+    /* the plan's, handed over at the end: plan_t's lines are read by
     ** validate's thread meanwhile */
     assignment_counts_t counts;
 } match_t;
@@ -39,16 +39,7 @@ static stage_result_t match_process(stage_t *self, row_t *row)
 {
     match_t *m = (match_t *)self;
     if (!row) {
-        assignment_counts_t *to = &m->plan->counts;
-        to->total += m->counts.total;
-        to->kept += m->counts.kept;
-        to->moved += m->counts.moved;
-        to->orphaned += m->counts.orphaned;
-        to->cross_project_links += m->counts.cross_project_links;
-        to->in_one += m->counts.in_one;
-        to->in_none += m->counts.in_none;
-        to->in_many += m->counts.in_many;
-        m->counts = (assignment_counts_t){0};
+        m->plan->counts = m->counts;   /* match is their only counter */
         return STAGE_DROP;
     }
     plan_t *plan = m->plan;

@@ -409,8 +409,7 @@ static bool take_plain_line(csv_src_t *c, batch_t *b)
                        .bytes_len = len + 1,
                        .plain = (uint32_t)n,
                        .tag = ascii ? NO_BAD_FIELD : first_bad_plain_field(s, c->commas, n, len)};
-    size_t size = sizeof h + n * sizeof(uint32_t) + 2 * (len + 1);
-    size = (size + ROW_ENCODED_ALIGN - 1) / ROW_ENCODED_ALIGN * ROW_ENCODED_ALIGN;
+    size_t size = row_encoded_size(n, len + 1, len);
     buf_reserve(&b->data, size);
     char *head = b->data.data + b->data.len, *o = head + sizeof h;
     for (size_t i = 0; i < n; i++) {
