@@ -7,6 +7,7 @@
 
 #include "errors.h"
 #include "progress.h"
+#include "lookahead.h"
 #include "ring.h"
 
 void bytesrc_free(bytesrc_t *b) { if (b) b->free(b); }
@@ -48,6 +49,26 @@ static void flush(stage_t **stages, size_t n)
         stages[i]->process(stages[i], NULL);
 }
 
+void stages_prefetch(stage_t *const *stages, size_t n, const row_t *row)
+{
+    for (size_t i = 0; i < n; i++)
+        if (stages[i]->prefetch)
+            stages[i]->prefetch(stages[i], row);
+}
+
+/* Some of a chain's stages, for a lookahead's prefetch. */
+typedef struct {
+    stage_t **stages;
+    size_t n;
+} part_t;
+
+/* A lookahead's `ahead`: the part's stages_prefetch(). */
+static void prefetch_part(void *ctx, const row_t *row)
+{
+    const part_t *p = ctx;
+    stages_prefetch(p->stages, p->n, row);
+}
+
 /* The next row of `src` for a chain: 1, 0 at the end (or when `problems`
 ** is full), -1 when the table cannot be read further. Checks for an
 ** interrupt and counts progress every 1024 rows when `tick` is not NULL. */
@@ -67,6 +88,8 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
 {
     if (!headers_usable(src, stages, n, problems))
         return -1;
+    src->ahead_stages = stages;
+    src->ahead_n = n;
     row_t *row;
     unsigned tick = 0;
     int got;
@@ -74,6 +97,7 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
         (*rows)++;
         passes(stages, n, row);
     }
+    src->ahead_n = 0;
     flush(stages, n);
     check_interrupted();
     return got < 0 ? -1 : 0;
@@ -82,14 +106,6 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
 /* ---- chain_run_ahead ---- */
 
 #define AHEAD_BATCH_BYTES ((size_t)256 * 1024)
-/* How many rows ahead of process() the second part's prefetch() is called:
-** enough for their misses to overlap, few enough that the lines are still
-** in the cache when the row comes. */
-#define PREFETCH_AHEAD 8
-/* A row larger than this is not decoded ahead of one before it, and its
-** slot lets go of the room after it: a file of huge records holds two
-** decoded, not PREFETCH_AHEAD (docs/formats.md). */
-#define PREFETCH_LARGE ((size_t)64 * 1024)
 
 typedef struct {
     source_t *src;
@@ -136,49 +152,37 @@ int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problem
     if (!headers_usable(src, stages, n, problems))
         return -1;
     ahead_t a = {.src = src, .stages = stages, .k = k, .problems = problems};
+    src->ahead_stages = stages;   /* on the worker, which alone reads src */
+    src->ahead_n = k;
     ring_init(&a.ring, AHEAD_BATCH_BYTES);
     ring_start(&a.ring, ahead_run, &a, src->table->source);
-    /* each batch's rows are decoded PREFETCH_AHEAD ahead of their turn */
-    row_t row[PREFETCH_AHEAD];
-    for (size_t i = 0; i < PREFETCH_AHEAD; i++)
-        row_init(&row[i]);
+    /* each batch's rows are shown to the second part's prefetch() a few
+    ** rows ahead of their turn */
+    part_t second = {stages + k, n - k};
+    lookahead_t ahead;
+    lookahead_init(&ahead, prefetch_part, &second);
     int end = 1;
     unsigned tick = 0;
     batch_t *b = NULL;
     while (end > 0 && (b = ring_take(&a.ring)) != NULL) {
-        size_t pos = 0, decoded = 0, large = SIZE_MAX;   /* the large row decoded ahead */
-        for (size_t i = 0; i < b->count; i++) {
+        lookahead_batch(&ahead, b);
+        row_t *r;
+        uint32_t tag;
+        while ((r = lookahead_next(&ahead, &tag)) != NULL) {
             if ((++tick & 0x3ff) == 0)
                 check_interrupted();
-            for (; decoded < b->count && decoded < i + PREFETCH_AHEAD &&
-                   (large == SIZE_MAX || large < i);
-                 decoded++) {
-                row_t *next = &row[decoded % PREFETCH_AHEAD];
-                row_decode(b->data.data, &pos, next);
-                if (next->raw_len > PREFETCH_LARGE)
-                    large = decoded;
-                for (size_t j = k; j < n; j++)
-                    if (stages[j]->prefetch)
-                        stages[j]->prefetch(stages[j], next);
-            }
-            row_t *r = &row[i % PREFETCH_AHEAD];
             passes(stages + k, n - k, r);
-            if (i == large) {
-                row_free(r);
-                row_init(r);
-                large = SIZE_MAX;
-            }
         }
         *rows += b->read;
         progress_rows(b->read);   /* progress is the main thread's */
         end = b->end;
         ring_release(&a.ring);
     }
-    for (size_t i = 0; i < PREFETCH_AHEAD; i++)
-        row_free(&row[i]);
+    lookahead_free(&ahead);
     if (b)   /* the stream ended, the worker's own part too */
         flush(stages + k, n - k);
     bool failed = ring_stop(&a.ring);
+    src->ahead_n = 0;
     if (failed) {
         char err[ERROR_MAX];
         snprintf(err, sizeof err, "%s", a.ring.w.err);

@@ -42,6 +42,11 @@ struct source {
     /* 1: *row is the next record; 0: end of table; -1: the table cannot be
     ** read further (a fatal problem has been reported). */
     int (*next)(source_t *self, row_t **row);
+    /* Set by the chain before the first next() (0: none): a source that
+    ** decodes rows ahead (lookahead.h) offers each one to the prefetch()
+    ** of these stages a few rows before next() hands it out. */
+    struct stage **ahead_stages;
+    size_t ahead_n;
     void (*free)(source_t *self);
 };
 

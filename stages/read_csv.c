@@ -29,6 +29,8 @@
 #include <csv.h>
 #include <string.h>
 
+#include "../pipeline/chain.h"
+#include "../pipeline/lookahead.h"
 #include "../pipeline/ring.h"
 #include "stages.h"
 
@@ -80,13 +82,12 @@ typedef struct {
     enum pending pending;
     const char *pending_rule;
     /* read-ahead: the thread parses into the ring's batches; the caller
-    ** decodes `taking` (NULL: none yet) from take_pos into `out`. */
+    ** decodes `taking` (NULL: none yet) a few records ahead (`look`). */
     bool ahead;
     ring_t ring;
     batch_t *taking;
-    size_t take_pos, taken;
+    lookahead_t look;
     int ended;              /* the caller's: 1 until next() returned 0 or -1 */
-    row_t out;              /* the record handed out */
 } csv_src_t;
 
 /* How many fields of a record are kept: one past the header's, enough
@@ -465,9 +466,16 @@ static void ahead_run(void *arg)
     }
 }
 
+/* The lookahead's `ahead`: each record decoded goes to the chain's stages. */
+static void show_ahead(void *ctx, const row_t *row)
+{
+    const csv_src_t *c = ctx;
+    stages_prefetch(c->base.ahead_stages, c->base.ahead_n, row);
+}
+
 static void start_ahead(csv_src_t *c)
 {
-    row_init(&c->out);
+    lookahead_init(&c->look, show_ahead, c);
     ring_init(&c->ring, AHEAD_BATCH_BYTES);
     c->ahead = true;
     c->ended = 1;
@@ -484,15 +492,14 @@ static int csv_next(source_t *self, row_t **row)
             c->taking = ring_take(&c->ring);
             if (!c->taking)
                 runtime_error("%s", c->ring.w.err);   /* out of memory on the thread */
-            c->take_pos = 0;
-            c->taken = 0;
+            lookahead_batch(&c->look, c->taking);
         }
         batch_t *b = c->taking;
-        if (c->taken < b->count) {
-            uint32_t bad = row_decode(b->data.data, &c->take_pos, &c->out);
-            c->taken++;
-            c->out.broken = !check_row_shape(c, &c->out, bad);
-            *row = &c->out;
+        uint32_t bad;
+        row_t *r = lookahead_next(&c->look, &bad);
+        if (r) {
+            r->broken = !check_row_shape(c, r, bad);
+            *row = r;
             return 1;
         }
         if (b->end <= 0) {
@@ -513,7 +520,7 @@ static void csv_free_source(source_t *self)
     if (c->ahead) {
         ring_stop(&c->ring);
         ring_destroy(&c->ring);
-        row_free(&c->out);
+        lookahead_free(&c->look);
     }
     csv_free(&c->parser);
     bytesrc_free(c->bytes);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../pipeline/chain.h"
+#include "../../pipeline/lookahead.h"
 #include "../../stages/stages.h"
 #include "../memsrc.h"
 #include "unit.h"
@@ -202,12 +203,15 @@ static stage_result_t log_process(stage_t *self, row_t *row)
     return STAGE_PASS;
 }
 
-/* Behind the cut every row is offered to prefetch() once, before
-** process() sees it and at most a few rows before; the rows come in
-** order, none missed, also past rows too large to be decoded far ahead. */
-static void ahead_prefetches_each_row_before_it_comes(void **state)
+/* Every row is offered to a stage's prefetch() once, before process()
+** sees it and at most a few rows before; the rows come in order, none
+** missed, also past rows too large to be decoded far ahead. `where`: the
+** logging stage behind the cut (decoded ahead by the chain), before it
+** (by the CSV source, on the worker), or in an uncut chain (chain_run). */
+enum logger_at { BEHIND_THE_CUT, BEFORE_THE_CUT, NOT_CUT };
+
+static void check_prefetches(enum logger_at where)
 {
-    (void)state;
     buf_t text, log;
     buf_init(&text);
     buf_init(&log);
@@ -219,9 +223,17 @@ static void ahead_prefetches_each_row_before_it_comes(void **state)
     source_t *src = csv_of(text.data, &pr);
     stage_t *logger = test_stage(log_process, &pr, &log);
     logger->prefetch = log_prefetch;
-    stage_t *stages[] = {test_stage(mark_process, &pr, NULL), logger};
+    stage_t *mark = test_stage(mark_process, &pr, NULL);
+    stage_t *stages[2] = {mark, logger};
+    if (where == BEFORE_THE_CUT) {
+        stages[0] = logger;
+        stages[1] = mark;
+    }
     uint64_t rows = 0;
-    assert_int_equal(chain_run_ahead(src, stages, 2, 1, &pr, &rows), 0);
+    if (where == NOT_CUT)
+        assert_int_equal(chain_run(src, stages, 2, &pr, &rows), 0);
+    else
+        assert_int_equal(chain_run_ahead(src, stages, 2, 1, &pr, &rows), 0);
     assert_int_equal(rows, 20000);
     long long next_prefetch = 2, next_process = 2, line;
     char what;
@@ -231,7 +243,7 @@ static void ahead_prefetches_each_row_before_it_comes(void **state)
     while (sscanf(p, "%c %lld\n%n", &what, &line, &used) == 2) {
         if (what == 'p') {
             assert_int_equal(line, next_prefetch++);
-            assert_true(next_prefetch - next_process <= 16);
+            assert_true(next_prefetch - next_process <= LOOKAHEAD_ROWS);
             /* nothing is decoded ahead past a large row */
             assert_true(large_ahead == 0 || large_ahead < next_process);
             if ((line - 2) % 1000 < 3)
@@ -252,13 +264,33 @@ static void ahead_prefetches_each_row_before_it_comes(void **state)
     buf_free(&text);
 }
 
+static void prefetch_behind_the_cut(void **state)
+{
+    (void)state;
+    check_prefetches(BEHIND_THE_CUT);
+}
+
+static void prefetch_before_the_cut(void **state)
+{
+    (void)state;
+    check_prefetches(BEFORE_THE_CUT);
+}
+
+static void prefetch_not_cut(void **state)
+{
+    (void)state;
+    check_prefetches(NOT_CUT);
+}
+
 int run_chain_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(missing_column_after_an_earlier_fatal_table),
         cmocka_unit_test(ahead_hands_on_the_same_rows),
         cmocka_unit_test(ahead_across_batches),
-        cmocka_unit_test(ahead_prefetches_each_row_before_it_comes),
+        cmocka_unit_test(prefetch_behind_the_cut),
+        cmocka_unit_test(prefetch_before_the_cut),
+        cmocka_unit_test(prefetch_not_cut),
     };
     return cmocka_run_group_tests_name("chain", tests, NULL, NULL);
 }
