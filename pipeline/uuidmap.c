@@ -67,3 +67,8 @@ bool uuidmap_get(const uuidmap_t *m, const uuid_t *key, size_t *val)
     *val = s->val_plus_one - 1;
     return true;
 }
+
+void uuidmap_prefetch(const uuidmap_t *m, const uuid_t *key)
+{
+    __builtin_prefetch(&m->slots[(size_t)uuid_hash(key) & (m->cap - 1)]);
+}

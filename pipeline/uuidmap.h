@@ -34,5 +34,8 @@ void uuidmap_free(uuidmap_t *m);
 ** (and the existing value in *existing, if not NULL) if it was there. */
 bool uuidmap_put(uuidmap_t *m, const uuid_t *key, size_t val, size_t *existing);
 bool uuidmap_get(const uuidmap_t *m, const uuid_t *key, size_t *val);
+/* Starts loading into the cache the slot where a get of key begins
+** (stage.prefetch); changes nothing. */
+void uuidmap_prefetch(const uuidmap_t *m, const uuid_t *key);
 
 #endif

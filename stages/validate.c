@@ -12,6 +12,36 @@
 
 #include "stages.h"
 
+/* What an assignment's checks read of its project, side by side: its
+** phases' ids beside their indexes, and whether it or they are rejected.
+** Made at the assignments' header, when projects and phases are final
+** (plan.h: nothing of them changes while assignments stream); with tens
+** of thousands of projects, the project, then each phase, were one cache
+** miss after the other. 44 bytes, not padded to a cache line: at 50,000
+** projects the padding would be a megabyte of the memory budget. */
+typedef struct {
+    uuid_t phase_id[PHASE_TYPES];
+    uint32_t phase_plus_one[PHASE_TYPES];   /* 0: none of that type */
+    bool rejected;
+    bool phase_rejected[PHASE_TYPES];
+} project_view_t;
+
+/* An assignment's ids as prefetch() parsed them, a few rows ahead of
+** process(): parsed, the project slot of the index asked for; then, half
+** the way to process(), looked up, its project_view_t asked for. */
+enum { IDS_NONE, IDS_PARSED, IDS_LOOKED_UP };
+typedef struct {
+    int64_t line;               /* the row's: its key */
+    int state;
+    bool project_ok, phase_ok;  /* the field is a UUID */
+    uuid_t project_id, phase_id;
+    bool project_found;         /* IDS_LOOKED_UP: in the index, as `project` */
+    size_t project;
+} ids_ahead_t;
+/* A power of two above the rows a source decodes ahead (LOOKAHEAD_ROWS). */
+#define IDS_AHEAD 16
+#define IDS_LOOKUP_BEHIND 4
+
 typedef struct {
     stage_t base;
     plan_t *plan;
@@ -21,6 +51,11 @@ typedef struct {
     int col[12];
     unique_t *ids;      /* assignments only */
     uint64_t *rejected; /* rows dropped here (held rows count when emitted) */
+    /* assignments only: per project, by index */
+    project_view_t *view;
+    /* assignments only: ring of ids parsed ahead, by count of rows seen */
+    ids_ahead_t ahead[IDS_AHEAD];
+    uint64_t ahead_seen, ahead_taken;
 } validate_t;
 
 #define PHASE_REJECTED "a phase of this project is rejected"
@@ -352,6 +387,24 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
 
 /* ---- assignments ---- */
 
+static void make_views(validate_t *v)
+{
+    const plan_t *plan = v->plan;
+    free(v->view);
+    v->view = xcalloc(plan->nprojects, sizeof *v->view);
+    for (size_t i = 0; i < plan->nprojects; i++) {
+        const project_t *pr = &plan->projects[i];
+        project_view_t *pv = &v->view[i];
+        pv->rejected = pr->rejected;
+        for (int t = 0; t < PHASE_TYPES; t++)
+            if (pr->phase[t] != NO_INDEX) {
+                pv->phase_id[t] = plan->phases[pr->phase[t]].id;
+                pv->phase_plus_one[t] = (uint32_t)(pr->phase[t] + 1);
+                pv->phase_rejected[t] = plan->phases[pr->phase[t]].rejected;
+            }
+    }
+}
+
 static const table_t *assignments_header(stage_t *self, const table_t *in)
 {
     validate_t *v = (validate_t *)self;
@@ -359,6 +412,7 @@ static const table_t *assignments_header(stage_t *self, const table_t *in)
         find_columns(v, in, OLD_ASSIGNMENT_COLS, ARRAY_LEN(OLD_ASSIGNMENT_COLS));
     else
         find_columns(v, in, NEW_ASSIGNMENT_COLS, ARRAY_LEN(NEW_ASSIGNMENT_COLS));
+    make_views(v);
     return in;
 }
 
@@ -391,23 +445,86 @@ static void report_repeat(void *ctx, const uuid_t *id, int64_t line, int64_t fir
                (long long)first_line);
 }
 
-/* The phase the id in `f` names, in *phase; false if none. Most
-** assignments name a phase of their own project (NO_INDEX: not known):
-** looking there first saves a lookup in the phase index, a cache miss
-** when phases are many. */
-static bool find_phase(const plan_t *plan, size_t project, const field_t *f, size_t *phase)
+/* The UUID in column `which` of `r`, into *out; false if the field is
+** missing, NULL or not a UUID. For rows not yet checked for shape. */
+static bool field_uuid(const validate_t *v, const row_t *r, int which, uuid_t *out)
 {
-    uuid_t id;
-    if (f->null || !uuid_parse(f->data, f->len, &id))
-        return false;
+    int col = v->col[which];
+    return col >= 0 && (size_t)col < r->n && !r->f[col].null &&
+           uuid_parse(r->f[col].data, r->f[col].len, out);
+}
+
+static void look_up(validate_t *v, ids_ahead_t *a)
+{
+    a->project_found = a->project_ok && uuidmap_get(&v->plan->project_index, &a->project_id,
+                                                    &a->project);
+    a->state = IDS_LOOKED_UP;
+}
+
+/* A few rows ahead of process(): parses the row's ids and asks for its
+** project's index slot; looks up the row IDS_LOOKUP_BEHIND before it,
+** whose slot has had time to arrive, and asks for its project's view. */
+static void assignments_prefetch(stage_t *self, const row_t *r)
+{
+    validate_t *v = (validate_t *)self;
+    ids_ahead_t *a = &v->ahead[v->ahead_seen++ % IDS_AHEAD];
+    a->line = r->line;
+    a->state = IDS_PARSED;
+    a->project_ok = field_uuid(v, r, A_PROJECT, &a->project_id);
+    a->phase_ok = v->schema == SCHEMA_OLD && field_uuid(v, r, A_PHASE, &a->phase_id);
+    if (a->project_ok)
+        uuidmap_prefetch(&v->plan->project_index, &a->project_id);
+    if (v->ahead_seen > IDS_LOOKUP_BEHIND) {
+        ids_ahead_t *b = &v->ahead[(v->ahead_seen - 1 - IDS_LOOKUP_BEHIND) % IDS_AHEAD];
+        if (b->state == IDS_PARSED) {
+            look_up(v, b);
+            if (b->project_found) {   /* it may span two lines */
+                const char *view = (const char *)&v->view[b->project];
+                __builtin_prefetch(view);
+                __builtin_prefetch(view + sizeof *v->view - 1);
+            }
+        }
+    }
+}
+
+/* The ids prefetch() parsed for `r`, or NULL (none were: a source that
+** does not read ahead). Rows it saw that never came are passed over. */
+static ids_ahead_t *ids_ahead_of(validate_t *v, const row_t *r)
+{
+    while (v->ahead_taken < v->ahead_seen) {
+        ids_ahead_t *a = &v->ahead[v->ahead_taken % IDS_AHEAD];
+        if (a->line > r->line)
+            return NULL;
+        v->ahead_taken++;
+        if (a->line == r->line && a->state != IDS_NONE) {
+            if (a->state == IDS_PARSED)
+                look_up(v, a);
+            a->state = IDS_NONE;
+            return a;
+        }
+        a->state = IDS_NONE;
+    }
+    return NULL;
+}
+
+/* The phase `id` names, in *phase, and whether it is rejected; false if
+** none. Most assignments name a phase of their own project (NO_INDEX: not
+** known): its view has them, which saves a lookup in the phase index. */
+static bool find_phase(const validate_t *v, size_t project, const uuid_t *id, size_t *phase,
+                       bool *rejected)
+{
     for (int t = 0; project != NO_INDEX && t < PHASE_TYPES; t++) {
-        size_t i = plan->projects[project].phase[t];
-        if (i != NO_INDEX && uuid_eq(&plan->phases[i].id, &id)) {
-            *phase = i;
+        const project_view_t *pv = &v->view[project];
+        if (pv->phase_plus_one[t] && uuid_eq(&pv->phase_id[t], id)) {
+            *phase = pv->phase_plus_one[t] - 1;
+            *rejected = pv->phase_rejected[t];
             return true;
         }
     }
-    return uuidmap_get(&plan->phase_index, &id, phase);
+    if (!uuidmap_get(&v->plan->phase_index, id, phase))
+        return false;
+    *rejected = v->plan->phases[*phase].rejected;
+    return true;
 }
 
 static stage_result_t assignments_process(stage_t *self, row_t *r)
@@ -417,10 +534,17 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
         unique_finish(v->ids, report_repeat, v);
         return STAGE_DROP;
     }
+    ids_ahead_t fresh, *ahead = ids_ahead_of(v, r);
     if (r->broken)
         return reject(v);
+    if (!ahead) {
+        ahead = &fresh;
+        ahead->project_ok = field_uuid(v, r, A_PROJECT, &ahead->project_id);
+        ahead->phase_ok = v->schema == SCHEMA_OLD && field_uuid(v, r, A_PHASE, &ahead->phase_id);
+        look_up(v, ahead);
+    }
     plan_t *plan = v->plan;
-    uuid_t id, project_id;
+    uuid_t id;
     bool good = check_id(v, r, A_ID, &id);
     int64_t first_line = good ? id_repeats_find(&plan->known_repeats, r->line) : -1;
     if (first_line >= 0) {
@@ -430,15 +554,14 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
     }
     if (good)
         unique_add(v->ids, &id, r->line);
-    size_t project = NO_INDEX, phase = NO_INDEX;
-    const field_t *pf = field(r, v, A_PROJECT);
-    if (pf->null || !uuid_parse(pf->data, pf->len, &project_id) ||
-        !uuidmap_get(&plan->project_index, &project_id, &project)) {
+    size_t project = ahead->project_found ? ahead->project : NO_INDEX, phase = NO_INDEX;
+    bool phase_rejected = false;
+    if (project == NO_INDEX) {
         problem_field(v->problems, v->table, r, (size_t)v->col[A_PROJECT], "unknown project");
         good = false;
     }
-    const field_t *ph = field(r, v, A_PHASE);
-    if (v->schema == SCHEMA_OLD && !find_phase(plan, project, ph, &phase)) {
+    if (v->schema == SCHEMA_OLD &&
+        !(ahead->phase_ok && find_phase(v, project, &ahead->phase_id, &phase, &phase_rejected))) {
         problem_field(v->problems, v->table, r, (size_t)v->col[A_PHASE],
                       "names no phase in the dump");
         good = false;
@@ -461,11 +584,11 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
     if (!good)
         return reject(v);
     /* a rejected project or phase takes its assignments with it */
-    if (plan->projects[project].rejected) {
+    if (v->view[project].rejected) {
         problem_taken_along(v->problems, v->table, r, "project_id", "its project is rejected");
         return reject(v);
     }
-    if (phase != NO_INDEX && plan->phases[phase].rejected) {
+    if (phase != NO_INDEX && phase_rejected) {
         problem_taken_along(v->problems, v->table, r, "project_phase_id", "its phase is rejected");
         return reject(v);
     }
@@ -477,6 +600,7 @@ static void validate_free(stage_t *self)
 {
     validate_t *v = (validate_t *)self;
     unique_free(v->ids);
+    free(v->view);
     free(v);
 }
 
@@ -518,5 +642,6 @@ stage_t *validate_assignments_new(plan_t *plan, problems_t *problems, uint64_t *
     stage_t *s = validate_new(plan, problems, rejected, schema, "validate-assignments",
                               assignments_header, assignments_process);
     ((validate_t *)s)->ids = unique_new();
+    s->prefetch = assignments_prefetch;
     return s;
 }

@@ -1,5 +1,7 @@
 /*
-** An in-memory bytesrc_t for the unit tests and the fuzz targets. It hands
+** In-memory bytes for the unit tests and the fuzz targets.
+**
+** mem_src_new(): a bytesrc_t. It hands
 ** out `data` at most `chunk` bytes per read (0: as much as asked), so that a
 ** test chooses where the reads split the input, and fails with "injected
 ** read error" once `fail_at` bytes are out (0: never). The caller keeps `data`
@@ -53,6 +55,40 @@ static bytesrc_t *mem_src_new(const void *data, size_t len, size_t chunk, const 
     m->len = len;
     m->chunk = chunk;
     return &m->base;
+}
+
+/* An in-memory byte sink that keeps what it is given in `got` (the
+** caller frees it) and counts its closes; it lives where the caller puts
+** it, so its free does nothing. */
+typedef struct {
+    bytesink_t base;
+    buf_t got;
+    int closes;
+} mem_sink_t;
+
+static inline void mem_sink_write(bytesink_t *self, const void *p, size_t n)
+{
+    buf_add(&((mem_sink_t *)self)->got, p, n);
+}
+
+static inline void mem_sink_close(bytesink_t *self)
+{
+    ((mem_sink_t *)self)->closes++;
+}
+
+static inline void mem_sink_free(bytesink_t *self)
+{
+    (void)self;
+}
+
+static inline void mem_sink_init(mem_sink_t *m)
+{
+    memset(m, 0, sizeof *m);
+    m->base.path = "mem";
+    m->base.write = mem_sink_write;
+    m->base.close = mem_sink_close;
+    m->base.free = mem_sink_free;
+    buf_init(&m->got);
 }
 
 #endif

@@ -11,5 +11,6 @@ int main(void)
     failed += run_rowspill_tests();
     failed += run_summary_tests();
     failed += run_unique_tests();
+    failed += run_validate_tests();
     return failed ? 1 : 0;
 }

@@ -12,38 +12,6 @@
 #include "../../stages/stages.h"
 #include "../memsrc.h"
 
-/* An in-memory byte sink that keeps what it is given. */
-typedef struct {
-    bytesink_t base;
-    buf_t got;
-    int closes;
-} mem_sink_t;
-
-static void mem_sink_write(bytesink_t *self, const void *p, size_t n)
-{
-    buf_add(&((mem_sink_t *)self)->got, p, n);
-}
-
-static void mem_sink_close(bytesink_t *self)
-{
-    ((mem_sink_t *)self)->closes++;
-}
-
-static void mem_sink_free(bytesink_t *self)
-{
-    (void)self;   /* on the test's stack */
-}
-
-static void mem_sink_init(mem_sink_t *m)
-{
-    memset(m, 0, sizeof *m);
-    m->base.path = "mem";
-    m->base.write = mem_sink_write;
-    m->base.close = mem_sink_close;
-    m->base.free = mem_sink_free;
-    buf_init(&m->got);
-}
-
 /* 3.5 MiB of bytes that do not repeat with any block size. */
 #define DATA_LEN ((size_t)7 << 19)
 static unsigned char *make_data(void)

@@ -28,6 +28,7 @@ int run_chain_tests(void);
 int run_background_tests(void);
 int run_rowspill_tests(void);
 int run_summary_tests(void);
+int run_validate_tests(void);
 int run_unique_tests(void);
 
 #endif
