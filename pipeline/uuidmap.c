@@ -20,18 +20,32 @@ void uuidmap_free(uuidmap_t *m)
     m->cap = m->count = 0;
 }
 
+/* Where key's probe starts: the hash's low 32 bits scaled to cap, which
+** need not be a power of two (cap <= 2^32: see grow()). Not the high
+** bits: the repeated-id check (stages/unique.c) groups ids by those, and
+** indexes a group at a time, so within a group they would all be alike. */
+static size_t home_of(const uuid_t *key, size_t cap)
+{
+    return (size_t)(((uuid_hash(key) & UINT32_MAX) * (uint64_t)cap) >> 32);
+}
+
 /* The slot holding key, or the free slot where it would go. */
 static uuidmap_slot_t *slot_of(uuidmap_slot_t *slots, size_t cap, const uuid_t *key)
 {
-    size_t i = (size_t)uuid_hash(key) & (cap - 1);
+    size_t i = home_of(key, cap);
     while (slots[i].val_plus_one && !uuid_eq(&slots[i].key, key))
-        i = (i + 1) & (cap - 1);
+        i = i + 1 == cap ? 0 : i + 1;
     return &slots[i];
 }
 
+/* By half again, not double: after a doubling the index would be as
+** little as 3/8 full, and with tens of thousands of projects and phases
+** that unused half is megabytes of the memory budget. */
 static void grow(uuidmap_t *m)
 {
-    size_t cap = m->cap * 2;
+    size_t cap = m->cap + m->cap / 2;
+    if (cap > (size_t)1 << 32)
+        runtime_error("more than %zu ids to index: out of memory first", UUIDMAP_MAX_VALUE);
     uuidmap_slot_t *slots = xcalloc(cap, sizeof *slots);
     for (size_t i = 0; i < m->cap; i++)
         if (m->slots[i].val_plus_one)
@@ -70,5 +84,5 @@ bool uuidmap_get(const uuidmap_t *m, const uuid_t *key, size_t *val)
 
 void uuidmap_prefetch(const uuidmap_t *m, const uuid_t *key)
 {
-    __builtin_prefetch(&m->slots[(size_t)uuid_hash(key) & (m->cap - 1)]);
+    __builtin_prefetch(&m->slots[home_of(key, m->cap)]);
 }

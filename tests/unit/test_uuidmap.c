@@ -11,7 +11,12 @@ static void put_get_through_growth(void **state)
     for (size_t i = 0; i < 10000; i++) {
         uuid_t u = unit_uuid(i);
         assert_true(uuidmap_put(&m, &u, i, NULL));
+        /* at most three quarters full, and once grown at least half: an
+        ** index that doubles would be 3/8 full after each growth */
+        assert_true(4 * m.count <= 3 * m.cap);
+        assert_true(m.cap == 64 || 2 * m.count >= m.cap);
     }
+    assert_int_not_equal(m.cap & (m.cap - 1), 0);   /* not a power of two */
     for (size_t i = 0; i < 10000; i++) {
         uuid_t u = unit_uuid(i);
         size_t v = 0;
