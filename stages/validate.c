@@ -12,35 +12,26 @@
 
 #include "stages.h"
 
-/* What an assignment's checks read of its project, side by side: its
-** phases' ids beside their indexes, and whether it or they are rejected.
-** Made at the assignments' header, when projects and phases are final
-** (plan.h: nothing of them changes while assignments stream); with tens
-** of thousands of projects, the project, then each phase, were one cache
-** miss after the other. 44 bytes, not padded to a cache line: at 50,000
-** projects the padding would be a megabyte of the memory budget. */
-typedef struct {
-    uuid_t phase_id[PHASE_TYPES];
-    uint32_t phase_plus_one[PHASE_TYPES];   /* 0: none of that type */
-    bool rejected;
-    bool phase_rejected[PHASE_TYPES];
-} project_view_t;
-
 /* An assignment's ids as prefetch() parsed them, a few rows ahead of
-** process(): parsed, the project slot of the index asked for; then, half
-** the way to process(), looked up, its project_view_t asked for. */
-enum { IDS_NONE, IDS_PARSED, IDS_LOOKED_UP };
+** process(), and how far the loading of what process() will read for it
+** has gone: with tens of thousands of projects, the project's slot of the
+** index, the project and each of its phases are cache misses, each
+** address known only once the one before has arrived. So each prefetch()
+** takes one step for three rows: parses the newest row's ids and asks for
+** its slot; looks up the row STEP_BEHIND before it and asks for its
+** project; asks for the phases of the row 2 x STEP_BEHIND before. */
+enum { IDS_NONE, IDS_PARSED, IDS_LOOKED_UP, IDS_PHASES_ASKED };
 typedef struct {
     int64_t line;               /* the row's: its key */
     int state;
     bool project_ok, phase_ok;  /* the field is a UUID */
     uuid_t project_id, phase_id;
-    bool project_found;         /* IDS_LOOKED_UP: in the index, as `project` */
+    bool project_found;         /* from IDS_LOOKED_UP: in the index, as `project` */
     size_t project;
 } ids_ahead_t;
 /* A power of two above the rows a source decodes ahead (LOOKAHEAD_ROWS). */
 #define IDS_AHEAD 16
-#define IDS_LOOKUP_BEHIND 4
+#define STEP_BEHIND 2
 
 typedef struct {
     stage_t base;
@@ -51,8 +42,6 @@ typedef struct {
     int col[12];
     unique_t *ids;      /* assignments only */
     uint64_t *rejected; /* rows dropped here (held rows count when emitted) */
-    /* assignments only: per project, by index */
-    project_view_t *view;
     /* assignments only: ring of ids parsed ahead, by count of rows seen */
     ids_ahead_t ahead[IDS_AHEAD];
     uint64_t ahead_seen, ahead_taken;
@@ -387,24 +376,6 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
 
 /* ---- assignments ---- */
 
-static void make_views(validate_t *v)
-{
-    const plan_t *plan = v->plan;
-    free(v->view);
-    v->view = xcalloc(plan->nprojects, sizeof *v->view);
-    for (size_t i = 0; i < plan->nprojects; i++) {
-        const project_t *pr = &plan->projects[i];
-        project_view_t *pv = &v->view[i];
-        pv->rejected = pr->rejected;
-        for (int t = 0; t < PHASE_TYPES; t++)
-            if (pr->phase[t] != NO_INDEX) {
-                pv->phase_id[t] = plan->phases[pr->phase[t]].id;
-                pv->phase_plus_one[t] = (uint32_t)(pr->phase[t] + 1);
-                pv->phase_rejected[t] = plan->phases[pr->phase[t]].rejected;
-            }
-    }
-}
-
 static const table_t *assignments_header(stage_t *self, const table_t *in)
 {
     validate_t *v = (validate_t *)self;
@@ -412,7 +383,6 @@ static const table_t *assignments_header(stage_t *self, const table_t *in)
         find_columns(v, in, OLD_ASSIGNMENT_COLS, ARRAY_LEN(OLD_ASSIGNMENT_COLS));
     else
         find_columns(v, in, NEW_ASSIGNMENT_COLS, ARRAY_LEN(NEW_ASSIGNMENT_COLS));
-    make_views(v);
     return in;
 }
 
@@ -461,28 +431,38 @@ static void look_up(validate_t *v, ids_ahead_t *a)
     a->state = IDS_LOOKED_UP;
 }
 
-/* A few rows ahead of process(): parses the row's ids and asks for its
-** project's index slot; looks up the row IDS_LOOKUP_BEHIND before it,
-** whose slot has had time to arrive, and asks for its project's view. */
+/* The entry `back` rows before the newest, if prefetch() has seen that
+** many and it is in state `state`; else NULL. */
+static ids_ahead_t *ahead_at(validate_t *v, uint64_t back, int state)
+{
+    if (v->ahead_seen <= back)
+        return NULL;
+    ids_ahead_t *a = &v->ahead[(v->ahead_seen - 1 - back) % IDS_AHEAD];
+    return a->state == state ? a : NULL;
+}
+
 static void assignments_prefetch(stage_t *self, const row_t *r)
 {
     validate_t *v = (validate_t *)self;
+    const plan_t *plan = v->plan;
     ids_ahead_t *a = &v->ahead[v->ahead_seen++ % IDS_AHEAD];
     a->line = r->line;
     a->state = IDS_PARSED;
     a->project_ok = field_uuid(v, r, A_PROJECT, &a->project_id);
     a->phase_ok = v->schema == SCHEMA_OLD && field_uuid(v, r, A_PHASE, &a->phase_id);
     if (a->project_ok)
-        uuidmap_prefetch(&v->plan->project_index, &a->project_id);
-    if (v->ahead_seen > IDS_LOOKUP_BEHIND) {
-        ids_ahead_t *b = &v->ahead[(v->ahead_seen - 1 - IDS_LOOKUP_BEHIND) % IDS_AHEAD];
-        if (b->state == IDS_PARSED) {
-            look_up(v, b);
-            if (b->project_found) {   /* it may span two lines */
-                const char *view = (const char *)&v->view[b->project];
-                __builtin_prefetch(view);
-                __builtin_prefetch(view + sizeof *v->view - 1);
-            }
+        uuidmap_prefetch(&plan->project_index, &a->project_id);
+    if ((a = ahead_at(v, STEP_BEHIND, IDS_PARSED)) != NULL) {
+        look_up(v, a);
+        if (a->project_found)
+            __builtin_prefetch(&plan->projects[a->project]);
+    }
+    if ((a = ahead_at(v, 2 * STEP_BEHIND, IDS_LOOKED_UP)) != NULL) {
+        a->state = IDS_PHASES_ASKED;
+        for (int t = 0; a->project_found && a->phase_ok && t < PHASE_TYPES; t++) {
+            size_t i = plan->projects[a->project].phase[t];
+            if (i != NO_INDEX)
+                __builtin_prefetch(&plan->phases[i]);
         }
     }
 }
@@ -507,24 +487,19 @@ static ids_ahead_t *ids_ahead_of(validate_t *v, const row_t *r)
     return NULL;
 }
 
-/* The phase `id` names, in *phase, and whether it is rejected; false if
-** none. Most assignments name a phase of their own project (NO_INDEX: not
-** known): its view has them, which saves a lookup in the phase index. */
-static bool find_phase(const validate_t *v, size_t project, const uuid_t *id, size_t *phase,
-                       bool *rejected)
+/* The phase `id` names, in *phase; false if none. Most assignments name
+** a phase of their own project (NO_INDEX: not known): looking there first
+** saves a lookup in the phase index, a cache miss when phases are many. */
+static bool find_phase(const plan_t *plan, size_t project, const uuid_t *id, size_t *phase)
 {
     for (int t = 0; project != NO_INDEX && t < PHASE_TYPES; t++) {
-        const project_view_t *pv = &v->view[project];
-        if (pv->phase_plus_one[t] && uuid_eq(&pv->phase_id[t], id)) {
-            *phase = pv->phase_plus_one[t] - 1;
-            *rejected = pv->phase_rejected[t];
+        size_t i = plan->projects[project].phase[t];
+        if (i != NO_INDEX && uuid_eq(&plan->phases[i].id, id)) {
+            *phase = i;
             return true;
         }
     }
-    if (!uuidmap_get(&v->plan->phase_index, id, phase))
-        return false;
-    *rejected = v->plan->phases[*phase].rejected;
-    return true;
+    return uuidmap_get(&plan->phase_index, id, phase);
 }
 
 static stage_result_t assignments_process(stage_t *self, row_t *r)
@@ -555,13 +530,12 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
     if (good)
         unique_add(v->ids, &id, r->line);
     size_t project = ahead->project_found ? ahead->project : NO_INDEX, phase = NO_INDEX;
-    bool phase_rejected = false;
     if (project == NO_INDEX) {
         problem_field(v->problems, v->table, r, (size_t)v->col[A_PROJECT], "unknown project");
         good = false;
     }
     if (v->schema == SCHEMA_OLD &&
-        !(ahead->phase_ok && find_phase(v, project, &ahead->phase_id, &phase, &phase_rejected))) {
+        !(ahead->phase_ok && find_phase(plan, project, &ahead->phase_id, &phase))) {
         problem_field(v->problems, v->table, r, (size_t)v->col[A_PHASE],
                       "names no phase in the dump");
         good = false;
@@ -584,11 +558,11 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
     if (!good)
         return reject(v);
     /* a rejected project or phase takes its assignments with it */
-    if (v->view[project].rejected) {
+    if (plan->projects[project].rejected) {
         problem_taken_along(v->problems, v->table, r, "project_id", "its project is rejected");
         return reject(v);
     }
-    if (phase != NO_INDEX && phase_rejected) {
+    if (phase != NO_INDEX && plan->phases[phase].rejected) {
         problem_taken_along(v->problems, v->table, r, "project_phase_id", "its phase is rejected");
         return reject(v);
     }
@@ -600,7 +574,6 @@ static void validate_free(stage_t *self)
 {
     validate_t *v = (validate_t *)self;
     unique_free(v->ids);
-    free(v->view);
     free(v);
 }
 
