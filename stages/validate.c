@@ -31,7 +31,7 @@ typedef struct {
 } ids_ahead_t;
 /* A power of two above the rows a source decodes ahead (LOOKAHEAD_ROWS). */
 #define IDS_AHEAD 16
-#define STEP_BEHIND 2
+#define STEP_BEHIND ((uint64_t)2)
 
 typedef struct {
     stage_t base;
