@@ -164,8 +164,11 @@ static const table_t *projects_header(stage_t *self, const table_t *in)
     return in;
 }
 
-/* The UUID in column `which` of a row the reader found broken, if any. */
-static bool broken_row_uuid(const validate_t *v, const row_t *r, int which, uuid_t *out)
+/* The UUID in column `which` of `r`, into *out; false if the field is
+** missing, NULL or not a UUID. Safe on rows not checked for shape: one
+** the reader found broken, or one prefetch() sees before the reader's
+** check. */
+static bool field_uuid(const validate_t *v, const row_t *r, int which, uuid_t *out)
 {
     int col = v->col[which];
     return col >= 0 && (size_t)col < r->n && !r->f[col].null &&
@@ -179,7 +182,7 @@ static stage_result_t register_broken_project(validate_t *v, const row_t *r)
 {
     uuid_t id;
     plan_t *plan = v->plan;
-    if (!broken_row_uuid(v, r, P_ID, &id) ||
+    if (!field_uuid(v, r, P_ID, &id) ||
         !uuidmap_put(&plan->project_index, &id, plan->nprojects, NULL))
         return reject(v);
     project_t *pr = plan_add_project(plan, r, keep_raw(v));
@@ -193,10 +196,10 @@ static stage_result_t register_broken_phase(validate_t *v, const row_t *r)
     uuid_t id, project_id;
     size_t project = NO_INDEX;
     plan_t *plan = v->plan;
-    if (broken_row_uuid(v, r, F_PROJECT, &project_id) &&
+    if (field_uuid(v, r, F_PROJECT, &project_id) &&
         uuidmap_get(&plan->project_index, &project_id, &project))
         plan_reject_project(plan, project, PHASE_REJECTED);
-    if (!broken_row_uuid(v, r, F_ID, &id) ||
+    if (!field_uuid(v, r, F_ID, &id) ||
         !uuidmap_put(&plan->phase_index, &id, plan->nphases, NULL))
         return reject(v);
     phase_t *ph = plan_add_phase(plan, r, keep_raw(v));
@@ -415,13 +418,13 @@ static void report_repeat(void *ctx, const uuid_t *id, int64_t line, int64_t fir
                (long long)first_line);
 }
 
-/* The UUID in column `which` of `r`, into *out; false if the field is
-** missing, NULL or not a UUID. For rows not yet checked for shape. */
-static bool field_uuid(const validate_t *v, const row_t *r, int which, uuid_t *out)
+/* Parses the ids of assignment `r` into `a` (IDS_PARSED). */
+static void parse_ids(const validate_t *v, const row_t *r, ids_ahead_t *a)
 {
-    int col = v->col[which];
-    return col >= 0 && (size_t)col < r->n && !r->f[col].null &&
-           uuid_parse(r->f[col].data, r->f[col].len, out);
+    a->line = r->line;
+    a->state = IDS_PARSED;
+    a->project_ok = field_uuid(v, r, A_PROJECT, &a->project_id);
+    a->phase_ok = v->schema == SCHEMA_OLD && field_uuid(v, r, A_PHASE, &a->phase_id);
 }
 
 static void look_up(validate_t *v, ids_ahead_t *a)
@@ -446,10 +449,7 @@ static void assignments_prefetch(stage_t *self, const row_t *r)
     validate_t *v = (validate_t *)self;
     const plan_t *plan = v->plan;
     ids_ahead_t *a = &v->ahead[v->ahead_seen++ % IDS_AHEAD];
-    a->line = r->line;
-    a->state = IDS_PARSED;
-    a->project_ok = field_uuid(v, r, A_PROJECT, &a->project_id);
-    a->phase_ok = v->schema == SCHEMA_OLD && field_uuid(v, r, A_PHASE, &a->phase_id);
+    parse_ids(v, r, a);
     if (a->project_ok)
         uuidmap_prefetch(&plan->project_index, &a->project_id);
     if ((a = ahead_at(v, STEP_BEHIND, IDS_PARSED)) != NULL) {
@@ -514,8 +514,7 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
         return reject(v);
     if (!ahead) {
         ahead = &fresh;
-        ahead->project_ok = field_uuid(v, r, A_PROJECT, &ahead->project_id);
-        ahead->phase_ok = v->schema == SCHEMA_OLD && field_uuid(v, r, A_PHASE, &ahead->phase_id);
+        parse_ids(v, r, ahead);
         look_up(v, ahead);
     }
     plan_t *plan = v->plan;
