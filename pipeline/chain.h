@@ -11,9 +11,8 @@
 ** the NULL row, in order. Stops reading early when `problems` is full.
 ** Counts the rows read in *rows. A source that reads ahead shows each row
 ** to every stage's prefetch() before the first stage has it
-** (source.ahead_stages).
-** Returns 0, or -1 when the source could not be read to its end or a stage
-** found the table unusable (fatal). */
+** (source.ahead_stages). Returns 0, or -1 when the source could not be
+** read to its end or a stage found the table unusable (fatal). */
 int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
               uint64_t *rows);
 
@@ -21,9 +20,9 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
 ** worker, ahead of stages[k..n) on this thread; the rows that pass the
 ** first part cross in batches, encoded (row_encode()), in order. Each
 ** part's rows are offered to its stages' prefetch() a few rows before
-** process(): the first part's by the source (source.ahead_stages), the second's
-** as each batch is decoded (lookahead.h). The two parts take their NULL rows at the same time,
-** each part's stages in order. Until the worker is done only it touches
+** process(): the first part's by the source (source.ahead_stages), the
+** second's as each batch is decoded (lookahead.h). The two parts take
+** their NULL rows at the same time, each part's stages in order. Until the worker is done only it touches
 ** `problems`, so every stage that reports a problem (or reads the
 ** collector) must be in the first part; the rest may only count and
 ** write. Same rows, same problems, same order as chain_run(). */

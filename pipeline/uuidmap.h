@@ -15,8 +15,9 @@
 /* Key and value side by side, so that a lookup usually costs one cache
 ** line: with tens of thousands of projects the index does not fit in the
 ** cache, and every assignment looks its project up. 20 bytes a slot, at
-** most three quarters full and, once grown, at least half: values are indexes of things held in memory,
-** which run out of memory long before 2^32. */
+** most three quarters full and, once grown, at least half: values are
+** indexes of things held in memory, which run out of memory long before
+** 2^32. */
 typedef struct uuidmap_slot {
     uuid_t key;
     uint32_t val_plus_one;      /* 0: the slot is free */
