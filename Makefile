@@ -17,9 +17,15 @@ DEPS    := libcsv-dev zlib1g-dev libdeflate-dev libsqlite3-dev libcmocka-dev sql
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-SRC     := $(wildcard pipeline/*.c) $(wildcard stages/*.c)
-LIBSRC  := $(filter-out pipeline/main.c,$(SRC))
-HDR     := $(wildcard pipeline/*.h) $(wildcard stages/*.h)
+# The layers: pipeline/frame (knows nothing of the planner), stages (the
+# business), pipeline/commands (the composition root: main and one file a
+# command). tests/layers.sh checks that includes only point down.
+FRAME   := $(wildcard pipeline/frame/*.c)
+STAGES  := $(wildcard stages/*.c)
+CMDS    := $(wildcard pipeline/commands/*.c)
+SRC     := $(FRAME) $(STAGES) $(CMDS)
+LIBSRC  := $(filter-out pipeline/commands/main.c,$(SRC))
+HDR     := $(wildcard pipeline/*/*.h) $(wildcard stages/*.h)
 UNIT    := $(wildcard tests/unit/*.c)
 TESTHDR := $(wildcard tests/unit/*.h) tests/memsrc.h
 
@@ -65,9 +71,9 @@ build/fail_writeback.so: tests/fail_writeback.c
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) -shared -fPIC -o $@ tests/fail_writeback.c
 
-build/gendump: tests/gendump.c pipeline/values.c pipeline/values.h
+build/gendump: tests/gendump.c pipeline/frame/values.c pipeline/frame/values.h
 	@mkdir -p build
-	$(CC) $(CFLAGS) $(WARN) -o $@ tests/gendump.c pipeline/values.c
+	$(CC) $(CFLAGS) $(WARN) -o $@ tests/gendump.c pipeline/frame/values.c
 
 # Installs the missing Debian packages (as root), once; then does nothing.
 deps:

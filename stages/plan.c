@@ -1,8 +1,8 @@
 #include "plan.h"
 
-#include "../pipeline/errors.h"
-#include "../pipeline/problems.h"
-#include "../pipeline/stage.h"
+#include "../pipeline/frame/errors.h"
+#include "../pipeline/frame/problems.h"
+#include "../pipeline/frame/stage.h"
 
 #include <stdlib.h>
 #include <string.h>

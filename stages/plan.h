@@ -14,10 +14,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../pipeline/row.h"
-#include "../pipeline/rowspill.h"
-#include "../pipeline/uuidmap.h"
-#include "../pipeline/values.h"
+#include "../pipeline/frame/row.h"
+#include "../pipeline/frame/rowspill.h"
+#include "../pipeline/frame/uuidmap.h"
+#include "../pipeline/frame/values.h"
 
 #define NO_INDEX ((size_t)-1)
 

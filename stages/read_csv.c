@@ -29,9 +29,9 @@
 #include <csv.h>
 #include <string.h>
 
-#include "../pipeline/chain.h"
-#include "../pipeline/lookahead.h"
-#include "../pipeline/ring.h"
+#include "../pipeline/frame/chain.h"
+#include "../pipeline/frame/lookahead.h"
+#include "../pipeline/frame/ring.h"
 #include "stages.h"
 
 #define CSV_CHUNK ((size_t)256 * 1024)

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../pipeline/csvtext.h"
-#include "../pipeline/errors.h"
-#include "../pipeline/output.h"
-#include "../pipeline/stage.h"
-#include "../pipeline/values.h"
+#include "../pipeline/frame/csvtext.h"
+#include "../pipeline/frame/errors.h"
+#include "../pipeline/frame/output.h"
+#include "../pipeline/frame/stage.h"
+#include "../pipeline/frame/values.h"
 #include "plan.h"
 
 /* ---- readers ---- */

@@ -4,7 +4,7 @@
 */
 #include <string.h>
 
-#include "../pipeline/background.h"
+#include "../pipeline/frame/background.h"
 #include "stages.h"
 
 typedef struct {

@@ -8,7 +8,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "../pipeline/dataset.h"
+#include "dataset.h"
 
 /* The order foreign keys need: a table after those it refers to. Table
 ** names are phasemig's own (dataset.h): they go into the script as they

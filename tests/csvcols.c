@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../pipeline/output.h"
+#include "../pipeline/frame/output.h"
 #include "../stages/stages.h"
 
 static source_t *open_csv(const char *path, problems_t *problems)

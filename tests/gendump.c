@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../pipeline/values.h"
+#include "../pipeline/frame/values.h"
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
 

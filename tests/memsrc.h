@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../pipeline/stage.h"
-#include "../pipeline/util.h"
+#include "../pipeline/frame/stage.h"
+#include "../pipeline/frame/util.h"
 
 typedef struct {
     bytesrc_t base;

@@ -16,6 +16,9 @@ tally() { # reads "N passed, M failed" from a runner's last line
 }
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
+echo "== layers"
+tests/layers.sh | tee "$log/layers"
+tally "$log/layers"
 for flavour in plain asan tsan; do
     echo "== unit tests ($flavour)"
     unit=build/$flavour/unit

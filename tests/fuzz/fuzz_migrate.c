@@ -10,7 +10,7 @@
 */
 #include <string.h>
 
-#include "../../pipeline/chain.h"
+#include "../../pipeline/frame/chain.h"
 #include "../../stages/stages.h"
 #include "../memsrc.h"
 

@@ -7,7 +7,7 @@ set -u
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 mkdir -p build/fuzz
-src=$(ls pipeline/*.c stages/*.c | grep -v pipeline/main.c)
+src=$(ls pipeline/frame/*.c pipeline/commands/*.c stages/*.c | grep -v pipeline/commands/main.c)
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE"
 status=0
 for target in csv migrate; do

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "../../pipeline/background.h"
+#include "../../pipeline/frame/background.h"
 #include "../../stages/stages.h"
 #include "../memsrc.h"
 

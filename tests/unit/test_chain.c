@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../pipeline/chain.h"
-#include "../../pipeline/lookahead.h"
+#include "../../pipeline/frame/chain.h"
+#include "../../pipeline/frame/lookahead.h"
 #include "../../stages/stages.h"
 #include "../memsrc.h"
 #include "unit.h"

@@ -5,7 +5,7 @@
 */
 #include <string.h>
 
-#include "../../pipeline/csvtext.h"
+#include "../../pipeline/frame/csvtext.h"
 #include "../../stages/stages.h"
 #include "../memsrc.h"
 #include "unit.h"

@@ -1,7 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../pipeline/rowspill.h"
+#include "../../pipeline/frame/rowspill.h"
 #include "unit.h"
 
 /* Row i: three fields ("<i>", NULL, "" or a long text), line 10 + i, and

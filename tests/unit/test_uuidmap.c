@@ -1,6 +1,6 @@
 #include <stdio.h>
 
-#include "../../pipeline/uuidmap.h"
+#include "../../pipeline/frame/uuidmap.h"
 #include "unit.h"
 
 static void put_get_through_growth(void **state)

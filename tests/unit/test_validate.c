@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../pipeline/chain.h"
+#include "../../pipeline/frame/chain.h"
 #include "../../stages/stages.h"
 #include "../memsrc.h"
 #include "unit.h"

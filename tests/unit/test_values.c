@@ -1,7 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../pipeline/values.h"
+#include "../../pipeline/frame/values.h"
 #include "unit.h"
 
 static bool date_ok(const char *s, day_t *d)

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 
-#include "../../pipeline/values.h"
+#include "../../pipeline/frame/values.h"
 
 /* The i-th of a series of distinct, readable UUIDs. */
 static inline uuid_t unit_uuid(size_t i)

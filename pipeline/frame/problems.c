@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "csvtext.h"
-#include "stage.h"
+#include "bytes.h"
 #include "values.h"
 
 #define VALUE_SHOWN 60

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../stages/stages.h"
+#include "../../stages/stages.h"
 #include "commands.h"
-#include "errors.h"
+#include "../frame/errors.h"
 #include "run.h"
 
 const char RECONCILE_USAGE[] =

@@ -18,12 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../stages/stages.h"
-#include "background.h"
-#include "chain.h"
+#include "../../stages/stages.h"
+#include "../frame/background.h"
+#include "../frame/chain.h"
 #include "commands.h"
-#include "dataset.h"
-#include "progress.h"
+#include "../../stages/dataset.h"
+#include "../frame/progress.h"
 #include "run.h"
 
 const char MIGRATE_USAGE[] =

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../stages/stages.h"
+#include "stages.h"
 
 bool two_decimal_column(const char *col)
 {

@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../stages/stages.h"
+#include "../../stages/stages.h"
 #include "commands.h"
-#include "errors.h"
-#include "progress.h"
+#include "../frame/errors.h"
+#include "../frame/progress.h"
 #include "run.h"
 
 const char ROLLBACK_USAGE[] =

@@ -5,10 +5,10 @@
 #ifndef PHASEMIG_RUN_H
 #define PHASEMIG_RUN_H
 
-#include "../stages/stages.h"
-#include "dataset.h"
-#include "output.h"
-#include "stage.h"
+#include "../../stages/stages.h"
+#include "../../stages/dataset.h"
+#include "../frame/output.h"
+#include "../frame/stage.h"
 
 typedef enum { FORMAT_CSV, FORMAT_CSV_GZ, FORMAT_SQLITE } format_t;
 

@@ -19,7 +19,7 @@
 
 #include "row.h"
 
-struct bytesink;    /* stage.h */
+struct bytesink;    /* bytes.h */
 
 #define PROBLEMS_SHOWN 20
 

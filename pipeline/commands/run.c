@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../stages/stages.h"
-#include "../stages/write_psql.h"
-#include "chain.h"
-#include "errors.h"
-#include "progress.h"
+#include "../../stages/stages.h"
+#include "../../stages/write_psql.h"
+#include "../frame/chain.h"
+#include "../frame/errors.h"
+#include "../frame/progress.h"
 
 void run_opts_parse(const char *cmd, bool migrate, int argc, char **argv, run_opts_t *o)
 {

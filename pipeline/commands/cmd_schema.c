@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "errors.h"
+#include "../frame/errors.h"
 
 const char SCHEMA_USAGE[] =
     "usage: phasemig schema --old|--new\n\n"

@@ -10,11 +10,9 @@
 #include "lookahead.h"
 #include "ring.h"
 
-void bytesrc_free(bytesrc_t *b) { if (b) b->free(b); }
 void source_free(source_t *s) { if (s) s->free(s); }
 void stage_free(stage_t *s) { if (s) s->free(s); }
 void sink_free(sink_t *s) { if (s) s->free(s); }
-void bytesink_free(bytesink_t *b) { if (b) b->free(b); }
 
 const table_t *chain_header(stage_t **stages, size_t n, const table_t *in)
 {

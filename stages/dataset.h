@@ -11,8 +11,8 @@
 
 #include <sqlite3.h>
 
-#include "problems.h"
-#include "stage.h"
+#include "../pipeline/frame/problems.h"
+#include "../pipeline/frame/stage.h"
 
 #define TABLE_PROJECTS "projects"
 #define TABLE_PHASES "project_phases"

@@ -23,18 +23,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "bytes.h"
 #include "problems.h"
 #include "row.h"
-
-typedef struct bytesrc bytesrc_t;
-struct bytesrc {
-    const char *path;   /* for messages */
-    /* Reads up to n bytes into buf: the count, 0 at the end, -1 on error
-    ** (then `err` says why). */
-    ssize_t (*read)(bytesrc_t *self, void *buf, size_t n);
-    void (*free)(bytesrc_t *self);
-    char err[256];
-};
 
 typedef struct source source_t;
 struct source {
@@ -82,19 +73,8 @@ struct sink {
     void (*free)(sink_t *self);
 };
 
-typedef struct bytesink bytesink_t;
-struct bytesink {
-    const char *path;
-    void (*write)(bytesink_t *self, const void *p, size_t n);
-    /* Flushes and closes the file (fsync included). */
-    void (*close)(bytesink_t *self);
-    void (*free)(bytesink_t *self);
-};
-
-void bytesrc_free(bytesrc_t *b);
 void source_free(source_t *s);
 void stage_free(stage_t *s);
 void sink_free(sink_t *s);
-void bytesink_free(bytesink_t *b);
 
 #endif

@@ -8,8 +8,8 @@
 #include <sys/random.h>
 
 #include "commands.h"
-#include "errors.h"
-#include "values.h"
+#include "../frame/errors.h"
+#include "../frame/values.h"
 
 #ifndef PHASEMIG_VERSION
 #define PHASEMIG_VERSION "0.1.0"
