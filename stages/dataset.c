@@ -1,5 +1,6 @@
 #include "dataset.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,36 @@ bool two_decimal_column(const char *col)
     size_t n = strlen(col);
     return (n >= 7 && strcmp(col + n - 7, "_budget") == 0) ||
            (n >= 11 && strcmp(col + n - 11, "_percentage") == 0);
+}
+
+void dataset_inputs(paths_t *p, const char *path)
+{
+    paths_input(p, path);
+    struct stat st;
+    buf_t b;
+    buf_init(&b);
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        while (d && (e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            buf_clear(&b);
+            buf_printf(&b, "%s/%s", path, e->d_name);
+            if (stat(buf_str(&b), &st) == 0 && !S_ISDIR(st.st_mode))
+                paths_input(p, buf_str(&b));
+        }
+        if (d)
+            closedir(d);
+    } else {
+        static const char *const companions[] = {"-wal", "-journal", "-shm"};
+        for (size_t i = 0; i < ARRAY_LEN(companions); i++) {
+            buf_clear(&b);
+            buf_printf(&b, "%s%s", path, companions[i]);
+            paths_input(p, buf_str(&b));
+        }
+    }
+    buf_free(&b);
 }
 
 static bool has_sqlite_header(const char *path)

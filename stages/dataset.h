@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include "../pipeline/frame/paths.h"
 #include "../pipeline/frame/problems.h"
 #include "../pipeline/frame/stage.h"
 
@@ -23,6 +24,11 @@ typedef struct dataset {
     sqlite3 *db;        /* NULL for a directory of CSV files */
 } dataset_t;
 
+/* Lists in `p` every path reading the dataset at `path` may touch, without
+** reading a byte: the path itself; for a directory, each file in it (the
+** tables, whatever their spelling or link); for a file, a SQLite
+** database's -wal, -journal and -shm companions. */
+void dataset_inputs(paths_t *p, const char *path);
 /* NULL, with a fatal problem reported, if `path` is no dataset. */
 dataset_t *dataset_open(const char *path, problems_t *problems);
 /* NULL, with a fatal problem reported, if the table cannot be read. */

@@ -28,7 +28,7 @@
 
 const char MIGRATE_USAGE[] =
     "usage: phasemig migrate [OPTIONS] IN OUT\n"
-    "       phasemig migrate --dry-run [OPTIONS] IN\n\n"
+    "       phasemig migrate --dry-run [OPTIONS] IN [OUT]\n\n"
     "Reads the old-schema dataset IN (a directory of CSV or gzip CSV files, or a\n"
     "SQLite file), gives each phase a name and a date range, matches assignments\n"
     "to phases by date, and writes the new-schema dataset, diff.csv and\n"
@@ -41,7 +41,8 @@ const char MIGRATE_USAGE[] =
     "                    (default, as the live migration) or evidence (the day\n"
     "                    that moves the fewest assignments; reads them twice)\n"
     "  --dry-run         run every stage and check, print the summary and a diff\n"
-    "                    preview, write nothing (but --html FILE)\n"
+    "                    preview, write nothing (but --html FILE); an OUT given\n"
+    "                    is named, not created\n"
     "  --html FILE       also write the visual report there (always in\n"
     "                    OUT/report.html)\n"
     "  -q, --quiet       no summary on stdout, no progress on stderr\n"
@@ -214,6 +215,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
     problems_print_warnings(&problems, stderr);
     if (!o->quiet)
         summary_text(stdout, &summary);
+    run_preview_out(o, stdout);
     report_rejects(&problems, o);
     int status = checks_pass(checks, VERIFY_CHECKS) && problems.count == 0 ? 0 : 1;
     if (fflush(stdout) != 0)
@@ -234,5 +236,6 @@ int cmd_migrate(int argc, char **argv)
 {
     run_opts_t o;
     run_opts_parse("migrate", true, argc, argv, &o);
+    run_check_paths(&o);
     return run_twice_if_needed(&o, migrate_once);
 }

@@ -52,6 +52,13 @@ int cmd_reconcile(int argc, char **argv)
     }
     if (npaths < 2)
         cmdline_error("reconcile: needs EXPECTED and ACTUAL");
+    paths_t guard;
+    paths_init(&guard);
+    dataset_inputs(&guard, paths[0]);
+    dataset_inputs(&guard, paths[1]);
+    paths_output(&guard, "--out", out_path);
+    paths_check(&guard);
+    paths_free(&guard);
 
     problems_t problems;
     problems_init(&problems, 0);

@@ -22,7 +22,7 @@
 
 const char ROLLBACK_USAGE[] =
     "usage: phasemig rollback [OPTIONS] IN OUT\n"
-    "       phasemig rollback --dry-run [OPTIONS] IN\n\n"
+    "       phasemig rollback --dry-run [OPTIONS] IN [OUT]\n\n"
     "Reads the new-schema dataset IN and writes it in the old schema into the\n"
     "directory OUT, as the live migration's downgrade: phase_type from the phase\n"
     "name (PLANNING when it contains 'planning', else EXECUTION), and each\n"
@@ -32,7 +32,8 @@ const char ROLLBACK_USAGE[] =
     "transaction (cd OUT && psql -X -f load.psql; see 'phasemig schema --old').\n\n"
     "options:\n"
     "  --format FMT      csv (default), csv.gz or sqlite (OUT/dataset.db)\n"
-    "  --dry-run         run every stage and check, write nothing\n"
+    "  --dry-run         run every stage and check, write nothing (an OUT given\n"
+    "                    is named, not created)\n"
     "  --force           replace OUT if it exists and is not empty\n"
     "  --max-errors N    stop reading after N problems (default: collect all)\n"
     "  -q, --quiet       no summary on stdout\n"
@@ -125,6 +126,7 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
     }
     if (!o->quiet)
         rollback_summary_text(stdout, &summary);
+    run_preview_out(o, stdout);
     report_rejects(&problems, o);
     check_t checks[ROLLBACK_CHECKS];
     rollback_checks(rb, checks);
@@ -143,5 +145,6 @@ int cmd_rollback(int argc, char **argv)
 {
     run_opts_t o;
     run_opts_parse("rollback", false, argc, argv, &o);
+    run_check_paths(&o);
     return run_twice_if_needed(&o, rollback_once);
 }

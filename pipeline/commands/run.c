@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../../stages/stages.h"
 #include "../../stages/write_psql.h"
@@ -69,11 +70,37 @@ void run_opts_parse(const char *cmd, bool migrate, int argc, char **argv, run_op
         }
     }
     if (npos < 1 || (!o->dry_run && npos < 2))
-        cmdline_error("%s: needs IN and OUT (or --dry-run IN)", cmd);
-    if (npos > (o->dry_run ? 1 : 2))
+        cmdline_error("%s: needs IN and OUT (or --dry-run IN [OUT])", cmd);
+    if (npos > 2)
         cmdline_error("%s: too many arguments", cmd);
     o->in = pos[0];
-    o->out = o->dry_run ? NULL : pos[1];
+    o->out = pos[1];
+}
+
+void run_check_paths(const run_opts_t *o)
+{
+    paths_t p;
+    paths_init(&p);
+    dataset_inputs(&p, o->in);
+    paths_output(&p, "OUT", o->out);
+    paths_output(&p, "--rejects", o->rejects);
+    paths_output(&p, "--html", o->html);
+    paths_check(&p);
+    paths_free(&p);
+}
+
+void run_preview_out(const run_opts_t *o, FILE *out)
+{
+    if (!o->dry_run || !o->out || o->quiet)
+        return;
+    const char *refusal = output_refusal(o->out, o->force);
+    struct stat st;
+    if (refusal)
+        fprintf(out, "\nThe real run would refuse %s: it %s (--force replaces it).\n", o->out,
+                refusal);
+    else
+        fprintf(out, "\nThe real run would write %s%s; this dry run created nothing.\n", o->out,
+                lstat(o->out, &st) == 0 ? " (replacing what is there)" : "");
 }
 
 void give_up(problems_t *problems)
@@ -129,7 +156,7 @@ source_t *open_table(dataset_t *ds, const char *table, problems_t *problems)
 sink_t *open_output(const run_opts_t *o, output_t *out, schema_t schema)
 {
     if (o->dry_run)
-        return null_sink_new();
+        return null_sink_new();   /* OUT, if given, only named in the preview */
     output_prepare(out, o->out, o->force);
     if (o->format == FORMAT_SQLITE)
         return sqlite_sink_new(out->staging);

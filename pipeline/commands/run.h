@@ -30,6 +30,13 @@ typedef struct run_opts {
 ** ends the run (cmdline_error). */
 void run_opts_parse(const char *cmd, bool migrate, int argc, char **argv, run_opts_t *o);
 
+/* Refuses the run (exit 2) before a byte is read when an output (OUT,
+** --rejects, --html) is, holds or lies inside an input, or two outputs
+** clash (pipeline/frame/paths.h). */
+void run_check_paths(const run_opts_t *o);
+/* --dry-run IN OUT: says what the real run would do with OUT. */
+void run_preview_out(const run_opts_t *o, FILE *out);
+
 /* Prints the problems found and ends the run: status 2, nothing written
 ** (the output's exit hook removes anything staged). */
 _Noreturn void give_up(problems_t *problems);

@@ -102,16 +102,25 @@ static bool dir_is_empty(const char *path)
     return empty;
 }
 
-void output_prepare(output_t *o, const char *out, bool force)
+const char *output_refusal(const char *out, bool force)
 {
     struct stat st;
-    if (stat(out, &st) == 0) {
-        if (!S_ISDIR(st.st_mode) && !force)
-            runtime_error("%s: exists and is not a directory (--force replaces it)", out);
-        if (S_ISDIR(st.st_mode) && !force && !dir_is_empty(out))
-            runtime_error("%s: exists and is not empty (--force replaces it)", out);
-    }
+    if (force || stat(out, &st) != 0)
+        return NULL;
+    if (!S_ISDIR(st.st_mode))
+        return "exists and is not a directory";
+    if (!dir_is_empty(out))
+        return "exists and is not empty";
+    return NULL;
+}
+
+void output_prepare(output_t *o, const char *out, bool force)
+{
+    const char *refusal = output_refusal(out, force);
+    if (refusal)
+        runtime_error("%s: %s (--force replaces it)", out, refusal);
     o->final = xstrdup(out);
+    o->force = force;
     o->staging = beside(out);
     if (!mkdtemp(o->staging)) {
         int err = errno;
@@ -149,20 +158,39 @@ static void sync_dir(const char *path)
     }
 }
 
+/* The refusal of output_prepare(), for an OUT found at commit. */
+static _Noreturn void refuse_existing(const char *out)
+{
+    struct stat st;
+    if (lstat(out, &st) == 0 && !S_ISDIR(st.st_mode))
+        runtime_error("%s: exists and is not a directory (--force replaces it)", out);
+    runtime_error("%s: exists and is not empty (--force replaces it)", out);
+}
+
 void output_commit(output_t *o)
 {
     check_interrupted();
     sync_dir(o->staging);
-    struct stat st;
-    if (lstat(o->final, &st) != 0) {
-        if (rename(o->staging, o->final) != 0)
+    for (;;) {
+        if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->final, RENAME_NOREPLACE) == 0)
+            break;
+        if (errno != EEXIST)
             runtime_error("%s: cannot rename into place: %s", o->final, strerror(errno));
-    } else {
-        /* swap in one step, then remove what was there */
-        if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->final, RENAME_EXCHANGE) != 0)
-            runtime_error("%s: cannot rename into place: %s", o->final, strerror(errno));
+        if (o->force) {
+            /* swap in one step; what was there is removed below */
+            if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->final, RENAME_EXCHANGE) == 0)
+                break;
+            if (errno != ENOENT)   /* gone in between: try the first way again */
+                runtime_error("%s: cannot rename into place: %s", o->final, strerror(errno));
+            continue;
+        }
+        /* An empty directory may be replaced: rmdir removes it only while
+        ** it is empty, so another run's output there is never lost. */
+        if (rmdir(o->final) != 0 && errno != ENOENT)
+            refuse_existing(o->final);
     }
     unstage_path(o->staging);
+    struct stat st;
     if (lstat(o->staging, &st) == 0)
         remove_tree(o->staging);
     char *copy = xstrdup(o->final);

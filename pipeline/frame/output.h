@@ -17,14 +17,22 @@
 typedef struct output {
     char *final;        /* OUT as given */
     char *staging;      /* where files are written until commit */
+    bool force;         /* OUT may be replaced whatever it holds */
 } output_t;
 
+/* Why OUT may not be written without `force` ("exists and is not
+** empty", "exists and is not a directory"), or NULL if it may. */
+const char *output_refusal(const char *out, bool force);
 /* Checks OUT (absent, or an empty directory, or anything with `force`)
 ** and creates the staging directory; exits with status 2 on failure. */
 void output_prepare(output_t *o, const char *out, bool force);
 /* Joins the staging directory and `name`; the caller frees. */
 char *output_path(const output_t *o, const char *name);
-/* Moves the staging directory to OUT (replacing what was there). */
+/* Moves the staging directory to OUT in one rename that cannot race:
+** without `force`, only while OUT is absent or an empty directory at that
+** very moment (of N runs into one OUT, exactly one succeeds; the others
+** end with "exists and is not empty"); with `force`, swapped with what is
+** there, so OUT is always one run's whole output. */
 void output_commit(output_t *o);
 /* Removes the staging directory now (a run that starts over). */
 void output_abort(output_t *o);

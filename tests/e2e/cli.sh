@@ -61,7 +61,7 @@ expect "cli: --help lists migrate" help_lists_migrate
 expect "cli: migrate --help" migrate_help
 expect "cli: no command" usage_error "phasemig: no command given"
 expect "cli: unknown command" usage_error "phasemig: unknown command 'migrat'" migrat
-expect "cli: migrate without OUT" usage_error "phasemig: migrate: needs IN and OUT (or --dry-run IN)" migrate fixtures/planner-seed
+expect "cli: migrate without OUT" usage_error "phasemig: migrate: needs IN and OUT (or --dry-run IN [OUT])" migrate fixtures/planner-seed
 expect "cli: migrate with three paths" usage_error "phasemig: migrate: too many arguments" migrate a b c
 expect "cli: unknown format" usage_error "phasemig: migrate: --format takes csv, csv.gz or sqlite, not 'xml'" migrate --format xml a b
 expect "cli: --format without a value" usage_error "phasemig: migrate: --format needs a value" migrate a b --format

@@ -63,4 +63,4 @@ expect "rollback: round trip of 20000 generated assignments" generated_round_tri
 expect "rollback: a project without phases is a problem, nothing written" refuses_project_without_phase
 expect "rollback: --format csv.gz holds the same bytes as csv" gzip_output
 expect "rollback: from SQLite the same as from CSV" from_sqlite_output
-expect "rollback: usage error" usage_error "phasemig: rollback: needs IN and OUT (or --dry-run IN)" rollback x
+expect "rollback: usage error" usage_error "phasemig: rollback: needs IN and OUT (or --dry-run IN [OUT])" rollback x
