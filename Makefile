@@ -12,10 +12,21 @@ TSAN    := -O1 -g -fsanitize=thread
 # Debian packages the build and the tests need (installed by `make deps`).
 DEPS    := libcsv-dev zlib1g-dev libdeflate-dev libsqlite3-dev libcmocka-dev sqlite3 gzip \
            cppcheck clang-tidy valgrind chromium postgresql postgresql-client \
-           clang libclang-rt-14-dev time
+           clang libclang-rt-14-dev time dpkg-dev
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+BINDIR  := $(PREFIX)/bin
+MANDIR  := $(PREFIX)/share/man/man1
+COMPDIR := $(PREFIX)/share/bash-completion/completions
+# What `make install` puts under $(DESTDIR), and `make uninstall` removes.
+INSTALLED := $(BINDIR)/phasemig $(MANDIR)/phasemig.1.gz $(COMPDIR)/phasemig
+
+# The version lives in one place, pipeline/commands/main.c (--version
+# prints it); the .deb's name and control file read it from there.
+VERSION := $(shell sed -n 's/^\#define PHASEMIG_VERSION "\(.*\)"$$/\1/p' pipeline/commands/main.c)
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB     := build/phasemig_$(VERSION)_$(DEB_ARCH).deb
 
 # The layers: pipeline/frame (knows nothing of the planner), stages (the
 # business), pipeline/commands (the composition root: main and one file a
@@ -29,7 +40,7 @@ HDR     := $(wildcard pipeline/*/*.h) $(wildcard stages/*.h)
 UNIT    := $(wildcard tests/unit/*.c)
 TESTHDR := $(wildcard tests/unit/*.h) tests/memsrc.h
 
-.PHONY: all deps example lint test fuzz bench install clean
+.PHONY: all deps example lint test fuzz bench install uninstall deb clean
 
 all: phasemig
 
@@ -118,10 +129,52 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-# The binary and the man page, under $(DESTDIR)$(PREFIX).
-install: phasemig
-	install -D -m 755 phasemig $(DESTDIR)$(PREFIX)/bin/phasemig
-	install -D -m 644 docs/phasemig.1 $(DESTDIR)$(PREFIX)/share/man/man1/phasemig.1
+# The man page, compressed as Debian does: -n keeps the name and time
+# out, so the same page gives the same bytes.
+build/phasemig.1.gz: docs/phasemig.1
+	@mkdir -p build
+	gzip -9n -c docs/phasemig.1 >$@
+
+# The binary (stripped), the man page and the bash completion, under
+# $(DESTDIR)$(PREFIX).
+install: phasemig build/phasemig.1.gz
+	install -D -s -m 755 phasemig $(DESTDIR)$(BINDIR)/phasemig
+	install -D -m 644 build/phasemig.1.gz $(DESTDIR)$(MANDIR)/phasemig.1.gz
+	install -D -m 644 docs/phasemig.bash-completion $(DESTDIR)$(COMPDIR)/phasemig
+
+# Exactly the files install put there; directories are left, as they may
+# hold other packages' files.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+# A Debian package of the install, built by dpkg-deb (no debian/ tree):
+# Depends is computed by dpkg-shlibdeps from the binary's libraries.
+deb: $(DEB)
+
+$(DEB): phasemig build/phasemig.1.gz docs/phasemig.bash-completion LICENSE NEWS.md
+	rm -rf build/deb && mkdir -p build/deb/root/DEBIAN build/deb/shlibs/debian
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/build/deb/root PREFIX=/usr
+	install -D -m 644 LICENSE build/deb/root/usr/share/doc/phasemig/copyright
+	gzip -9n -c NEWS.md >build/deb/root/usr/share/doc/phasemig/changelog.gz
+	printf 'Source: phasemig\n\nPackage: phasemig\nArchitecture: any\n' >build/deb/shlibs/debian/control
+	cd build/deb/shlibs && dpkg-shlibdeps -O -e../root/usr/bin/phasemig 2>../shlibdeps.log \
+	  | sed -n 's/^shlibs:Depends=//p' >../depends
+	@test -s build/deb/depends || { cat build/deb/shlibdeps.log; exit 1; }
+	{ echo "Package: phasemig"; \
+	  echo "Version: $(VERSION)"; \
+	  echo "Architecture: $(DEB_ARCH)"; \
+	  echo "Maintainer: the phasemig authors <phasemig@example.org>"; \
+	  echo "Installed-Size: $$(du -sk build/deb/root/usr | cut -f1)"; \
+	  echo "Depends: $$(cat build/deb/depends)"; \
+	  echo "Section: utils"; \
+	  echo "Priority: optional"; \
+	  echo "Description: migrate planner dumps to user-defined phases, offline"; \
+	  echo " phasemig reads exported dumps of the planner application (CSV, gzip CSV,"; \
+	  echo " SQLite) with fixed PLANNING/EXECUTION phases and writes them with named,"; \
+	  echo " dated phases, with a diff of every change and the checks that prove it;"; \
+	  echo " it also verifies, rolls back and reconciles such datasets."; \
+	} >build/deb/root/DEBIAN/control
+	dpkg-deb --root-owner-group -Zxz --build build/deb/root $@
 
 clean:
 	rm -rf phasemig build
