@@ -110,12 +110,14 @@ cut_gzip_mid_table() {
 }
 
 # usage_error EXPECTED_STDERR ARGS...: exit 2, that message and the hint
+# to the command's own --help (phasemig's, when ARGS name no command)
 usage_error() {
-    local want=$1
+    local want=$1 help="phasemig --help"
     shift
+    case ${1:-} in migrate | verify | rollback | reconcile | schema) help="phasemig $1 --help" ;; esac
     run_phasemig "$@"
     same <(echo 2) "$WORK/status" && same <(printf '%s\n' "$want" \
-        "Try 'phasemig --help' for more information.") "$WORK/stderr" && same /dev/null "$WORK/stdout"
+        "Try '$help' for more information.") "$WORK/stderr" && same /dev/null "$WORK/stdout"
 }
 
 # seed_as_sqlite DB: the planner seed as an old-schema SQLite file, with

@@ -40,16 +40,19 @@ const char MIGRATE_USAGE[] =
     "  --split POLICY    where a project with both phases is cut: midpoint\n"
     "                    (default, as the live migration) or evidence (the day\n"
     "                    that moves the fewest assignments; reads them twice)\n"
-    "  --dry-run         run every stage and check, print the summary and a diff\n"
+    "  -n, --dry-run     run every stage and check, print the summary and a diff\n"
     "                    preview, write nothing (but --html FILE); an OUT given\n"
     "                    is named, not created\n"
     "  --html FILE       also write the visual report there (always in\n"
-    "                    OUT/report.html)\n"
+    "                    OUT/report.html); - is stdout\n"
     "  -q, --quiet       no summary on stdout, no progress on stderr\n"
-    "  --force           replace OUT if it exists and is not empty\n"
+    "  --json            print summary.json's object on stdout (the summary for a\n"
+    "                    person goes to stderr); with --dry-run too\n"
+    "  -f, --force       replace OUT if it exists and is not empty\n"
     "  --max-errors N    stop reading after N problems (default: collect all)\n"
     "  --rejects FILE    go on past bad rows: write them to FILE (table, line, id,\n"
-    "                    column, value, reason, raw) and migrate the rest; exit 1\n"
+    "                    column, value, reason, raw; - is stdout) and migrate the\n"
+    "                    rest; exit 1\n"
     "  -h, --help        this text\n\n"
     "Exit status: 0 done; 1 done with findings (a failed check); 2 usage error,\n"
     "bad input (problems printed as FILE:LINE: column COL: 'VALUE': rule) or an\n"
@@ -213,10 +216,17 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
     staged_file_free(&html_file);
     buf_free(&html);
     problems_print_warnings(&problems, stderr);
+    FILE *human = run_human_stream(o);
     if (!o->quiet)
-        summary_text(stdout, &summary);
-    run_preview_out(o, stdout);
+        summary_text(human, &summary);
+    run_preview_out(o, human);
     report_rejects(&problems, o);
+    if (o->json) {
+        bytesink_t *json = bytesink_stdout_new();
+        summary_json(json, &summary);
+        json->close(json);
+        bytesink_free(json);
+    }
     int status = checks_pass(checks, VERIFY_CHECKS) && problems.count == 0 ? 0 : 1;
     if (fflush(stdout) != 0)
         runtime_error("stdout: write failed: %s", strerror(errno));

@@ -12,6 +12,7 @@
 #include "../../stages/stages.h"
 #include "commands.h"
 #include "../frame/errors.h"
+#include "../frame/options.h"
 #include "run.h"
 
 const char RECONCILE_USAGE[] =
@@ -26,32 +27,44 @@ const char RECONCILE_USAGE[] =
     "changed, column_missing, column_extra) to stdout, the summary to stderr;\n"
     "with --out FILE the rows go to FILE and the summary to stdout.\n\n"
     "options:\n"
-    "  --out FILE   write the difference rows to FILE (all at once or not at all)\n"
+    "  --out FILE   write the difference rows to FILE (all at once or not at all;\n"
+    "               - is stdout, as without --out)\n"
     "  --json       the summary as JSON\n"
     "  -h, --help   this text\n\n"
     "Exit status: 0 identical; 1 different; 2 usage error or unreadable input.\n";
 
+enum { RECONCILE_JSON, RECONCILE_OUT };
+static const option_spec_t RECONCILE_OPTIONS[] = {
+    {"json", 0, NULL, RECONCILE_JSON},
+    {"out", 0, "FILE", RECONCILE_OUT},
+};
+
+typedef struct {
+    bool json;
+    const char *out;
+} reconcile_opts_t;
+
+static void reconcile_option(void *ctx, int id, const char *value)
+{
+    reconcile_opts_t *o = ctx;
+    if (id == RECONCILE_JSON)
+        o->json = true;
+    else
+        o->out = value;
+}
+
 int cmd_reconcile(int argc, char **argv)
 {
-    const char *paths[2] = {NULL, NULL}, *out_path = NULL;
-    int npaths = 0;
-    bool json = false;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
-            json = true;
-        else if (strcmp(argv[i], "--out") == 0) {
-            if (i + 1 >= argc)
-                cmdline_error("reconcile: --out needs a value");
-            out_path = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0')
-            cmdline_error("reconcile: unknown option '%s'", argv[i]);
-        else if (npaths < 2)
-            paths[npaths++] = argv[i];
-        else
-            cmdline_error("reconcile: too many arguments");
-    }
+    reconcile_opts_t o = {0};
+    const char *paths[2];
+    size_t npaths;
+    options_parse("reconcile", RECONCILE_OPTIONS, ARRAY_LEN(RECONCILE_OPTIONS), argc, argv,
+                  reconcile_option, &o, paths, 2, &npaths);
     if (npaths < 2)
-        cmdline_error("reconcile: needs EXPECTED and ACTUAL");
+        usage_error("reconcile", "needs EXPECTED and ACTUAL");
+    bool json = o.json;
+    /* --out - is stdout, where the rows go without --out */
+    const char *out_path = o.out && strcmp(o.out, "-") != 0 ? o.out : NULL;
     paths_t guard;
     paths_init(&guard);
     dataset_inputs(&guard, paths[0]);

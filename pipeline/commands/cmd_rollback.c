@@ -32,13 +32,16 @@ const char ROLLBACK_USAGE[] =
     "transaction (cd OUT && psql -X -f load.psql; see 'phasemig schema --old').\n\n"
     "options:\n"
     "  --format FMT      csv (default), csv.gz or sqlite (OUT/dataset.db)\n"
-    "  --dry-run         run every stage and check, write nothing (an OUT given\n"
+    "  -n, --dry-run     run every stage and check, write nothing (an OUT given\n"
     "                    is named, not created)\n"
-    "  --force           replace OUT if it exists and is not empty\n"
+    "  -f, --force       replace OUT if it exists and is not empty\n"
     "  --max-errors N    stop reading after N problems (default: collect all)\n"
     "  -q, --quiet       no summary on stdout\n"
+    "  --json            print summary.json's object on stdout (the summary for a\n"
+    "                    person goes to stderr); with --dry-run too\n"
     "  --rejects FILE    go on past bad rows: write them to FILE (table, line, id,\n"
-    "                    column, value, reason, raw) and migrate the rest; exit 1\n"
+    "                    column, value, reason, raw; - is stdout) and migrate the\n"
+    "                    rest; exit 1\n"
     "  -h, --help        this text\n\n"
     "Exit status: 0 done; 1 done with findings (a failed check); 2 usage error,\n"
     "bad input (an assignment whose project has no phase included) or an I/O\n"
@@ -115,19 +118,22 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
     sink_free(sink);
 
     rollback_summary_t summary = {rb, rows, o->in, o->out, o->dry_run};
+    buf_t json;
+    buf_init(&json);
+    rollback_summary_json(&json, &summary);
     if (!o->dry_run) {
-        buf_t json;
-        buf_init(&json);
-        rollback_summary_json(&json, &summary);
         write_output_file(&out, "summary.json", json.data, json.len);
-        buf_free(&json);
         commit_rejects(&problems, &rejects_file);
         output_commit(&out);
     }
+    FILE *human = run_human_stream(o);
     if (!o->quiet)
-        rollback_summary_text(stdout, &summary);
-    run_preview_out(o, stdout);
+        rollback_summary_text(human, &summary);
+    run_preview_out(o, human);
     report_rejects(&problems, o);
+    if (o->json)
+        fwrite(json.data, 1, json.len, stdout);
+    buf_free(&json);
     check_t checks[ROLLBACK_CHECKS];
     rollback_checks(rb, checks);
     int status = checks_pass(checks, ROLLBACK_CHECKS) && problems.count == 0 ? 0 : 1;

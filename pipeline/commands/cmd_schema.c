@@ -17,9 +17,12 @@
 
 #include "commands.h"
 #include "../frame/errors.h"
+#include "../frame/options.h"
+#include "../frame/output.h"
+#include "../frame/util.h"
 
 const char SCHEMA_USAGE[] =
-    "usage: phasemig schema --old|--new\n\n"
+    "usage: phasemig schema --old|--new [FILE]\n\n"
     "Prints the PostgreSQL DDL of the planner's three tables: --old before the\n"
     "migration (phase_type, of the enum phasetype; project_phase_id), --new\n"
     "after it (named, dated phases; check_phase_dates, the budget checks,\n"
@@ -30,6 +33,7 @@ const char SCHEMA_USAGE[] =
     "options:\n"
     "  --old        the schema before the migration\n"
     "  --new        the schema after it\n"
+    "  FILE         write it there (all at once) instead of stdout; - is stdout\n"
     "  -h, --help   this text\n\n"
     "Exit status: 0 printed; 2 usage error or a write failure.\n";
 
@@ -178,24 +182,42 @@ static const char SCHEMA_NEW_SQL[] =
     "    CONSTRAINT check_expense_percentage CHECK (expense_percentage BETWEEN 0 AND 100)\n"
     ");\n";
 
+enum { SCHEMA_PICK_OLD, SCHEMA_PICK_NEW };
+static const option_spec_t SCHEMA_OPTIONS[] = {
+    {"old", 0, NULL, SCHEMA_PICK_OLD},
+    {"new", 0, NULL, SCHEMA_PICK_NEW},
+};
+
+static void schema_option(void *ctx, int id, const char *value)
+{
+    (void)value;
+    int *which = ctx;
+    if (*which >= 0 && *which != id)
+        usage_error("schema", "--old or --new, not both");
+    *which = id;
+}
+
 int cmd_schema(int argc, char **argv)
 {
-    enum { NONE, OLD, NEW };
-    int which = NONE;
-    for (int i = 1; i < argc; i++) {
-        int pick = strcmp(argv[i], "--old") == 0 ? OLD : strcmp(argv[i], "--new") == 0 ? NEW : NONE;
-        if (pick == NONE) {
-            if (argv[i][0] == '-' && argv[i][1] != '\0')
-                cmdline_error("schema: unknown option '%s'", argv[i]);
-            cmdline_error("schema: too many arguments");
-        }
-        if (which != NONE && which != pick)
-            cmdline_error("schema: --old or --new, not both");
-        which = pick;
+    int which = -1;
+    const char *operands[1];
+    size_t n;
+    options_parse("schema", SCHEMA_OPTIONS, ARRAY_LEN(SCHEMA_OPTIONS), argc, argv, schema_option,
+                  &which, operands, 1, &n);
+    if (which < 0)
+        usage_error("schema", "needs --old or --new");
+    const char *sql = which == SCHEMA_PICK_OLD ? SCHEMA_OLD_SQL : SCHEMA_NEW_SQL;
+    if (n == 0 || strcmp(operands[0], "-") == 0) {
+        if (fputs(sql, stdout) == EOF || fflush(stdout) != 0)
+            runtime_error("stdout: write failed: %s", strerror(errno));
+        return 0;
     }
-    if (which == NONE)
-        cmdline_error("schema: needs --old or --new");
-    if (fputs(which == OLD ? SCHEMA_OLD_SQL : SCHEMA_NEW_SQL, stdout) == EOF || fflush(stdout) != 0)
-        runtime_error("stdout: write failed: %s", strerror(errno));
+    staged_file_t file = {0};
+    bytesink_t *out = staged_file_open(&file, operands[0]);
+    out->write(out, sql, strlen(sql));
+    out->close(out);
+    bytesink_free(out);
+    staged_file_commit(&file);
+    staged_file_free(&file);
     return 0;
 }

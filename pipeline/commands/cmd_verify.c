@@ -15,6 +15,7 @@
 #include "../../stages/stages.h"
 #include "commands.h"
 #include "../frame/errors.h"
+#include "../frame/options.h"
 #include "run.h"
 
 const char VERIFY_USAGE[] =
@@ -32,26 +33,37 @@ const char VERIFY_USAGE[] =
     "Exit status: 0 every check passes; 1 a check fails; 2 usage error or\n"
     "unreadable input.\n";
 
+enum { VERIFY_JSON, VERIFY_AGAINST };
+static const option_spec_t VERIFY_OPTIONS[] = {
+    {"json", 0, NULL, VERIFY_JSON},
+    {"against", 0, "ORIGINAL", VERIFY_AGAINST},
+};
+
+typedef struct {
+    bool json;
+    const char *against;
+} verify_opts_t;
+
+static void verify_option(void *ctx, int id, const char *value)
+{
+    verify_opts_t *o = ctx;
+    if (id == VERIFY_JSON)
+        o->json = true;
+    else
+        o->against = value;
+}
+
 int cmd_verify(int argc, char **argv)
 {
-    const char *dataset = NULL, *against = NULL;
-    bool json = false;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
-            json = true;
-        else if (strcmp(argv[i], "--against") == 0) {
-            if (i + 1 >= argc)
-                cmdline_error("verify: --against needs a value");
-            against = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0')
-            cmdline_error("verify: unknown option '%s'", argv[i]);
-        else if (dataset)
-            cmdline_error("verify: too many arguments");
-        else
-            dataset = argv[i];
-    }
-    if (!dataset)
-        cmdline_error("verify: needs DATASET");
+    verify_opts_t o = {0};
+    const char *operands[1];
+    size_t n;
+    options_parse("verify", VERIFY_OPTIONS, ARRAY_LEN(VERIFY_OPTIONS), argc, argv, verify_option,
+                  &o, operands, 1, &n);
+    if (n < 1)
+        usage_error("verify", "needs DATASET");
+    const char *dataset = operands[0], *against = o.against;
+    bool json = o.json;
 
     problems_t problems;
     problems_init(&problems, 0);

@@ -10,71 +10,102 @@
 #include "../../stages/write_psql.h"
 #include "../frame/chain.h"
 #include "../frame/errors.h"
+#include "../frame/options.h"
 #include "../frame/progress.h"
+
+enum {
+    OPT_FORMAT, OPT_SPLIT, OPT_DRY_RUN, OPT_FORCE, OPT_QUIET, OPT_MAX_ERRORS, OPT_REJECTS,
+    OPT_HTML, OPT_JSON
+};
+
+/* migrate's options; rollback's are the same without --split and --html */
+static const option_spec_t RUN_OPTIONS[] = {
+    {"format", 0, "FMT", OPT_FORMAT},
+    {"dry-run", 'n', NULL, OPT_DRY_RUN},
+    {"force", 'f', NULL, OPT_FORCE},
+    {"quiet", 'q', NULL, OPT_QUIET},
+    {"max-errors", 0, "N", OPT_MAX_ERRORS},
+    {"rejects", 0, "FILE", OPT_REJECTS},
+    {"json", 0, NULL, OPT_JSON},
+    {"split", 0, "POLICY", OPT_SPLIT},
+    {"html", 0, "FILE", OPT_HTML},
+};
+#define ROLLBACK_OPTIONS (ARRAY_LEN(RUN_OPTIONS) - 2)
+
+typedef struct {
+    const char *cmd;
+    run_opts_t *o;
+} run_parse_t;
+
+/* One option of migrate or rollback into the run's options. */
+static void run_option(void *ctx, int id, const char *v)
+{
+    run_parse_t *p = ctx;
+    run_opts_t *o = p->o;
+    switch (id) {
+    case OPT_DRY_RUN: o->dry_run = true; break;
+    case OPT_FORCE: o->force = true; break;
+    case OPT_QUIET: o->quiet = true; break;
+    case OPT_JSON: o->json = true; break;
+    case OPT_REJECTS: o->rejects = v; break;
+    case OPT_HTML: o->html = v; break;
+    case OPT_SPLIT:
+        if (strcmp(v, "midpoint") == 0)
+            o->split = SPLIT_MIDPOINT;
+        else if (strcmp(v, "evidence") == 0)
+            o->split = SPLIT_EVIDENCE;
+        else
+            usage_error(p->cmd, "--split takes midpoint or evidence, not '%s'", v);
+        break;
+    case OPT_FORMAT:
+        if (strcmp(v, "csv") == 0)
+            o->format = FORMAT_CSV;
+        else if (strcmp(v, "csv.gz") == 0)
+            o->format = FORMAT_CSV_GZ;
+        else if (strcmp(v, "sqlite") == 0)
+            o->format = FORMAT_SQLITE;
+        else
+            usage_error(p->cmd, "--format takes csv, csv.gz or sqlite, not '%s'", v);
+        break;
+    case OPT_MAX_ERRORS: {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(v, &end, 10);
+        if (errno || *end || !*v || v[0] == '-' || n == 0)
+            usage_error(p->cmd, "--max-errors takes a positive number, not '%s'", v);
+        o->max_errors = (size_t)n;
+        break;
+    }
+    default: break;
+    }
+}
 
 void run_opts_parse(const char *cmd, bool migrate, int argc, char **argv, run_opts_t *o)
 {
     memset(o, 0, sizeof *o);
     const char *pos[2] = {NULL, NULL};
-    int npos = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--dry-run") == 0)
-            o->dry_run = true;
-        else if (strcmp(a, "--force") == 0)
-            o->force = true;
-        else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
-            o->quiet = true;
-        else if (strcmp(a, "--rejects") == 0 || (migrate && strcmp(a, "--html") == 0)) {
-            if (i + 1 >= argc)
-                cmdline_error("%s: %s needs a value", cmd, a);
-            if (strcmp(a, "--html") == 0)
-                o->html = argv[++i];
-            else
-                o->rejects = argv[++i];
-        } else if (strcmp(a, "--format") == 0 || strcmp(a, "--max-errors") == 0 ||
-                 (migrate && strcmp(a, "--split") == 0)) {
-            if (i + 1 >= argc)
-                cmdline_error("%s: %s needs a value", cmd, a);
-            const char *v = argv[++i];
-            if (strcmp(a, "--split") == 0) {
-                if (strcmp(v, "midpoint") == 0)
-                    o->split = SPLIT_MIDPOINT;
-                else if (strcmp(v, "evidence") == 0)
-                    o->split = SPLIT_EVIDENCE;
-                else
-                    cmdline_error("%s: --split takes midpoint or evidence, not '%s'", cmd, v);
-            } else if (strcmp(a, "--format") == 0) {
-                if (strcmp(v, "csv") == 0)
-                    o->format = FORMAT_CSV;
-                else if (strcmp(v, "csv.gz") == 0)
-                    o->format = FORMAT_CSV_GZ;
-                else if (strcmp(v, "sqlite") == 0)
-                    o->format = FORMAT_SQLITE;
-                else
-                    cmdline_error("%s: --format takes csv, csv.gz or sqlite, not '%s'", cmd, v);
-            } else {
-                char *end;
-                errno = 0;
-                unsigned long long n = strtoull(v, &end, 10);
-                if (errno || *end || !*v || v[0] == '-' || n == 0)
-                    cmdline_error("%s: --max-errors takes a positive number, not '%s'", cmd, v);
-                o->max_errors = (size_t)n;
-            }
-        } else if (a[0] == '-' && a[1] != '\0') {
-            cmdline_error("%s: unknown option '%s'", cmd, a);
-        } else {
-            if (npos < 2)
-                pos[npos] = a;
-            npos++;
-        }
-    }
+    size_t npos = 0;
+    run_parse_t ctx = {cmd, o};
+    options_parse(cmd, RUN_OPTIONS, migrate ? ARRAY_LEN(RUN_OPTIONS) : ROLLBACK_OPTIONS, argc,
+                  argv, run_option, &ctx, pos, 2, &npos);
     if (npos < 1 || (!o->dry_run && npos < 2))
-        cmdline_error("%s: needs IN and OUT (or --dry-run IN [OUT])", cmd);
-    if (npos > 2)
-        cmdline_error("%s: too many arguments", cmd);
+        usage_error(cmd, "needs IN and OUT (or --dry-run IN [OUT])");
     o->in = pos[0];
     o->out = pos[1];
+    if (o->out && strcmp(o->out, "-") == 0)
+        usage_error(cmd, "OUT is a directory of tables, not '-' (--json prints the summary)");
+    if (o->json + is_stdout(o->html) + is_stdout(o->rejects) > 1)
+        usage_error(cmd, "only one of --json, --html - and --rejects - can have stdout");
+}
+
+bool is_stdout(const char *path)
+{
+    return path && strcmp(path, "-") == 0;
+}
+
+FILE *run_human_stream(const run_opts_t *o)
+{
+    return o->json || is_stdout(o->html) || is_stdout(o->rejects) ? stderr : stdout;
 }
 
 void run_check_paths(const run_opts_t *o)
@@ -83,8 +114,8 @@ void run_check_paths(const run_opts_t *o)
     paths_init(&p);
     dataset_inputs(&p, o->in);
     paths_output(&p, "OUT", o->out);
-    paths_output(&p, "--rejects", o->rejects);
-    paths_output(&p, "--html", o->html);
+    paths_output(&p, "--rejects", is_stdout(o->rejects) ? NULL : o->rejects);
+    paths_output(&p, "--html", is_stdout(o->html) ? NULL : o->html);
     paths_check(&p);
     paths_free(&p);
 }
@@ -211,7 +242,8 @@ void report_rejects(const problems_t *problems, const run_opts_t *o)
 {
     if (o->rejects && problems->count > 0)
         fprintf(stderr, "phasemig: %zu problem%s; the rows rejected are in %s%s\n",
-                problems->count, problems->count == 1 ? "" : "s", o->rejects,
+                problems->count, problems->count == 1 ? "" : "s",
+                is_stdout(o->rejects) ? "stdout" : o->rejects,
                 o->dry_run ? " (not written: dry run)" : "");
 }
 

@@ -22,14 +22,20 @@ typedef struct run_opts {
     const char *rejects;    /* --rejects FILE */
     const char *html;       /* --html FILE (migrate) */
     bool quiet;             /* -q: no summary on stdout, no progress */
+    bool json;              /* --json: the summary as JSON on stdout */
 } run_opts_t;
 
 /* Parses "[--format F] [--dry-run] [--force] [--max-errors N]
 ** [--rejects FILE] [-q] IN [OUT]" (and, for migrate, --split
 ** midpoint|evidence and --html FILE) for command `cmd`; a usage error
-** ends the run (cmdline_error). */
+** ends the run (usage_error, pipeline/frame/options.h). */
 void run_opts_parse(const char *cmd, bool migrate, int argc, char **argv, run_opts_t *o);
 
+/* Whether an output path is "-", standard output. */
+bool is_stdout(const char *path);
+/* Where the summary for a person goes: stdout, unless stdout carries data
+** (--json, --html -, --rejects -); then stderr. */
+FILE *run_human_stream(const run_opts_t *o);
 /* Refuses the run (exit 2) before a byte is read when an output (OUT,
 ** --rejects, --html) is, holds or lies inside an input, or two outputs
 ** clash (pipeline/frame/paths.h). */

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,15 +12,17 @@
 /* atomic, not just volatile: a worker thread that waits reads it too */
 _Atomic int interrupted_by;
 
-void cmdline_error(const char *fmt, ...)
+/* Set once by the main thread; read by any thread's runtime_error(). */
+static _Atomic bool writes_output;
+
+void run_writes_output(void)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("phasemig: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\nTry 'phasemig --help' for more information.\n", stderr);
-    exit(2);
+    writes_output = true;
+}
+
+const char *nothing_written(void)
+{
+    return writes_output ? "; nothing written" : "";
 }
 
 /* Set on a worker thread (errors_on_this_thread): where its runtime_error

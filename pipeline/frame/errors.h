@@ -1,11 +1,16 @@
 /*
-** errors.h: the two ways a run ends early, as in sqlite's sqldiff.
+** errors.h: how a run ends early, as in sqlite's sqldiff.
 **
-** cmdline_error(): the command line is wrong; prints the message and a
-** hint to --help. runtime_error(): the run cannot go on (an I/O failure,
+** A wrong command line is usage_error() (options.h), with a hint to the
+** command's --help. runtime_error(): the run cannot go on (an I/O failure,
 ** an interrupt); prints "phasemig: message". Both exit with status 2;
 ** the output commit's exit hook removes anything staged, so nothing is
 ** left half-written.
+**
+** "nothing written" is said only by a run that would have written: one
+** that has called run_writes_output() (a command with an OUT, output.c
+** once it stages a file). verify, reconcile without --out and a dry run
+** write nothing, so they never say it.
 */
 #ifndef PHASEMIG_ERRORS_H
 #define PHASEMIG_ERRORS_H
@@ -13,8 +18,14 @@
 #include <pthread.h>
 #include <signal.h>
 
-_Noreturn void cmdline_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void runtime_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* This run writes output: from now on, a message about an early end adds
+** nothing_written(). */
+void run_writes_output(void);
+/* "; nothing written" if the run writes output, else "": the tail of a
+** message about an early end ("phasemig: 2 problems in the input%s"). */
+const char *nothing_written(void);
 
 /* On a worker thread: runtime_error() calls fail(ctx, message) and ends
 ** the thread; the thread's owner reports the message (at most ERROR_MAX

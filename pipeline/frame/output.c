@@ -206,19 +206,56 @@ void output_free(output_t *o)
 
 bytesink_t *staged_file_open(staged_file_t *f, const char *path)
 {
-    f->final = xstrdup(path);
-    f->staging = beside(path);
+    bool to_stdout = strcmp(path, "-") == 0;
+    if (to_stdout) {
+        /* kept aside in TMPDIR until the run commits: a run that starts
+        ** over or fails prints none of it */
+        const char *tmp = getenv("TMPDIR");
+        buf_t b;
+        buf_init(&b);
+        buf_printf(&b, "%s/phasemig-stdout", tmp && *tmp ? tmp : "/tmp");
+        f->final = NULL;
+        f->staging = beside(buf_str(&b));
+        buf_free(&b);
+    } else {
+        f->final = xstrdup(path);
+        f->staging = beside(path);
+    }
     int fd = mkstemp(f->staging);
     if (fd < 0)
-        runtime_error("%s: cannot write there: %s", path, strerror(errno));
+        runtime_error("%s: cannot write there: %s", to_stdout ? f->staging : path, strerror(errno));
     close(fd);
     usual_mode(f->staging, 0666);
     stage_path(f->staging);
     return bytesink_file_new(f->staging);
 }
 
+/* Copies the staged file to stdout (a `-` output) and removes it. */
+static void staged_to_stdout(staged_file_t *f)
+{
+    bytesrc_t *src = bytesrc_file_open(f->staging);
+    if (!src)
+        runtime_error("%s: cannot read back: %s", f->staging, strerror(errno));
+    bytesink_t *out = bytesink_stdout_new();
+    char buf[65536];
+    ssize_t got;
+    while ((got = src->read(src, buf, sizeof buf)) > 0)
+        out->write(out, buf, (size_t)got);
+    if (got < 0)
+        runtime_error("%s: %s", f->staging, src->err);
+    out->close(out);
+    bytesink_free(out);
+    bytesrc_free(src);
+    remove(f->staging);
+    unstage_path(f->staging);
+}
+
 void staged_file_commit(staged_file_t *f)
 {
+    if (!f->final) {
+        staged_to_stdout(f);
+        return;
+    }
     if (rename(f->staging, f->final) != 0)
         runtime_error("%s: cannot rename into place: %s", f->final, strerror(errno));
     unstage_path(f->staging);

@@ -39,7 +39,9 @@ void output_abort(output_t *o);
 void output_free(output_t *o);
 
 /* One file written beside its final path and renamed into place (the
-** rejects file), under the same exit hook. */
+** rejects file, --html, --out), under the same exit hook. The path "-"
+** is standard output: the file is kept in TMPDIR and copied to stdout at
+** commit, so that a failed or restarted run prints none of it. */
 typedef struct staged_file {
     char *final, *staging;
 } staged_file_t;

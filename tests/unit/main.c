@@ -12,5 +12,6 @@ int main(void)
     failed += run_summary_tests();
     failed += run_unique_tests();
     failed += run_validate_tests();
+    failed += run_options_tests();
     return failed ? 1 : 0;
 }

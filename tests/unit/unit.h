@@ -30,5 +30,6 @@ int run_rowspill_tests(void);
 int run_summary_tests(void);
 int run_validate_tests(void);
 int run_unique_tests(void);
+int run_options_tests(void);
 
 #endif
