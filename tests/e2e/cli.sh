@@ -148,11 +148,4 @@ expect "cli: an empty OUT directory is used" empty_out_is_fine
 expect "cli: --dry-run writes nothing" dry_run_writes_nothing
 expect "cli: the seed's summary says 300 move from Execution to Planning" seed_story
 
-make_install() {
-    rm -rf "$WORK/inst"
-    make --no-print-directory -s install DESTDIR="$WORK/inst" PREFIX=/opt/pm >/dev/null || return 1
-    [ -x "$WORK/inst/opt/pm/bin/phasemig" ] && same docs/phasemig.1 "$WORK/inst/opt/pm/share/man/man1/phasemig.1" &&
-        "$WORK/inst/opt/pm/bin/phasemig" --version | grep -q '^phasemig '
-}
-
-[ -z "${SANITIZED:-}" ] && expect "cli: make install DESTDIR= PREFIX=" make_install
+# make install and uninstall: tests/e2e/packaging.sh
