@@ -31,6 +31,7 @@
 
 #include "../pipeline/frame/chain.h"
 #include "../pipeline/frame/lookahead.h"
+#include "../pipeline/frame/progress.h"
 #include "../pipeline/frame/ring.h"
 #include "stages.h"
 
@@ -539,6 +540,7 @@ source_t *csv_source_open(bytesrc_t *bytes, const char *table_name, const char *
     c->base.next = csv_next;
     c->base.free = csv_free_source;
     c->base.table = table_new(table_name, display);
+    progress_reading(display);
     c->bytes = bytes;
     c->problems = problems;
     c->chunk = xmalloc(CSV_CHUNK);

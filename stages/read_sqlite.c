@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "../pipeline/frame/progress.h"
 #include "stages.h"
 
 typedef struct {
@@ -108,6 +109,7 @@ source_t *sqlite_source_open(sqlite3 *db, const char *table_name, const char *di
     s->base.next = sqlite_next;
     s->base.free = sqlite_free_source;
     s->base.table = table_new(table_name, display);
+    progress_reading(display);
     s->stmt = stmt;
     s->problems = problems;
     row_init(&s->row);

@@ -1,21 +1,59 @@
 /*
-** progress.h: a one-line progress report on stderr for long runs: rows,
-** MB/s, percent of the input bytes, time left. Only on a terminal, never
-** with -q; colour only without NO_COLOR.
+** progress.h: a one-line progress report on stderr for long runs,
+**
+**   resource_assignments.csv, pass 2 of 2  [#########.........]  52%  528,000 rows  131.3 MB/s  0:01 left
+**
+** the table or step being read (and which pass, when a command reads it
+** more than once), a bar and the percent of all the bytes to read over all
+** passes, the rows of this table so far, the rate and the time left. Only
+** when stderr is a terminal, never with -q; cut to the terminal's width;
+** escape codes (bold, clear to the end of the line) only where
+** terminal_escapes() allows them, else the line is cleared with spaces.
 */
 #ifndef PHASEMIG_PROGRESS_H
 #define PHASEMIG_PROGRESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Turns the report on if stderr is a terminal and `quiet` is false;
-** `total_bytes` is the size of the input files (0 if unknown). */
+** `total_bytes` is the size of all the input to be read, every pass
+** counted (0 if unknown). */
 void progress_start(uint64_t total_bytes, bool quiet);
-/* Input bytes read (called by the file reader) and rows done. */
+/* A reader names the table it starts to read (`what`: its display name,
+** shown from its last '/'); the rows shown count from zero again. */
+void progress_reading(const char *what);
+/* A command that reads a table more than once says which pass comes
+** next, of how many (1 of 1: none shown); it holds for the tables read
+** from here on. */
+void progress_pass(unsigned pass, unsigned passes);
+/* Input bytes read (called by the file reader, on any thread) and rows
+** done (on the main thread). */
 void progress_bytes(uint64_t n);
 void progress_rows(uint64_t n);
 /* Clears the line. */
 void progress_end(void);
+
+/* Whether escape codes may be written to the terminal on `fd`: it is a
+** terminal, TERM is set and not "dumb", and NO_COLOR is unset or empty
+** (no-color.org). */
+bool terminal_escapes(int fd);
+
+/* What one progress line shows. */
+typedef struct {
+    const char *what;           /* NULL: not named */
+    unsigned pass, passes;      /* shown when passes > 1 */
+    uint64_t rows;              /* of this table */
+    uint64_t bytes, total;      /* over all passes; total 0: unknown */
+    double seconds;             /* since the start */
+} progress_view_t;
+
+/* Writes the line for `v` into `buf` (`size` bytes, NUL-terminated),
+** at most `width` columns wide (ASCII only); with `bold`, the percent is
+** wrapped in bold escape codes, which take no columns. Returns the
+** columns the line takes. */
+size_t progress_format(char *buf, size_t size, const progress_view_t *v, unsigned width,
+                       bool bold);
 
 #endif

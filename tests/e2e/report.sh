@@ -45,18 +45,6 @@ dry_run_html_only() {
         [ "$(ls -A "$WORK/dh")" = report.html ] && grep -q '^<!DOCTYPE html>' "$WORK/dh/report.html"
 }
 
-progress_on_a_terminal() {
-    rm -rf "$WORK/gen" && "$GENDUMP" 300000 "$WORK/gen" || return 1
-    script -qec "$PHASEMIG migrate --dry-run $WORK/gen >/dev/null" /dev/null >"$WORK/tty.out" || return 1
-    grep -q 'rows .* MB/s.*%.* left' "$WORK/tty.out" && grep -q $'\033\\[1m' "$WORK/tty.out" || return 1
-    NO_COLOR=1 script -qec "$PHASEMIG migrate --dry-run $WORK/gen >/dev/null" /dev/null >"$WORK/tty.out"
-    grep -q 'rows .* MB/s' "$WORK/tty.out" && ! grep -q $'\033\\[1m' "$WORK/tty.out" || return 1
-    script -qec "$PHASEMIG migrate -q --dry-run $WORK/gen" /dev/null >"$WORK/tty.out"
-    [ ! -s "$WORK/tty.out" ] || return 1
-    "$PHASEMIG" migrate --dry-run "$WORK/gen" >/dev/null 2>"$WORK/pipe.err"
-    [ ! -s "$WORK/pipe.err" ]   # not on a pipe
-}
-
 # busy_marks ASSIGNMENTS LOW HIGH: over two projects, slices with more
 # marks than half a byte (3,000) or a byte (50,000) holds, so that
 # stages/report.c widens the projects' counts while counting: the marks'
@@ -71,7 +59,6 @@ busy_marks() {
 
 if [ -z "${SANITIZED:-}" ]; then   # a browser and a pty: once is enough
     expect "report: the planner seed in headless Chromium" seed_in_a_browser
-    expect "report: progress on a terminal only, plain with NO_COLOR, none with -q" progress_on_a_terminal
 fi
 expect "report: 10,000 projects stay small" ten_thousand_projects
 expect "report: marks past 14 in a slice (half a byte to a byte)" busy_marks 3000 14 255

@@ -13,5 +13,7 @@ int main(void)
     failed += run_unique_tests();
     failed += run_validate_tests();
     failed += run_options_tests();
+    failed += run_schema_tests();
+    failed += run_progress_tests();
     return failed ? 1 : 0;
 }

@@ -31,5 +31,7 @@ int run_summary_tests(void);
 int run_validate_tests(void);
 int run_unique_tests(void);
 int run_options_tests(void);
+int run_schema_tests(void);
+int run_progress_tests(void);
 
 #endif
