@@ -1,6 +1,6 @@
 /*
-** match: classifies each assignment against the new phases (SPEC
-** "migrate"). Its implicit phase is the phase of its project whose range
+** match: classifies each assignment against the new phases
+** (docs/contract.md "migrate"). Its implicit phase is the phase of its project whose range
 ** contains assignment_date: kept when that is the phase it pointed at,
 ** moved when it is another one, orphaned when there is none. A
 ** project_phase_id naming a phase of another project is counted as a

@@ -1,7 +1,7 @@
 /*
 ** read_csv: records of one table from CSV bytes, parsed by libcsv.
 **
-** Dialect (SPEC "Datasets"): RFC 4180, comma, '"' quoting, header row, LF
+** Dialect (docs/contract.md "Datasets"): RFC 4180, comma, '"' quoting, header row, LF
 ** or CRLF line ends, UTF-8 with an optional BOM. An empty unquoted field
 ** is NULL, "" is the empty string (libcsv's CSV_EMPTY_IS_NULL). libcsv is
 ** told that only LF ends a record and that CR is the only "space" (which

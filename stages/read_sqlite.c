@@ -5,7 +5,7 @@
 ** SQLite hands NUMERIC columns back as INTEGER or REAL: for the columns
 ** the caller names as two-decimal numbers (money, percentages) such values
 ** are written with exactly two decimals ("50000" -> "50000.00"), so that
-** CSV and SQLite input give the same output (SPEC "Values"). A REAL that
+** CSV and SQLite input give the same output (docs/contract.md "Values"). A REAL that
 ** SQLite prints with an exponent is passed on as printed, for validate to
 ** reject. The record's raw text is its CSV rendering.
 */

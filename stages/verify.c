@@ -1,6 +1,6 @@
 /*
-** verify: the nine checks of SPEC "verify", on the rows of a new-schema
-** dataset as they pass (migrate runs them on what it writes).
+** verify: the nine checks of docs/contract.md "verify", on the rows of a
+** new-schema dataset as they pass (migrate runs them on what it writes).
 **
 ** The stages record projects (id, range), phases (project, name, range,
 ** budgets) and, per assignment, how many phases of its project contain

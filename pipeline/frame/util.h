@@ -3,8 +3,8 @@
 **
 ** Out of memory is not a condition the tool can recover from in a useful
 ** way, so xmalloc() and friends print one line and exit with status 2
-** (SPEC: "2 ... an I/O failure"); the output commit's exit hook removes any
-** staged output first.
+** (docs/contract.md "Exit status": 2 for an I/O failure); the output
+** commit's exit hook removes any staged output first.
 */
 #ifndef PHASEMIG_UTIL_H
 #define PHASEMIG_UTIL_H
