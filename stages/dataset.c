@@ -9,13 +9,6 @@
 
 #include "stages.h"
 
-bool two_decimal_column(const char *col)
-{
-    size_t n = strlen(col);
-    return (n >= 7 && strcmp(col + n - 7, "_budget") == 0) ||
-           (n >= 11 && strcmp(col + n - 11, "_percentage") == 0);
-}
-
 void dataset_inputs(paths_t *p, const char *path)
 {
     paths_input(p, path);
@@ -82,14 +75,15 @@ dataset_t *dataset_open(const char *path, problems_t *problems)
     return d;
 }
 
-source_t *dataset_table(dataset_t *d, const char *table, problems_t *problems)
+source_t *dataset_table(dataset_t *d, table_id_t id, problems_t *problems)
 {
+    const char *table = schema_table_name(id);
     buf_t display;
     buf_init(&display);
     source_t *src = NULL;
     if (d->db) {
         buf_printf(&display, "%s[%s]", d->path, table);
-        src = sqlite_source_open(d->db, table, buf_str(&display), two_decimal_column, problems);
+        src = sqlite_source_open(d->db, table, buf_str(&display), schema_two_decimals, problems);
         buf_free(&display);
         return src;
     }
@@ -132,13 +126,12 @@ uint64_t dataset_bytes(const dataset_t *d)
     if (d->db)
         return stat(d->path, &st) == 0 ? (uint64_t)st.st_size : 0;
     uint64_t total = 0;
-    static const char *const tables[] = {TABLE_PROJECTS, TABLE_PHASES, TABLE_ASSIGNMENTS};
     static const char *const endings[] = {".csv", ".csv.gz"};
-    for (int t = 0; t < 3; t++)
+    for (int t = 0; t < T_COUNT; t++)
         for (int e = 0; e < 2; e++) {
             buf_t path;
             buf_init(&path);
-            buf_printf(&path, "%s/%s%s", d->path, tables[t], endings[e]);
+            buf_printf(&path, "%s/%s%s", d->path, schema_table_name((table_id_t)t), endings[e]);
             if (stat(buf_str(&path), &st) == 0 && S_ISREG(st.st_mode))
                 total += (uint64_t)st.st_size;
             buf_free(&path);

@@ -14,10 +14,8 @@
 #include "../pipeline/frame/paths.h"
 #include "../pipeline/frame/problems.h"
 #include "../pipeline/frame/stage.h"
+#include "schema.h"
 
-#define TABLE_PROJECTS "projects"
-#define TABLE_PHASES "project_phases"
-#define TABLE_ASSIGNMENTS "resource_assignments"
 
 typedef struct dataset {
     char *path;
@@ -32,12 +30,9 @@ void dataset_inputs(paths_t *p, const char *path);
 /* NULL, with a fatal problem reported, if `path` is no dataset. */
 dataset_t *dataset_open(const char *path, problems_t *problems);
 /* NULL, with a fatal problem reported, if the table cannot be read. */
-source_t *dataset_table(dataset_t *d, const char *table, problems_t *problems);
+source_t *dataset_table(dataset_t *d, table_id_t table, problems_t *problems);
 /* The size of its files, for the progress report (0 if unknown). */
 uint64_t dataset_bytes(const dataset_t *d);
 void dataset_close(dataset_t *d);
-
-/* Money and percentages: NUMERIC(p,2) columns. */
-bool two_decimal_column(const char *col);
 
 #endif

@@ -10,7 +10,6 @@
 */
 #include "stages.h"
 
-static const char *const ADDED[] = {"name", "start_date", "end_date", "description"};
 
 typedef struct {
     stage_t base;
@@ -50,8 +49,10 @@ static const table_t *remap_header(stage_t *self, const table_t *in)
     remap_t *r = (remap_t *)self;
     table_free(r->out);
     r->out = table_copy(in);
-    for (size_t i = 0; i < ARRAY_LEN(ADDED); i++)
-        table_add_col(r->out, ADDED[i], strlen(ADDED[i]));
+    const char *added[8];   /* name, start_date, end_date, description */
+    size_t n = schema_diff(T_PHASES, SCHEMA_NEW, SCHEMA_OLD, added, ARRAY_LEN(added));
+    for (size_t i = 0; i < n; i++)
+        table_add_col(r->out, added[i], strlen(added[i]));
     r->id_col = table_col(in, "id");
     return r->out;
 }

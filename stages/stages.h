@@ -16,6 +16,7 @@
 #include "../pipeline/frame/stage.h"
 #include "../pipeline/frame/values.h"
 #include "plan.h"
+#include "schema.h"
 
 /* ---- readers ---- */
 /* read_gzip.c: inflates `inner` (taking ownership). */
@@ -31,7 +32,6 @@ source_t *sqlite_source_open(sqlite3 *db, const char *table, const char *display
 /* ---- validate.c: the rules of one schema's tables ----
 ** Rows dropped without being held in the plan are counted in *rejected
 ** (held ones are counted when emitted: plan_source_new). */
-typedef enum { SCHEMA_OLD, SCHEMA_NEW } schema_t;
 stage_t *validate_projects_new(plan_t *plan, problems_t *problems, uint64_t *rejected);
 stage_t *validate_phases_new(plan_t *plan, problems_t *problems, uint64_t *rejected,
                              schema_t schema);

@@ -63,43 +63,39 @@ static stage_result_t reject(validate_t *v)
     return STAGE_DROP;
 }
 
-/* Columns by fixed position; a required one missing makes the table
-** unreadable. Old and new schema share the positions they have in common. */
-typedef struct {
-    const char *name;
-    bool required;
-} column_spec_t;
-
+/* The columns validate reads, by fixed position (the enums below); which
+** are required comes from the schema table (schema.h). Old and new schema
+** share the positions they have in common; "" is a column this schema has
+** not. */
 enum { P_ID, P_START, P_END, P_NAME };
-static const column_spec_t PROJECT_COLS[] = {
-    {"id", true}, {"start_date", true}, {"end_date", true}, {"name", false}};
+static const char *const PROJECT_COLS[] = {"id", "start_date", "end_date", "name"};
 
 enum { F_ID, F_PROJECT, F_CAPITAL, F_EXPENSE, F_TOTAL, F_TYPE, F_NAME, F_START, F_END };
-static const column_spec_t OLD_PHASE_COLS[] = {
-    {"id", true},          {"project_id", true},   {"capital_budget", true},
-    {"expense_budget", true}, {"total_budget", true}, {"phase_type", true}};
-static const column_spec_t NEW_PHASE_COLS[] = {
-    {"id", true},           {"project_id", true},   {"capital_budget", true},
-    {"expense_budget", true}, {"total_budget", true}, {"", false},
-    {"name", true},         {"start_date", true},   {"end_date", true}};
+static const char *const OLD_PHASE_COLS[] = {"id",           "project_id",   "capital_budget",
+                                             "expense_budget", "total_budget", "phase_type"};
+static const char *const NEW_PHASE_COLS[] = {
+    "id", "project_id", "capital_budget", "expense_budget", "total_budget", "", "name",
+    "start_date", "end_date"};
 
 enum { A_ID, A_PROJECT, A_DATE, A_PHASE, A_ALLOCATION, A_CAPITAL, A_EXPENSE };
-static const column_spec_t OLD_ASSIGNMENT_COLS[] = {
-    {"id", true},           {"project_id", true},          {"assignment_date", true},
-    {"project_phase_id", true}, {"allocation_percentage", false}, {"capital_percentage", false},
-    {"expense_percentage", false}};
-static const column_spec_t NEW_ASSIGNMENT_COLS[] = {
-    {"id", true},  {"project_id", true},          {"assignment_date", true},
-    {"", false},   {"allocation_percentage", false}, {"capital_percentage", false},
-    {"expense_percentage", false}};
+static const char *const OLD_ASSIGNMENT_COLS[] = {
+    "id", "project_id", "assignment_date", "project_phase_id", "allocation_percentage",
+    "capital_percentage", "expense_percentage"};
+static const char *const NEW_ASSIGNMENT_COLS[] = {
+    "id", "project_id", "assignment_date", "", "allocation_percentage", "capital_percentage",
+    "expense_percentage"};
 
-static void find_columns(validate_t *v, const table_t *t, const column_spec_t *spec, size_t n)
+/* Finds each of names[0..n) in `t`; a column the schema requires that is
+** missing makes the table unreadable. */
+static void find_columns(validate_t *v, const table_t *t, schema_t schema, table_id_t table,
+                         const char *const *names, size_t n)
 {
     v->table = t;
     for (size_t i = 0; i < n; i++) {
-        v->col[i] = spec[i].name[0] ? table_col(t, spec[i].name) : -1;
-        if (v->col[i] < 0 && spec[i].required) {
-            problem_at(v->problems, t, NULL, 1, spec[i].name, NULL, 0, "required column missing");
+        v->col[i] = names[i][0] ? table_col(t, names[i]) : -1;
+        const column_def_t *def = names[i][0] ? schema_column(schema, table, names[i]) : NULL;
+        if (v->col[i] < 0 && def && def->required) {
+            problem_at(v->problems, t, NULL, 1, names[i], NULL, 0, "required column missing");
             v->problems->fatal++;
         }
     }
@@ -160,7 +156,8 @@ static bool check_money(validate_t *v, const row_t *r, int which, cents_t *out)
 
 static const table_t *projects_header(stage_t *self, const table_t *in)
 {
-    find_columns((validate_t *)self, in, PROJECT_COLS, ARRAY_LEN(PROJECT_COLS));
+    find_columns((validate_t *)self, in, SCHEMA_OLD, T_PROJECTS, PROJECT_COLS,
+                 ARRAY_LEN(PROJECT_COLS));
     return in;
 }
 
@@ -255,9 +252,9 @@ static const table_t *phases_header(stage_t *self, const table_t *in)
 {
     validate_t *v = (validate_t *)self;
     if (v->schema == SCHEMA_OLD)
-        find_columns(v, in, OLD_PHASE_COLS, ARRAY_LEN(OLD_PHASE_COLS));
+        find_columns(v, in, SCHEMA_OLD, T_PHASES, OLD_PHASE_COLS, ARRAY_LEN(OLD_PHASE_COLS));
     else
-        find_columns(v, in, NEW_PHASE_COLS, ARRAY_LEN(NEW_PHASE_COLS));
+        find_columns(v, in, SCHEMA_NEW, T_PHASES, NEW_PHASE_COLS, ARRAY_LEN(NEW_PHASE_COLS));
     return in;
 }
 
@@ -383,9 +380,11 @@ static const table_t *assignments_header(stage_t *self, const table_t *in)
 {
     validate_t *v = (validate_t *)self;
     if (v->schema == SCHEMA_OLD)
-        find_columns(v, in, OLD_ASSIGNMENT_COLS, ARRAY_LEN(OLD_ASSIGNMENT_COLS));
+        find_columns(v, in, SCHEMA_OLD, T_ASSIGNMENTS, OLD_ASSIGNMENT_COLS,
+                     ARRAY_LEN(OLD_ASSIGNMENT_COLS));
     else
-        find_columns(v, in, NEW_ASSIGNMENT_COLS, ARRAY_LEN(NEW_ASSIGNMENT_COLS));
+        find_columns(v, in, SCHEMA_NEW, T_ASSIGNMENTS, NEW_ASSIGNMENT_COLS,
+                     ARRAY_LEN(NEW_ASSIGNMENT_COLS));
     return in;
 }
 

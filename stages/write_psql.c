@@ -13,14 +13,13 @@
 /* The order foreign keys need: a table after those it refers to. Table
 ** names are phasemig's own (dataset.h): they go into the script as they
 ** are, in file names and messages. */
-static const char *const LOAD_ORDER[] = {TABLE_PROJECTS, TABLE_PHASES, TABLE_ASSIGNMENTS};
-
+/* The table's place in load order (table_id_t's), T_COUNT if unknown. */
 static size_t load_rank(const char *name)
 {
-    for (size_t i = 0; i < ARRAY_LEN(LOAD_ORDER); i++)
-        if (strcmp(name, LOAD_ORDER[i]) == 0)
-            return i;
-    return ARRAY_LEN(LOAD_ORDER);
+    for (int t = 0; t < T_COUNT; t++)
+        if (strcmp(name, schema_table_name((table_id_t)t)) == 0)
+            return (size_t)t;
+    return T_COUNT;
 }
 
 /* A name as a quoted SQL identifier: "a""b". psql's \copy passes
@@ -99,7 +98,7 @@ void write_psql(const char *path, bool gzip, schema_t schema, const psql_table_t
     /* the tables in load order: by rank, then as given */
     psql_table_t *t = xcalloc(n ? n : 1, sizeof *t);
     size_t k = 0;
-    for (size_t rank = 0; rank <= ARRAY_LEN(LOAD_ORDER); rank++)
+    for (size_t rank = 0; rank <= T_COUNT; rank++)
         for (size_t i = 0; i < n; i++)
             if (load_rank(tables[i].header->name) == rank)
                 t[k++] = tables[i];

@@ -37,12 +37,6 @@ static void exec(sqlite_sink_t *s, const char *sql)
         runtime_error("%s: %s", s->path, err ? err : sqlite3_errmsg(s->db));
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 static void sqlite_begin(sink_t *self, const table_t *t)
 {
     sqlite_sink_t *s = (sqlite_sink_t *)self;
@@ -52,15 +46,17 @@ static void sqlite_begin(sink_t *self, const table_t *t)
     buf_printf(&sql, "CREATE TABLE %s (", name);
     for (size_t i = 0; i < t->ncols; i++) {
         char *col = sqlite3_mprintf("\"%w\"", t->cols[i]);
-        const char *type = ends_with(t->cols[i], "_budget")       ? "NUMERIC(15,2)"
-                           : ends_with(t->cols[i], "_percentage") ? "NUMERIC(5,2)"
-                                                                   : "TEXT";
+        const column_def_t *def = schema_find(t->name, t->cols[i]);
+        column_type_t kind = def ? def->type : COLUMN_TEXT;
+        const char *type = kind == COLUMN_MONEY     ? "NUMERIC(15,2)"
+                           : kind == COLUMN_PERCENT ? "NUMERIC(5,2)"
+                                                    : "TEXT";
         buf_printf(&sql, "%s%s %s", i ? ", " : "", col, type);
-        if (ends_with(t->cols[i], "_budget"))
+        if (kind == COLUMN_MONEY)
             buf_printf(&sql, " CHECK (%s >= 0)", col);
         sqlite3_free(col);
     }
-    s->date_indexes = strcmp(t->name, "project_phases") == 0 &&
+    s->date_indexes = strcmp(t->name, schema_table_name(T_PHASES)) == 0 &&
                       table_col(t, "start_date") >= 0 && table_col(t, "end_date") >= 0;
     if (s->date_indexes)
         buf_adds(&sql, ", CONSTRAINT check_phase_dates CHECK (start_date <= end_date)");

@@ -69,9 +69,8 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
     plan_t plan;
     plan_init(&plan);
     plan.known_repeats = *known;
-    table_rows_t rows[3] = {{TABLE_PROJECTS, 0, 0, 0},
-                            {TABLE_PHASES, 0, 0, 0},
-                            {TABLE_ASSIGNMENTS, 0, 0, 0}};
+    table_rows_t rows[T_COUNT];
+    table_rows_init(rows);
     dataset_t *ds = open_dataset(o->in, &problems);
     progress_start(dataset_bytes(ds) * (o->split == SPLIT_EVIDENCE ? 2 : 1), o->quiet);
 
@@ -85,7 +84,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         problems_t quiet;   /* the second pass reports them */
         problems_init(&quiet, 0);
         quiet.keep_going = true;
-        source_t *counting = open_table(ds, TABLE_ASSIGNMENTS, &quiet);
+        source_t *counting = open_table(ds, T_ASSIGNMENTS, &quiet);
         stage_t *count[] = {validate_assignments_new(&plan, &quiet, &ignored, SCHEMA_OLD),
                             split_count_new(split)};
         run_chain(counting, count, 2, &quiet);
@@ -114,7 +113,8 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
     source_free(project_rows);
 
     /* phases, remapped */
-    static const char *const drop_type[] = {"phase_type", NULL};
+    const char *drop_type[4];   /* phase_type */
+    schema_diff(T_PHASES, SCHEMA_OLD, SCHEMA_NEW, drop_type, ARRAY_LEN(drop_type));
     source_t *phase_rows =
         plan_source_new(&plan, true, phases->table, &problems, &rows[1].rejected);
     stage_t *emit_phases[] = {verify_original_phases_new(verify),
@@ -130,8 +130,13 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
     source_free(phases);
 
     /* assignments, streamed */
-    static const char *const drop_link[] = {"project_phase_id", MATCH_CHANGE, MATCH_PHASE, NULL};
-    source_t *assignments = open_table(ds, TABLE_ASSIGNMENTS, &problems);
+    /* project_phase_id, and what match added for the stages after it */
+    const char *drop_link[6];
+    size_t dropped = schema_diff(T_ASSIGNMENTS, SCHEMA_OLD, SCHEMA_NEW, drop_link, ARRAY_LEN(drop_link) - 2);
+    drop_link[dropped] = MATCH_CHANGE;
+    drop_link[dropped + 1] = MATCH_PHASE;
+    drop_link[dropped + 2] = NULL;
+    source_t *assignments = open_table(ds, T_ASSIGNMENTS, &problems);
     stage_t *stream[] = {
         validate_assignments_new(&plan, &problems, &rows[2].rejected, SCHEMA_OLD),
         o->split == SPLIT_MIDPOINT ? split_count_new(split) : NULL,

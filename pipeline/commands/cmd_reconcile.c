@@ -78,11 +78,10 @@ int cmd_reconcile(int argc, char **argv)
     staged_file_t out_file = {0};
     reconcile_t *rc =
         reconcile_new(out_path ? staged_file_open(&out_file, out_path) : bytesink_stdout_new());
-    static const char *const tables[] = {TABLE_PROJECTS, TABLE_PHASES, TABLE_ASSIGNMENTS};
     for (int side = 0; side < 2; side++) {
         dataset_t *ds = open_dataset(paths[side], &problems);
-        for (int t = 0; t < 3; t++) {
-            source_t *src = open_table(ds, tables[t], &problems);
+        for (int t = 0; t < T_COUNT; t++) {
+            source_t *src = open_table(ds, (table_id_t)t, &problems);
             stage_t *load[] = {reconcile_load_new(rc, t, side == 1)};
             run_chain(src, load, 1, &problems);
             source_free(src);
@@ -91,7 +90,7 @@ int cmd_reconcile(int argc, char **argv)
     }
     if (problems.count > 0)
         give_up(&problems);
-    for (int t = 0; t < 3; t++)
+    for (int t = 0; t < T_COUNT; t++)
         reconcile_compare(rc, t);
     reconcile_close(rc);
     if (out_path)

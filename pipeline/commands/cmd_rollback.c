@@ -57,9 +57,8 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
     plan_t plan;
     plan_init(&plan);
     plan.known_repeats = *known;
-    table_rows_t rows[3] = {{TABLE_PROJECTS, 0, 0, 0},
-                            {TABLE_PHASES, 0, 0, 0},
-                            {TABLE_ASSIGNMENTS, 0, 0, 0}};
+    table_rows_t rows[T_COUNT];
+    table_rows_init(rows);
     dataset_t *ds = open_dataset(o->in, &problems);
     progress_start(dataset_bytes(ds), o->quiet);
 
@@ -77,8 +76,8 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
     run_chain(project_rows, emit_projects, 1, &problems);
     source_free(project_rows);
 
-    static const char *const drop_new[] = {"name", "start_date", "end_date", "description",
-                                           NULL};
+    const char *drop_new[6];   /* name, start_date, end_date, description */
+    schema_diff(T_PHASES, SCHEMA_NEW, SCHEMA_OLD, drop_new, ARRAY_LEN(drop_new));
     source_t *phase_rows =
         plan_source_new(&plan, true, phases->table, &problems, &rows[1].rejected);
     stage_t *emit_phases[] = {rollback_phases_new(rb), cut_new(drop_new),
@@ -88,7 +87,7 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
     source_free(projects);
     source_free(phases);
 
-    source_t *assignments = open_table(ds, TABLE_ASSIGNMENTS, &problems);
+    source_t *assignments = open_table(ds, T_ASSIGNMENTS, &problems);
     stage_t *stream[] = {
         validate_assignments_new(&plan, &problems, &rows[2].rejected, SCHEMA_NEW),
         rollback_assignments_new(rb), rollback_check_assignments_new(rb),

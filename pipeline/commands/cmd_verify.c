@@ -69,9 +69,8 @@ int cmd_verify(int argc, char **argv)
     problems_init(&problems, 0);
     verify_t *verify = verify_new();
     dataset_t *ds = open_dataset(dataset, &problems);
-    static const char *const tables[] = {TABLE_PROJECTS, TABLE_PHASES, TABLE_ASSIGNMENTS};
-    for (int t = 0; t < 3; t++) {
-        source_t *src = open_table(ds, tables[t], &problems);
+    for (int t = 0; t < T_COUNT; t++) {
+        source_t *src = open_table(ds, (table_id_t)t, &problems);
         stage_t *check[] = {t == 0   ? verify_projects_new(verify)
                             : t == 1 ? verify_phases_new(verify)
                                      : verify_assignments_new(verify)};
@@ -83,7 +82,7 @@ int cmd_verify(int argc, char **argv)
     dataset_close(ds);
     if (against) {
         dataset_t *original = open_dataset(against, &problems);
-        source_t *src = open_table(original, TABLE_PHASES, &problems);
+        source_t *src = open_table(original, T_PHASES, &problems);
         stage_t *check[] = {verify_original_phases_new(verify)};
         run_chain(src, check, 1, &problems);
         source_free(src);

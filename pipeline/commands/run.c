@@ -176,7 +176,7 @@ dataset_t *open_dataset(const char *path, problems_t *problems)
     return ds;
 }
 
-source_t *open_table(dataset_t *ds, const char *table, problems_t *problems)
+source_t *open_table(dataset_t *ds, table_id_t table, problems_t *problems)
 {
     source_t *src = dataset_table(ds, table, problems);
     if (!src)
@@ -199,12 +199,12 @@ sink_t *open_output(const run_opts_t *o, output_t *out, schema_t schema)
 }
 
 void load_plan(dataset_t *ds, plan_t *plan, schema_t phases_schema, problems_t *problems,
-               table_rows_t rows[3], source_t **projects, source_t **phases)
+               table_rows_t rows[T_COUNT], source_t **projects, source_t **phases)
 {
-    *projects = open_table(ds, TABLE_PROJECTS, problems);
+    *projects = open_table(ds, T_PROJECTS, problems);
     stage_t *load_projects[] = {validate_projects_new(plan, problems, &rows[0].rejected)};
     rows[0].in = run_chain(*projects, load_projects, 1, problems);
-    *phases = open_table(ds, TABLE_PHASES, problems);
+    *phases = open_table(ds, T_PHASES, problems);
     stage_t *load_phases[] = {
         validate_phases_new(plan, problems, &rows[1].rejected, phases_schema)};
     rows[1].in = run_chain(*phases, load_phases, 1, problems);
@@ -220,9 +220,15 @@ void write_output_file(const output_t *out, const char *name, const char *data, 
     free(path);
 }
 
-void check_rows_law(const table_rows_t rows[3])
+void table_rows_init(table_rows_t rows[T_COUNT])
 {
-    for (int t = 0; t < 3; t++)
+    for (int t = 0; t < T_COUNT; t++)
+        rows[t] = (table_rows_t){schema_table_name((table_id_t)t), 0, 0, 0};
+}
+
+void check_rows_law(const table_rows_t rows[T_COUNT])
+{
+    for (int t = 0; t < T_COUNT; t++)
         if (rows[t].in != rows[t].out + rows[t].rejected)
             runtime_error("internal error: %s: %llu rows in, %llu out, %llu rejected: rows were "
                           "lost; nothing written",

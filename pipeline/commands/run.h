@@ -60,7 +60,7 @@ uint64_t run_chain_ahead(source_t *src, stage_t **stages, size_t n, size_t k,
 /* Opens a dataset, or gives up. */
 dataset_t *open_dataset(const char *path, problems_t *problems);
 /* Opens a table of a dataset, or gives up. */
-source_t *open_table(dataset_t *ds, const char *table, problems_t *problems);
+source_t *open_table(dataset_t *ds, table_id_t table, problems_t *problems);
 
 /* Stages OUT (see output.h) and returns the sink for the chosen format,
 ** which with CSV or gzip CSV also writes OUT/load.psql for `schema`
@@ -72,7 +72,7 @@ sink_t *open_output(const run_opts_t *o, output_t *out, schema_t schema);
 ** come back in *projects and *phases, for their headers; the caller frees
 ** them. */
 void load_plan(dataset_t *ds, plan_t *plan, schema_t phases_schema, problems_t *problems,
-               table_rows_t rows[3], source_t **projects, source_t **phases);
+               table_rows_t rows[T_COUNT], source_t **projects, source_t **phases);
 
 /* Starts a run's problem collector; with --rejects, rows go to the
 ** rejects file (staged in *file, nothing in a dry run) and the run goes on. */
@@ -85,7 +85,9 @@ int run_twice_if_needed(const run_opts_t *o, int (*once)(const run_opts_t *, id_
 /* Every row read is written or rejected: a run where rows in != rows out
 ** + rows rejected for a table has lost rows, a bug; it ends with status 2
 ** and nothing written. */
-void check_rows_law(const table_rows_t rows[3]);
+void check_rows_law(const table_rows_t rows[T_COUNT]);
+/* Each table's counters at zero, named. */
+void table_rows_init(table_rows_t rows[T_COUNT]);
 /* --rejects: closes the rejects file and renames it into place. */
 void commit_rejects(problems_t *problems, staged_file_t *file);
 /* --rejects: says on stderr how many problems went to the file. */
