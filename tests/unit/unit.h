@@ -32,7 +32,6 @@ int run_validate_tests(void);
 int run_unique_tests(void);
 int run_options_tests(void);
 int run_schema_tests(void);
-int run_schema_tests(void);
 int run_progress_tests(void);
 
 #endif
