@@ -84,6 +84,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         problems_t quiet;   /* the second pass reports them */
         problems_init(&quiet, 0);
         quiet.keep_going = true;
+        progress_pass(1, 2);
         source_t *counting = open_table(ds, T_ASSIGNMENTS, &quiet);
         stage_t *count[] = {validate_assignments_new(&plan, &quiet, &ignored, SCHEMA_OLD),
                             split_count_new(split)};
@@ -92,6 +93,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         problems_free(&quiet);
         plan.found_repeats.n = 0;
         split_choose(split);
+        progress_pass(2, 2);
     }
     remap_plan(&plan, o->split, &problems);
     report_t *report = report_new(&plan);

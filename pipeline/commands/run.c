@@ -110,6 +110,8 @@ FILE *run_human_stream(const run_opts_t *o)
 
 void run_check_paths(const run_opts_t *o)
 {
+    if (!o->dry_run)
+        run_writes_output();   /* an early end now says "nothing written" */
     paths_t p;
     paths_init(&p);
     dataset_inputs(&p, o->in);

@@ -96,5 +96,5 @@ void wait_interruptibly(pthread_cond_t *cond, pthread_mutex_t *lock)
 void check_interrupted(void)
 {
     if (interrupted_by)
-        runtime_error("interrupted by signal %d; nothing written", (int)interrupted_by);
+        runtime_error("interrupted by signal %d%s", (int)interrupted_by, nothing_written());
 }

@@ -119,6 +119,7 @@ void output_prepare(output_t *o, const char *out, bool force)
     const char *refusal = output_refusal(out, force);
     if (refusal)
         runtime_error("%s: %s (--force replaces it)", out, refusal);
+    run_writes_output();
     o->final = xstrdup(out);
     o->force = force;
     o->staging = beside(out);
@@ -206,6 +207,7 @@ void output_free(output_t *o)
 
 bytesink_t *staged_file_open(staged_file_t *f, const char *path)
 {
+    run_writes_output();
     bool to_stdout = strcmp(path, "-") == 0;
     if (to_stdout) {
         /* kept aside in TMPDIR until the run commits: a run that starts

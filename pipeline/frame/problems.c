@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "csvtext.h"
+#include "errors.h"
 #include "bytes.h"
 #include "values.h"
 
@@ -203,9 +204,9 @@ void problems_print(const problems_t *p, FILE *out)
     if (p->count > p->nshown)
         fprintf(out, "... and %zu more\n", p->count - p->nshown);
     if (problems_full(p))
-        fprintf(out, "phasemig: stopped after %zu problems (--max-errors); nothing written\n",
-                p->count);
+        fprintf(out, "phasemig: stopped after %zu problems (--max-errors)%s\n", p->count,
+                nothing_written());
     else
-        fprintf(out, "phasemig: %zu problem%s in the input; nothing written\n", p->count,
-                p->count == 1 ? "" : "s");
+        fprintf(out, "phasemig: %zu problem%s in the input%s\n", p->count,
+                p->count == 1 ? "" : "s", nothing_written());
 }

@@ -83,8 +83,10 @@ nothing_written_only_where_written() {
 
 if [ -z "${SANITIZED:-}" ]; then   # a pty and 150,000 rows: once is enough
     expect "terminal: progress on a tty: table, bar, percent, rows, MB/s, time left; bold" progress_line_on_a_tty
+    expect "terminal: --split evidence: pass 2 of 2, rows of one pass, percent over both" evidence_passes
     expect "terminal: TERM=dumb: no escape codes" no_escapes dumb TERM=dumb
     expect "terminal: NO_COLOR=1: no escape codes" no_escapes no_color TERM=xterm NO_COLOR=1
     expect "terminal: no TERM: no escape codes" no_escapes unset -u TERM
     expect "terminal: -q and a pipe: no progress at all" quiet_and_pipes_show_nothing
 fi
+expect "terminal: verify and reconcile never say 'nothing written'" nothing_written_only_where_written
