@@ -3,12 +3,12 @@
 -- belong to whichever phase of their project holds their date (`phasemig
 -- schema --new` prints this file).
 --
--- Types, NOT NULLs and checks follow SPEC "Values" and the rules phasemig
--- enforces on its input; where a live database differs, its
+-- Types, NOT NULLs and checks follow "Values" in docs/contract.md and the
+-- rules phasemig enforces on its input; where a live database differs, its
 -- `pg_dump --schema-only` is the authority.
 --
--- Column order is the live tables' layout (SPEC "New schema"): the
--- migration dropped phase_type and project_phase_id and appended name,
+-- Column order is the live tables' layout (docs/contract.md "New schema"):
+-- the migration dropped phase_type and project_phase_id and appended name,
 -- start_date, end_date and description. Foreign keys are those between the
 -- three tables of a dump; program_id and resource_id refer to tables
 -- outside it (programs, resources) and are plain uuid here. migrate's

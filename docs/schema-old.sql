@@ -2,14 +2,14 @@
 -- fixed phases, typed by the enum phasetype, and assignments that point at
 -- their phase (`phasemig schema --old` prints this file).
 --
--- Types, NOT NULLs and checks follow SPEC "Values" and the rules phasemig
--- enforces on its input; where a live database differs, its
+-- Types, NOT NULLs and checks follow "Values" in docs/contract.md and the
+-- rules phasemig enforces on its input; where a live database differs, its
 -- `pg_dump --schema-only` is the authority.
 --
--- Column order is the live tables' layout (SPEC "Old schema"). Foreign keys
--- are those between the three tables of a dump; program_id and resource_id
--- refer to tables outside it (programs, resources) and are plain uuid here.
--- rollback's output loads into these tables with its load.psql.
+-- Column order is the live tables' layout (docs/contract.md "Old schema").
+-- Foreign keys are those between the three tables of a dump; program_id and
+-- resource_id refer to tables outside it (programs, resources) and are plain
+-- uuid here. rollback's output loads into these tables with its load.psql.
 CREATE TYPE phasetype AS ENUM ('PLANNING', 'EXECUTION');
 
 CREATE TABLE projects (

@@ -2,7 +2,8 @@
 
 #include <string.h>
 
-/* The columns in the live tables' order (SPEC "Old schema", "New schema"). */
+/* The columns in the live tables' order (docs/contract.md "Old schema",
+** "New schema"). */
 static const column_def_t PROJECT_COLS[] = {
     {"program_id", COLUMN_UUID, false},      {"name", COLUMN_TEXT, false},
     {"business_sponsor", COLUMN_TEXT, false}, {"project_manager", COLUMN_TEXT, false},
@@ -105,14 +106,14 @@ static const char SCHEMA_OLD_SQL[] =
     "-- fixed phases, typed by the enum phasetype, and assignments that point at\n"
     "-- their phase (`phasemig schema --old` prints this file).\n"
     "--\n"
-    "-- Types, NOT NULLs and checks follow SPEC \"Values\" and the rules phasemig\n"
-    "-- enforces on its input; where a live database differs, its\n"
+    "-- Types, NOT NULLs and checks follow \"Values\" in docs/contract.md and the\n"
+    "-- rules phasemig enforces on its input; where a live database differs, its\n"
     "-- `pg_dump --schema-only` is the authority.\n"
     "--\n"
-    "-- Column order is the live tables' layout (SPEC \"Old schema\"). Foreign keys\n"
-    "-- are those between the three tables of a dump; program_id and resource_id\n"
-    "-- refer to tables outside it (programs, resources) and are plain uuid here.\n"
-    "-- rollback's output loads into these tables with its load.psql.\n"
+    "-- Column order is the live tables' layout (docs/contract.md \"Old schema\").\n"
+    "-- Foreign keys are those between the three tables of a dump; program_id and\n"
+    "-- resource_id refer to tables outside it (programs, resources) and are plain\n"
+    "-- uuid here. rollback's output loads into these tables with its load.psql.\n"
     "CREATE TYPE phasetype AS ENUM ('PLANNING', 'EXECUTION');\n"
     "\n"
     "CREATE TABLE projects (\n"
@@ -176,12 +177,12 @@ static const char SCHEMA_NEW_SQL[] =
     "-- belong to whichever phase of their project holds their date (`phasemig\n"
     "-- schema --new` prints this file).\n"
     "--\n"
-    "-- Types, NOT NULLs and checks follow SPEC \"Values\" and the rules phasemig\n"
-    "-- enforces on its input; where a live database differs, its\n"
+    "-- Types, NOT NULLs and checks follow \"Values\" in docs/contract.md and the\n"
+    "-- rules phasemig enforces on its input; where a live database differs, its\n"
     "-- `pg_dump --schema-only` is the authority.\n"
     "--\n"
-    "-- Column order is the live tables' layout (SPEC \"New schema\"): the\n"
-    "-- migration dropped phase_type and project_phase_id and appended name,\n"
+    "-- Column order is the live tables' layout (docs/contract.md \"New schema\"):\n"
+    "-- the migration dropped phase_type and project_phase_id and appended name,\n"
     "-- start_date, end_date and description. Foreign keys are those between the\n"
     "-- three tables of a dump; program_id and resource_id refer to tables\n"
     "-- outside it (programs, resources) and are plain uuid here. migrate's\n"
