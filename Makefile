@@ -82,6 +82,12 @@ build/fail_writeback.so: tests/fail_writeback.c
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) -shared -fPIC -o $@ tests/fail_writeback.c
 
+# phasemig with the reference reconcile (tests/reconcile_ref.c, the SQLite
+# merge join) in place of stages/reconcile.c: reconcile's differential test.
+build/reconcile-ref: $(filter-out stages/reconcile.c,$(SRC)) tests/reconcile_ref.c $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) -o $@ $(filter-out stages/reconcile.c,$(SRC)) tests/reconcile_ref.c $(LIBS)
+
 build/gendump: tests/gendump.c pipeline/frame/values.c pipeline/frame/values.h
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) -o $@ tests/gendump.c pipeline/frame/values.c
@@ -110,7 +116,7 @@ lint:
 # Every test, plain and sanitized; the last line counts them all.
 test: deps
 	@$(MAKE) --no-print-directory phasemig build/plain/unit build/asan/phasemig build/asan/unit \
-	  build/tsan/phasemig build/tsan/unit build/csvcols build/gendump build/fail_pthread.so \
+	  build/tsan/phasemig build/tsan/unit build/csvcols build/gendump build/reconcile-ref build/fail_pthread.so \
 	  build/fail_writeback.so
 	@$(MAKE) --no-print-directory lint
 	@tests/run-all.sh
