@@ -1,5 +1,5 @@
 /*
-** remap: gives each phase its name and date range (SPEC "migrate").
+** remap: gives each phase its name and date range (docs/contract.md "migrate").
 **
 ** Per project, with its phases found by type: both phases split the
 ** project at a day s, Planning [start, s] and Execution [s + 1, end]; s is

@@ -1,5 +1,5 @@
 /*
-** validate: the rules of SPEC "Bad input", one stage per table.
+** validate: the rules of docs/contract.md "Bad input", one stage per table.
 **
 ** Each stage checks its rows, reports every problem it finds (a row may
 ** have several), stores projects and phases in the plan, and passes on

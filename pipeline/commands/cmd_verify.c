@@ -1,5 +1,5 @@
 /*
-** verify DATASET [--against ORIGINAL]: the nine checks of SPEC "verify" on
+** verify DATASET [--against ORIGINAL]: the nine checks of docs/contract.md "verify" on
 ** a new-schema dataset (this tool's output or an export of the live
 ** database after its migration), as PASS/FAIL lines or JSON.
 **
