@@ -105,6 +105,71 @@ per_project_totals() {
         grep -q '{"project_id": "10000000-0000-4000-8000-000000000001", "expected": {"capital": "350000.00", "expense": "250000.00", "total": "600000.00", "assignments": 180}, "actual": {"capital": "350000.00", "expense": "250000.01", "total": "600000.01", "assignments": 179}}' "$WORK/stderr"
 }
 
+# The differential test (issue 20): on generated pairs with differences
+# injected into both sides (tests/mkdiffs.sh: values of every type changed
+# or spelt otherwise, rows missing, extra, repeated, ids no UUID or empty),
+# phasemig gives exactly the rows, summary and status of the reference
+# implementation (build/reconcile-ref: the SQLite merge join it replaced),
+# held in memory and with a budget of 1 and 5000 bytes, which force every
+# table, or most, through the spill file (PHASEMIG_RECONCILE_BUDGET is a
+# test-only setting).
+RECONCILE_REF=$ROOT/build/reconcile-ref
+
+# same_as_reference EXPECTED ACTUAL [OPTION...]
+same_as_reference() {
+    local e=$1 a=$2 b
+    shift 2
+    "$RECONCILE_REF" reconcile "$@" "$e" "$a" >"$WORK/ref.out" 2>"$WORK/ref.err"
+    echo $? >>"$WORK/ref.err"
+    [ "$(wc -l <"$WORK/ref.out")" -gt 20 ] || { echo "too few differences to show anything"; cat "$WORK/ref.out"; return 1; }
+    for b in "" 1 5000; do
+        PHASEMIG_RECONCILE_BUDGET=$b "$PHASEMIG" reconcile "$@" "$e" "$a" >"$WORK/new.out" 2>"$WORK/new.err"
+        echo $? >>"$WORK/new.err"
+        same "$WORK/ref.out" "$WORK/new.out" && same "$WORK/ref.err" "$WORK/new.err" || { echo "budget '$b'"; return 1; }
+    done
+}
+
+# new schema: migrate's output, differences on both sides, one shuffled
+differential_new_schema() {
+    rm -rf "$WORK/dg" "$WORK/db" "$WORK/de" "$WORK/da" && "$GENDUMP" 4000 "$WORK/dg" >/dev/null &&
+        "$PHASEMIG" migrate -q "$WORK/dg" "$WORK/db" && rm "$WORK/db/diff.csv" "$WORK/db/summary.json" "$WORK/db"/*.psql "$WORK/db"/*.html 2>/dev/null
+    tests/mkdiffs.sh "$WORK/db" "$WORK/de" 1 && tests/mkdiffs.sh "$WORK/de" "$WORK/da" 2 shuffle || return 1
+    same_as_reference "$WORK/de" "$WORK/da" --json && same_as_reference "$WORK/da" "$WORK/de" &&
+        same_as_reference "$WORK/db" "$WORK/da" --json
+}
+
+# old schema, columns in another order on one side, gzip on the other
+differential_columns_gzip() {
+    rm -rf "$WORK/dg" "$WORK/de" "$WORK/da" && "$GENDUMP" 4000 "$WORK/dg" >/dev/null &&
+        tests/mkdiffs.sh "$WORK/dg" "$WORK/de" 3 shuffle && tests/mkdiffs.sh "$WORK/dg" "$WORK/da" 4 || return 1
+    "$CSVCOLS" "$WORK/da/resource_assignments.csv" \
+        id,updated_at,created_at,expense_percentage,capital_percentage,allocation_percentage,assignment_date,project_phase_id,project_id,resource_id \
+        >"$WORK/da/ra.csv" && mv "$WORK/da/ra.csv" "$WORK/da/resource_assignments.csv" &&
+        gzip "$WORK/de/resource_assignments.csv" "$WORK/de/projects.csv" || return 1
+    same_as_reference "$WORK/de" "$WORK/da" --json && same_as_reference "$WORK/da" "$WORK/de"
+}
+
+# SQLite against CSV: migrate's SQLite output against changed CSV
+differential_sqlite() {
+    rm -rf "$WORK/dg" "$WORK/ds" "$WORK/db" "$WORK/da" && "$GENDUMP" 4000 "$WORK/dg" >/dev/null &&
+        "$PHASEMIG" migrate -q --format sqlite "$WORK/dg" "$WORK/ds" && "$PHASEMIG" migrate -q "$WORK/dg" "$WORK/db" || return 1
+    rm "$WORK/db/diff.csv" "$WORK/db/summary.json" "$WORK/db"/*.psql "$WORK/db"/*.html 2>/dev/null
+    tests/mkdiffs.sh "$WORK/db" "$WORK/da" 5 shuffle || return 1
+    same_as_reference "$WORK/ds/dataset.db" "$WORK/da" --json && same_as_reference "$WORK/da" "$WORK/ds/dataset.db"
+}
+
+# identical sides, one shuffled: identical, also through the spill file
+identical_shuffled() {
+    rm -rf "$WORK/dg" "$WORK/da" && "$GENDUMP" 3000 "$WORK/dg" >/dev/null &&
+        mkdir "$WORK/da" && for f in "$WORK/dg"/*.csv; do
+            { head -n 1 "$f"; tail -n +2 "$f" | sort; } >"$WORK/da/$(basename "$f")"; done || return 1
+    for b in "" 1; do
+        PHASEMIG_RECONCILE_BUDGET=$b run_phasemig reconcile "$WORK/dg" "$WORK/da"
+        same <(echo 0) "$WORK/status" && same <(echo "table,id,change,field,expected,actual") "$WORK/stdout" &&
+            grep -q '^identical$' "$WORK/stderr" || { echo "budget '$b'"; return 1; }
+    done
+}
+
 expect "reconcile: identical datasets" identical
 expect "reconcile: a missing row, found once" missing_row
 expect "reconcile: an extra row, found once" extra_row
@@ -117,3 +182,7 @@ expect "reconcile: SQLite against gzip CSV in another column order" other_format
 expect "reconcile: migrate's output against its input: the schema changes only" schema_changes_only
 expect "reconcile: per-project budgets and assignment counts that differ" per_project_totals
 expect "reconcile: usage error" usage_error "phasemig: reconcile: needs EXPECTED and ACTUAL" reconcile x
+expect "reconcile: new schema, both sides changed, one shuffled: the reference's rows, in memory and spilled" differential_new_schema
+expect "reconcile: old schema, other column order, gzip: the reference's rows, in memory and spilled" differential_columns_gzip
+expect "reconcile: SQLite against CSV: the reference's rows, in memory and spilled" differential_sqlite
+expect "reconcile: the same rows in another order are identical, in memory and spilled" identical_shuffled
