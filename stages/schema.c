@@ -41,7 +41,7 @@ static const column_def_t NEW_ASSIGNMENT_COLS[] = {
     {"updated_at", COLUMN_TIMESTAMP, false},
 };
 
-#define TABLE(name, cols) {name, cols, sizeof cols / sizeof cols[0]}
+#define TABLE(name, cols) {(name), (cols), sizeof(cols) / sizeof((cols)[0])}
 static const table_def_t TABLES[2][T_COUNT] = {
     [SCHEMA_OLD] = {TABLE("projects", PROJECT_COLS), TABLE("project_phases", OLD_PHASE_COLS),
                     TABLE("resource_assignments", OLD_ASSIGNMENT_COLS)},

@@ -51,98 +51,52 @@ const char ROLLBACK_USAGE[] =
 ** assignment ids turn up at the end of the stream with --rejects. */
 static int rollback_once(const run_opts_t *o, id_repeats_t *known)
 {
-    problems_t problems;
-    staged_file_t rejects_file = {0};
-    run_problems_init(o, &problems, &rejects_file);
-    plan_t plan;
-    plan_init(&plan);
-    plan.known_repeats = *known;
-    table_rows_t rows[T_COUNT];
-    table_rows_init(rows);
-    dataset_t *ds = open_dataset(o->in, &problems);
-    progress_start(dataset_bytes(ds), o->quiet);
+    run_t r;
+    run_begin(&r, o, known, SCHEMA_NEW, 1);
+    plan_order_phases(&r.plan);
+    sink_t *sink = run_open_output(&r, SCHEMA_OLD);
+    table_rows_t *rows = r.rows;
+    rollback_t *rb = rollback_new(&r.plan, &r.problems, &rows[T_ASSIGNMENTS].rejected);
 
-    source_t *projects, *phases;
-    load_plan(ds, &plan, SCHEMA_NEW, &problems, rows, &projects, &phases);
-    plan_order_phases(&plan);
-
-    output_t out = {0};
-    sink_t *sink = open_output(o, &out, SCHEMA_OLD);
-    rollback_t *rb = rollback_new(&plan, &problems, &rows[2].rejected);
-
-    source_t *project_rows =
-        plan_source_new(&plan, false, projects->table, &problems, &rows[0].rejected);
-    stage_t *emit_projects[] = {write_new(sink, &rows[0].out)};
-    run_chain(project_rows, emit_projects, 1, &problems);
-    source_free(project_rows);
+    stage_t *emit_projects[] = {write_new(sink, &rows[T_PROJECTS].out)};
+    run_emit_held(&r, T_PROJECTS, emit_projects, ARRAY_LEN(emit_projects));
 
     const char *drop_new[6];   /* name, start_date, end_date, description */
     schema_diff(T_PHASES, SCHEMA_NEW, SCHEMA_OLD, drop_new, ARRAY_LEN(drop_new));
-    source_t *phase_rows =
-        plan_source_new(&plan, true, phases->table, &problems, &rows[1].rejected);
     stage_t *emit_phases[] = {rollback_phases_new(rb), cut_new(drop_new),
-                              rollback_check_phases_new(rb), write_new(sink, &rows[1].out)};
-    run_chain(phase_rows, emit_phases, 4, &problems);
-    source_free(phase_rows);
-    source_free(projects);
-    source_free(phases);
+                              rollback_check_phases_new(rb), write_new(sink, &rows[T_PHASES].out)};
+    run_emit_held(&r, T_PHASES, emit_phases, ARRAY_LEN(emit_phases));
 
-    source_t *assignments = open_table(ds, T_ASSIGNMENTS, &problems);
+    source_t *assignments = open_table(r.ds, T_ASSIGNMENTS, &r.problems);
     stage_t *stream[] = {
-        validate_assignments_new(&plan, &problems, &rows[2].rejected, SCHEMA_NEW),
+        validate_assignments_new(&r.plan, &r.problems, &rows[T_ASSIGNMENTS].rejected, SCHEMA_NEW),
         rollback_assignments_new(rb), rollback_check_assignments_new(rb),
-        write_new(sink, &rows[2].out)};
-    rows[2].in = run_chain(assignments, stream, 4, &problems);
+        write_new(sink, &rows[T_ASSIGNMENTS].out)};
+    rows[T_ASSIGNMENTS].in = run_chain(assignments, stream, ARRAY_LEN(stream), &r.problems);
     source_free(assignments);
-    dataset_close(ds);
-    progress_end();
 
-    if (plan.found_repeats.n > 0) {
-        *known = plan.found_repeats;
-        plan.found_repeats = (id_repeats_t){0};
-        plan.known_repeats = (id_repeats_t){0};
-        output_abort(&out);
-        staged_file_abort(&rejects_file);
-        sink_free(sink);
-        rollback_free(rb);
-        plan_free(&plan);
-        problems_free(&problems);
-        return -1;
+    int status = -1;
+    if (!run_streams_done(&r, known)) {
+        rollback_summary_t summary = {rb, rows, o->in, o->out, o->dry_run};
+        buf_t json;
+        buf_init(&json);
+        rollback_summary_json(&json, &summary);
+        if (!o->dry_run)
+            write_output_file(&r.out, "summary.json", json.data, json.len);
+        run_commit(&r);
+        FILE *human = run_human_stream(o);
+        if (!o->quiet)
+            rollback_summary_text(human, &summary);
+        run_preview_out(o, human);
+        if (o->json)
+            fwrite(json.data, 1, json.len, stdout);
+        buf_free(&json);
+        check_t checks[ROLLBACK_CHECKS];
+        rollback_checks(rb, checks);
+        status = run_end(&r, checks_pass(checks, ROLLBACK_CHECKS));
     }
-    plan.known_repeats = (id_repeats_t){0};   /* the caller's */
-    if (problems.count > 0 && !problems.keep_going)
-        give_up(&problems);
-    check_rows_law(rows);
-    sink->close(sink);
-    sink_free(sink);
-
-    rollback_summary_t summary = {rb, rows, o->in, o->out, o->dry_run};
-    buf_t json;
-    buf_init(&json);
-    rollback_summary_json(&json, &summary);
-    if (!o->dry_run) {
-        write_output_file(&out, "summary.json", json.data, json.len);
-        commit_rejects(&problems, &rejects_file);
-        output_commit(&out);
-    }
-    FILE *human = run_human_stream(o);
-    if (!o->quiet)
-        rollback_summary_text(human, &summary);
-    run_preview_out(o, human);
-    report_rejects(&problems, o);
-    if (o->json)
-        fwrite(json.data, 1, json.len, stdout);
-    buf_free(&json);
-    check_t checks[ROLLBACK_CHECKS];
-    rollback_checks(rb, checks);
-    int status = checks_pass(checks, ROLLBACK_CHECKS) && problems.count == 0 ? 0 : 1;
-    if (fflush(stdout) != 0)
-        runtime_error("stdout: write failed: %s", strerror(errno));
     rollback_free(rb);
-    plan_free(&plan);
-    problems_free(&problems);
-    staged_file_free(&rejects_file);
-    output_free(&out);
+    run_free(&r);
     return status;
 }
 

@@ -186,7 +186,10 @@ source_t *open_table(dataset_t *ds, table_id_t table, problems_t *problems)
     return src;
 }
 
-sink_t *open_output(const run_opts_t *o, output_t *out, schema_t schema)
+/* Stages OUT (output.h) and returns the sink for the chosen format, which
+** with CSV or gzip CSV also writes OUT/load.psql for `schema`
+** (stages/write_psql.h); in a dry run, a sink that keeps nothing. */
+static sink_t *open_output(const run_opts_t *o, output_t *out, schema_t schema)
 {
     if (o->dry_run)
         return null_sink_new();   /* OUT, if given, only named in the preview */
@@ -200,18 +203,6 @@ sink_t *open_output(const run_opts_t *o, output_t *out, schema_t schema)
     return sink;
 }
 
-void load_plan(dataset_t *ds, plan_t *plan, schema_t phases_schema, problems_t *problems,
-               table_rows_t rows[T_COUNT], source_t **projects, source_t **phases)
-{
-    *projects = open_table(ds, T_PROJECTS, problems);
-    stage_t *load_projects[] = {validate_projects_new(plan, problems, &rows[0].rejected)};
-    rows[0].in = run_chain(*projects, load_projects, 1, problems);
-    *phases = open_table(ds, T_PHASES, problems);
-    stage_t *load_phases[] = {
-        validate_phases_new(plan, problems, &rows[1].rejected, phases_schema)};
-    rows[1].in = run_chain(*phases, load_phases, 1, problems);
-}
-
 void write_output_file(const output_t *out, const char *name, const char *data, size_t len)
 {
     char *path = output_path(out, name);
@@ -222,46 +213,119 @@ void write_output_file(const output_t *out, const char *name, const char *data, 
     free(path);
 }
 
-void table_rows_init(table_rows_t rows[T_COUNT])
+void run_begin(run_t *r, const run_opts_t *o, const id_repeats_t *known, schema_t schema,
+               unsigned passes)
 {
+    memset(r, 0, sizeof *r);
+    r->o = o;
+    r->schema = schema;
+    problems_init(&r->problems, o->max_errors);
+    if (o->rejects) {
+        r->problems.keep_going = true;
+        problems_set_rejects(&r->problems, o->dry_run ? null_bytesink_new()
+                                                      : staged_file_open(&r->rejects_file, o->rejects));
+    }
+    plan_init(&r->plan);
+    r->plan.known_repeats = *known;
     for (int t = 0; t < T_COUNT; t++)
-        rows[t] = (table_rows_t){schema_table_name((table_id_t)t), 0, 0, 0};
+        r->rows[t] = (table_rows_t){schema_table_name((table_id_t)t), 0, 0, 0};
+    r->ds = open_dataset(o->in, &r->problems);
+    progress_start(dataset_bytes(r->ds) * passes, o->quiet);
+
+    /* the small tables, held in the plan */
+    r->projects = open_table(r->ds, T_PROJECTS, &r->problems);
+    stage_t *load_projects[] = {
+        validate_projects_new(&r->plan, &r->problems, &r->rows[T_PROJECTS].rejected)};
+    r->rows[T_PROJECTS].in = run_chain(r->projects, load_projects, 1, &r->problems);
+    r->phases = open_table(r->ds, T_PHASES, &r->problems);
+    stage_t *load_phases[] = {
+        validate_phases_new(&r->plan, &r->problems, &r->rows[T_PHASES].rejected, schema)};
+    r->rows[T_PHASES].in = run_chain(r->phases, load_phases, 1, &r->problems);
 }
 
-void check_rows_law(const table_rows_t rows[T_COUNT])
+sink_t *run_open_output(run_t *r, schema_t out_schema)
 {
+    r->sink = open_output(r->o, &r->out, out_schema);
+    return r->sink;
+}
+
+uint64_t run_emit_held(run_t *r, table_id_t t, stage_t **stages, size_t n)
+{
+    source_t *held = plan_source_new(&r->plan, t == T_PHASES,
+                                     t == T_PHASES ? r->phases->table : r->projects->table,
+                                     &r->problems, &r->rows[t].rejected);
+    uint64_t rows = run_chain(held, stages, n, &r->problems);
+    source_free(held);
+    /* its source is done with too: free it now, which joins a reader
+    ** thread that an early end would otherwise leave behind */
+    source_t **read = t == T_PHASES ? &r->phases : &r->projects;
+    source_free(*read);
+    *read = NULL;
+    return rows;
+}
+
+bool run_streams_done(run_t *r, id_repeats_t *known)
+{
+    dataset_close(r->ds);
+    r->ds = NULL;
+    progress_end();
+    if (r->plan.found_repeats.n > 0) {
+        /* --rejects: rows already written have ids of earlier rows */
+        *known = r->plan.found_repeats;
+        r->plan.found_repeats = (id_repeats_t){0};
+        r->plan.known_repeats = (id_repeats_t){0};
+        output_abort(&r->out);
+        staged_file_abort(&r->rejects_file);
+        return true;
+    }
+    r->plan.known_repeats = (id_repeats_t){0};   /* the caller's */
+    if (r->problems.count > 0 && !r->problems.keep_going)
+        give_up(&r->problems);
     for (int t = 0; t < T_COUNT; t++)
-        if (rows[t].in != rows[t].out + rows[t].rejected)
+        if (r->rows[t].in != r->rows[t].out + r->rows[t].rejected)
             runtime_error("internal error: %s: %llu rows in, %llu out, %llu rejected: rows were "
                           "lost; nothing written",
-                          rows[t].table, (unsigned long long)rows[t].in,
-                          (unsigned long long)rows[t].out, (unsigned long long)rows[t].rejected);
+                          r->rows[t].table, (unsigned long long)r->rows[t].in,
+                          (unsigned long long)r->rows[t].out, (unsigned long long)r->rows[t].rejected);
+    r->sink->close(r->sink);
+    return false;
 }
 
-void commit_rejects(problems_t *problems, staged_file_t *file)
+void run_commit(run_t *r)
 {
-    if (!problems->rejects || !file->staging)
+    if (r->o->dry_run)
         return;
-    problems->rejects->close(problems->rejects);
-    staged_file_commit(file);
+    if (r->problems.rejects && r->rejects_file.staging) {
+        r->problems.rejects->close(r->problems.rejects);
+        staged_file_commit(&r->rejects_file);
+    }
+    output_commit(&r->out);
 }
 
-void report_rejects(const problems_t *problems, const run_opts_t *o)
+int run_end(run_t *r, bool checks_pass)
 {
-    if (o->rejects && problems->count > 0)
+    const run_opts_t *o = r->o;
+    if (o->rejects && r->problems.count > 0)
         fprintf(stderr, "phasemig: %zu problem%s; the rows rejected are in %s%s\n",
-                problems->count, problems->count == 1 ? "" : "s",
+                r->problems.count, r->problems.count == 1 ? "" : "s",
                 is_stdout(o->rejects) ? "stdout" : o->rejects,
                 o->dry_run ? " (not written: dry run)" : "");
+    if (fflush(stdout) != 0)
+        runtime_error("stdout: write failed: %s", strerror(errno));
+    return checks_pass && r->problems.count == 0 ? 0 : 1;
 }
 
-void run_problems_init(const run_opts_t *o, problems_t *problems, staged_file_t *file)
+void run_free(run_t *r)
 {
-    problems_init(problems, o->max_errors);
-    if (!o->rejects)
-        return;
-    problems->keep_going = true;
-    problems_set_rejects(problems, o->dry_run ? null_bytesink_new() : staged_file_open(file, o->rejects));
+    source_free(r->projects);
+    source_free(r->phases);
+    dataset_close(r->ds);
+    sink_free(r->sink);
+    plan_free(&r->plan);
+    problems_free(&r->problems);
+    staged_file_free(&r->rejects_file);
+    output_free(&r->out);
+    memset(r, 0, sizeof *r);
 }
 
 int run_twice_if_needed(const run_opts_t *o, int (*once)(const run_opts_t *, id_repeats_t *))

@@ -62,38 +62,56 @@ dataset_t *open_dataset(const char *path, problems_t *problems);
 /* Opens a table of a dataset, or gives up. */
 source_t *open_table(dataset_t *ds, table_id_t table, problems_t *problems);
 
-/* Stages OUT (see output.h) and returns the sink for the chosen format,
-** which with CSV or gzip CSV also writes OUT/load.psql for `schema`
-** (stages/write_psql.h); in a dry run, a sink that keeps nothing. */
-sink_t *open_output(const run_opts_t *o, output_t *out, schema_t schema);
+/* One attempt of migrate or rollback, and all they share: the problems
+** and the rejects file, the plan, each table's row counts, the dataset,
+** the staged output and its sink. Its life:
+**
+**   run_begin          problems, plan, dataset, progress; the small tables
+**                      read and validated into the plan
+**   run_open_output    OUT staged, the sink for --format (nothing: dry run)
+**   run_emit_held      the held projects or phases through a chain
+**   (the command streams the assignments through its own chain)
+**   run_streams_done   true: repeated ids turned up at the end; the output
+**                      is undone and the command starts over. Else gives up
+**                      on problems (without --rejects), checks that every
+**                      row read was written or rejected, closes the sink
+**   run_commit         the rejects file and OUT into place (not: dry run)
+**   run_end            the rejects line, stdout flushed, the exit status
+**   run_free           everything, whichever step the run stopped at
+*/
+typedef struct run {
+    const run_opts_t *o;
+    schema_t schema;            /* of the input */
+    problems_t problems;
+    staged_file_t rejects_file;
+    plan_t plan;
+    table_rows_t rows[T_COUNT];
+    dataset_t *ds;              /* open until run_streams_done */
+    source_t *projects, *phases;    /* the small tables' sources: their headers */
+    output_t out;
+    sink_t *sink;
+} run_t;
 
-/* Reads and validates the small tables into the plan (the phases as of
-** `phases_schema`), counting rows in rows[0] and rows[1]. Their sources
-** come back in *projects and *phases, for their headers; the caller frees
-** them. */
-void load_plan(dataset_t *ds, plan_t *plan, schema_t phases_schema, problems_t *problems,
-               table_rows_t rows[T_COUNT], source_t **projects, source_t **phases);
+/* `passes`: how often the dataset is read (progress). */
+void run_begin(run_t *r, const run_opts_t *o, const id_repeats_t *known, schema_t schema,
+               unsigned passes);
+sink_t *run_open_output(run_t *r, schema_t out_schema);
+/* Runs the held rows of `t` (T_PROJECTS or T_PHASES) through stages[0..n)
+** (freed), then frees the table's source (its header is gone then: a
+** stage built from r->phases->table runs in this chain); returns the
+** rows read. */
+uint64_t run_emit_held(run_t *r, table_id_t t, stage_t **stages, size_t n);
+bool run_streams_done(run_t *r, id_repeats_t *known);
+void run_commit(run_t *r);
+int run_end(run_t *r, bool checks_pass);
+void run_free(run_t *r);
 
-/* Starts a run's problem collector; with --rejects, rows go to the
-** rejects file (staged in *file, nothing in a dry run) and the run goes on. */
-void run_problems_init(const run_opts_t *o, problems_t *problems, staged_file_t *file);
+/* Writes `len` bytes as the file `name` in the staged output. */
+void write_output_file(const output_t *out, const char *name, const char *data, size_t len);
 
 /* Runs `once` and, if it found repeated ids only at the end of the stream
 ** (-1, see id_repeats_t in stages/plan.h), once more knowing them. */
 int run_twice_if_needed(const run_opts_t *o, int (*once)(const run_opts_t *, id_repeats_t *));
 
-/* Every row read is written or rejected: a run where rows in != rows out
-** + rows rejected for a table has lost rows, a bug; it ends with status 2
-** and nothing written. */
-void check_rows_law(const table_rows_t rows[T_COUNT]);
-/* Each table's counters at zero, named. */
-void table_rows_init(table_rows_t rows[T_COUNT]);
-/* --rejects: closes the rejects file and renames it into place. */
-void commit_rejects(problems_t *problems, staged_file_t *file);
-/* --rejects: says on stderr how many problems went to the file. */
-void report_rejects(const problems_t *problems, const run_opts_t *o);
-
-/* Writes `len` bytes as the file `name` in the staged output. */
-void write_output_file(const output_t *out, const char *name, const char *data, size_t len);
 
 #endif

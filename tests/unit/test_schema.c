@@ -28,8 +28,9 @@ static void ddl_matches(schema_t s, table_id_t t)
     char head[64];
     snprintf(head, sizeof head, "CREATE TABLE %s (\n", def->name);
     const char *p = strstr(schema_ddl(s), head);
+    assert_non_null(p);   /* the DDL creates the table */
     if (!p)
-        fail_msg("no CREATE TABLE %s in the DDL", def->name);
+        return;
     p += strlen(head);
     for (size_t i = 0; i < def->ncols; i++) {
         const char *end = strchr(p, '\n');
