@@ -65,7 +65,9 @@ commands_in_completion() {
 
 values_in_completion() {
     same <(printf '%s\n' csv csv.gz sqlite) <(completes migrate --format "") &&
-        same <(printf '%s\n' --format=csv.gz) <(completes rollback --format=csv.) &&
+        # bash hands --format=csv. over as three words: --format, =, csv.
+        same <(printf '%s\n' csv.gz) <(completes rollback --format = csv.) &&
+        same <(printf '%s\n' csv csv.gz sqlite) <(completes migrate --format =) &&
         same <(printf '%s\n' evidence midpoint) <(completes migrate --split "") &&
         "$PHASEMIG" migrate --help | grep -q -- '--format FMT *csv (default), csv.gz or sqlite' &&
         "$PHASEMIG" migrate --help | grep -q 'midpoint' && "$PHASEMIG" migrate --help | grep -q 'evidence'
