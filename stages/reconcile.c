@@ -7,23 +7,33 @@
 ** trailing zeros do not count: .500000 equals .5), ids and *_id columns
 ** case-insensitively; anything else as exact text. NULL differs from "".
 **
-** Any size, any order, bounded memory (docs/design.md, "reconcile"). A
-** row's key is its id's 16 bytes when the id is a UUID, else the id's
-** text; keys order as byte strings (a shorter one first when one is the
-** other's start). Each side's rows of a table become records in one of
-** 1024 partitions chosen by the key's first 10 bits, so every key of
-** partition p sorts before every key of p + 1. A side keeps its records
-** in memory while they fit its budget; past it, each partition's records
-** go to the side's spill file in chunks as they come. Then the partitions
-** are compared one at a time, in order: both sides' records of one
-** partition (about a thousandth of the table, since ids are random
-** UUIDs) are joined by key through a hash index, a row that equals its
-** partner settles there (byte-equal rows at once, others field by field,
-** by type), and only the rows to report are sorted, by key and then by
-** occurrence, and written. That gives exactly the rows, in exactly the
-** order, of a merge join of both sides sorted by (key, input order):
-** repeated ids pair in input order, the first with the first, and the
-** ones left over are missing or extra.
+** Any size, any order, bounded memory (docs/design.md, "reconcile").
+**
+** Pass 1 (reconcile_load_new): each row becomes an entry of 56 bytes or
+** so: its key (the id's 16 bytes when the id is a UUID, else the id's
+** text; keys order as byte strings, a shorter one first when it is the
+** other's start), its place in its side's table, and a 128-bit
+** fingerprint of its values by type (each column's name and its
+** normalised value: 50000 and 50000.00 hash alike), whatever the column
+** order. Entries go to one of 1024 partitions by the key's first 10 bits,
+** so every key of partition p sorts before every key of p + 1; a side
+** keeps them in memory while they fit its budget, past it in its spill
+** file, in chunks.
+**
+** reconcile_compare: the partitions are joined one at a time, in order,
+** through a hash index of the expected side's keys. A pair whose
+** fingerprints are equal settles there (when both sides have the same
+** columns); the rest (pairs that differ, rows of one side only) are
+** sorted by key, then occurrence, and listed in the table's item log. That
+** is the order of a merge join of both sides sorted by (key, input
+** order): repeated ids pair in input order, the first with the first, and
+** the ones left over are missing or extra.
+**
+** Pass 2, only for a table with pairs that differ (reconcile_collect_new):
+** the table is read again and the rows of those pairs, only, are kept
+** (row log; memory, then spill file). reconcile_report writes the
+** difference rows in the item log's order, comparing each pair field by
+** field.
 */
 #include <errno.h>
 #include <inttypes.h>
@@ -34,48 +44,81 @@
 
 #define PARTITION_BITS 10
 #define PARTITIONS (1u << PARTITION_BITS)
-/* Bytes of records a side holds in memory before its tables spill. */
+/* Bytes of entries a side holds in memory before its tables spill; each
+** item log and row log holds up to half of it. */
 #define DEFAULT_BUDGET ((uint64_t)48 << 20)
-/* A spilling partition writes its records out in chunks of this size (or
+/* A spilling partition writes its entries out in chunks of this size (or
 ** of budget / PARTITIONS, if smaller, so that a tiny test budget spills
-** every record). */
+** every entry). */
 #define MAX_CHUNK ((size_t)16 << 10)
 #define NONE UINT32_MAX
+#define NO_ROW UINT64_MAX
+#define ID_FROM_KEY UINT32_MAX          /* the id's text is the key's (below) */
+#define ID_ABSENT (UINT32_MAX - 1)      /* the row has no id field */
+#define KEY_IS_UUID 1u
 
 enum { EXPECTED, ACTUAL, SIDES };
 static const char *const SIDE_NAMES[SIDES] = {"expected", "actual"};
 
 typedef enum { AS_TEXT, AS_ID, AS_DECIMAL, AS_DATE, AS_TIMESTAMP } value_type_t;
 
-/* One row of one side, as a partition holds it: this head, n uint32
-** lengths (UINT32_MAX: NULL), the key, the fields' bytes each followed by
-** a NUL, zeros up to a multiple of 8 (so records laid end to end stay
-** aligned). */
+/* Pass 1: one row of one side in its partition: this head, the key, the
+** id's text when the key does not give it back (idlen), zeros up to a
+** multiple of 8 (so entries laid end to end stay aligned). */
 typedef struct {
     uint64_t seq;           /* the row's place in its side's table, from 0 */
-    uint64_t size;          /* the whole record, padding included */
-    uint64_t bytes_len;     /* the fields' bytes with their NULs */
+    uint64_t fp[2];         /* the fingerprint of its values */
+    uint32_t size;          /* the whole entry, padding included */
     uint32_t keylen;
+    uint32_t idlen;         /* or ID_FROM_KEY: a UUID key formats to it (lower case), a
+                               text key is it; ID_ABSENT */
+    uint32_t flags;         /* KEY_IS_UUID */
+} entry_t;
+
+/* Pass 2: a row kept for its field by field comparison: this head, n
+** uint32 lengths (UINT32_MAX: NULL), the fields' bytes each followed by a
+** NUL, zeros up to a multiple of 8. */
+typedef struct {
+    uint64_t size;
+    uint64_t bytes_len;
     uint32_t n;
+    uint32_t pad;
 } record_t;
 
-/* A run of one partition's records in the spill file. */
+/* A row to report, in the item log: a pair (both seqs), or a row of one
+** side only, with its id's text after the head (idlen bytes, or
+** ID_ABSENT), zeros up to a multiple of 8. */
+typedef struct {
+    uint64_t seq[2];        /* NO_ROW: none on that side */
+    uint32_t size;
+    uint32_t idlen;
+} item_rec_t;
+
+/* A run of one partition's entries in the spill file. */
 typedef struct {
     uint64_t off;
     size_t len;
     uint32_t partition;
 } chunk_t;
 
-/* One side's records of one table. */
+/* One side's entries of one table. */
 typedef struct {
-    buf_t part[PARTITIONS];     /* records not (yet) in the spill file */
+    buf_t part[PARTITIONS];     /* entries not (yet) in the spill file */
     bool spilling;
     FILE *spill;                /* once spilling: unlinked, in TMPDIR */
     uint64_t spill_len;
     chunk_t *chunks;
     size_t nchunks, chunk_cap;
-    uint64_t seq;               /* records added */
+    uint64_t seq;               /* entries added */
 } store_t;
+
+/* Bytes added at the end and read back at any place: in memory up to a
+** limit, then the older part in an unlinked file. */
+typedef struct {
+    buf_t mem;
+    FILE *file;
+    uint64_t file_len;
+} log_t;
 
 /* Per project: budgets and assignment counts on each side. */
 typedef struct {
@@ -87,18 +130,46 @@ typedef struct {
     size_t n, cap;
 } totals_t;
 
+/* What one table's comparison knows of both headers. */
+typedef struct {
+    int table;
+    const table_t *eh;
+    size_t ncommon;
+    int *epos, *apos;           /* each common column's place on each side */
+    value_type_t *types;
+    bool same_columns;          /* the same set: fingerprints settle pairs */
+    int eid;                    /* the id column of the expected side */
+    field_t *ef, *af;           /* a record's fields, unpacked */
+    size_t ef_cap, af_cap;
+} columns_t;
+
+/* Pass 2's rows of one side of one table: which rows (a bit each, and
+** the bits set before each word), and where each one kept is. */
+typedef struct {
+    uint64_t *want;
+    uint64_t *rank;
+    size_t words;
+    uint64_t *at;               /* by rank: its place in the row log */
+    uint64_t nwanted;
+    log_t rows;
+} wanted_t;
+
 struct reconcile {
     store_t store[3][SIDES];
-    uint64_t held[SIDES];       /* bytes of records in memory, per side */
+    uint64_t held[SIDES];       /* bytes of entries in memory, per side */
     uint64_t budget;
     size_t chunk;
     table_t *header[3][SIDES];
     uint64_t rows[3][SIDES];
     uint64_t same[3], missing[3], extra[3], changed_rows[3], changed_fields[3];
     uint64_t columns_missing[3], columns_extra[3];
+    columns_t cols[3];
+    bool compared[3];
+    log_t items[3];
+    wanted_t wanted[3][SIDES];
     totals_t totals;
     bytesink_t *out;
-    buf_t line;
+    buf_t line, scratch[SIDES];
 };
 
 typedef struct {
@@ -106,13 +177,26 @@ typedef struct {
     reconcile_t *rc;
     int table, side;
     int id, project, budget[3];
+    size_t ncols;
+    size_t *by_name;            /* column indexes in the order of their names */
+    value_type_t *types;        /* by column index */
+    uint64_t *name_hash;        /* by column index */
+    buf_t entry;
 } load_t;
+
+typedef struct {
+    stage_t base;
+    reconcile_t *rc;
+    int table, side;
+    uint64_t seq;
+    buf_t record;
+} collect_t;
 
 static const char *const TABLES[3] = {"projects", "project_phases", "resource_assignments"};
 
 /* The memory budget per side: PHASEMIG_RECONCILE_BUDGET bytes if set (a
 ** test-only setting: a tiny one forces every table through the spill
-** file), else DEFAULT_BUDGET. */
+** files), else DEFAULT_BUDGET. */
 static uint64_t budget_from_env(void)
 {
     const char *s = getenv("PHASEMIG_RECONCILE_BUDGET");
@@ -140,8 +224,7 @@ reconcile_t *reconcile_new(bytesink_t *out)
     return rc;
 }
 
-/* Lets go of a store's records, in memory and on disk; it may be used
-** again from empty. */
+/* Lets go of a store's entries, in memory and on disk. */
 static void store_release(store_t *s)
 {
     for (unsigned p = 0; p < PARTITIONS; p++)
@@ -152,15 +235,46 @@ static void store_release(store_t *s)
     memset(s, 0, sizeof *s);
 }
 
+static void log_release(log_t *l)
+{
+    buf_free(&l->mem);
+    if (l->file)
+        fclose(l->file);
+    memset(l, 0, sizeof *l);
+}
+
+static void wanted_release(wanted_t *w)
+{
+    free(w->want);
+    free(w->rank);
+    free(w->at);
+    log_release(&w->rows);
+    memset(w, 0, sizeof *w);
+}
+
+static void columns_release(columns_t *c)
+{
+    free(c->epos);
+    free(c->apos);
+    free(c->types);
+    free(c->ef);
+    free(c->af);
+    memset(c, 0, sizeof *c);
+}
+
 void reconcile_free(reconcile_t *rc)
 {
     if (!rc)
         return;
-    for (int t = 0; t < 3; t++)
+    for (int t = 0; t < 3; t++) {
         for (int s = 0; s < SIDES; s++) {
             store_release(&rc->store[t][s]);
+            wanted_release(&rc->wanted[t][s]);
             table_free(rc->header[t][s]);
         }
+        log_release(&rc->items[t]);
+        columns_release(&rc->cols[t]);
+    }
     totals_t *tt = &rc->totals;
     for (size_t i = 0; i < tt->n; i++)
         free(tt->texts[i]);
@@ -171,6 +285,8 @@ void reconcile_free(reconcile_t *rc)
     uuidmap_free(&tt->index);
     bytesink_free(rc->out);
     buf_free(&rc->line);
+    for (int s = 0; s < SIDES; s++)
+        buf_free(&rc->scratch[s]);
     free(rc);
 }
 
@@ -250,79 +366,99 @@ static bool equal_values(value_type_t type, const char *a, size_t alen, const ch
     return false;
 }
 
-/* ---- records and their partitions ---- */
+/* ---- fingerprints ---- */
 
-static const uint32_t *record_lens(const record_t *r)
+/* A 128-bit hash in two lanes of different mixes; not cryptographic: it
+** tells rows apart, it does not stand against rows crafted to collide. */
+typedef struct {
+    uint64_t a, b;
+} fp_state_t;
+
+static inline void fp_word(fp_state_t *h, uint64_t w)
 {
-    return (const uint32_t *)(const void *)(r + 1);
+    h->a = (h->a ^ w) * 0x9e3779b97f4a7c15ull;
+    h->a ^= h->a >> 29;
+    h->b = (h->b + w) * 0xc2b2ae3d27d4eb4full;
+    h->b = (h->b << 31) | (h->b >> 33);
 }
 
-static const unsigned char *record_key(const record_t *r)
+static void fp_bytes(fp_state_t *h, const void *data, size_t n)
 {
-    return (const unsigned char *)(record_lens(r) + r->n);
-}
-
-static const char *record_bytes(const record_t *r)
-{
-    return (const char *)record_key(r) + r->keylen;
-}
-
-/* Fills f[0..r->n) with the record's fields (pointing into it). */
-static void record_fields(const record_t *r, field_t *f)
-{
-    const uint32_t *lens = record_lens(r);
-    const char *p = record_bytes(r);
-    for (uint32_t i = 0; i < r->n; i++) {
-        f[i].null = lens[i] == UINT32_MAX;
-        f[i].len = f[i].null ? 0 : lens[i];
-        f[i].data = p;
-        p += f[i].len + 1;
+    const unsigned char *p = data;
+    fp_word(h, n);
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        fp_word(h, w);
     }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    fp_word(h, w);
 }
 
-/* Byte-string order of two keys: a shorter one first when it is the
-** other's start (the order of SQLite's BLOB comparison, which the
-** reference implementation used). */
-static int key_cmp(const record_t *a, const record_t *b)
+static uint64_t fmix64(uint64_t k)
 {
-    size_t al = a->keylen, bl = b->keylen;
-    int c = memcmp(record_key(a), record_key(b), al < bl ? al : bl);
-    return c ? c : (al > bl) - (al < bl);
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ull;
+    return k ^ (k >> 33);
 }
 
-static bool key_eq(const record_t *a, const record_t *b)
+/* Hashes one value as its type normalises it: two values that
+** equal_values() finds equal hash alike (a value that does not parse as
+** its type is hashed as text, as equal_values() compares it then). */
+static void fp_value(fp_state_t *h, value_type_t type, const field_t *f)
 {
-    return a->keylen == b->keylen && memcmp(record_key(a), record_key(b), a->keylen) == 0;
-}
-
-/* A key's hash for the join's index: a UUID's is seeded (values.h), so no
-** file chosen in advance makes its ids share a slot; other ids (not
-** UUIDs, rare in a reconcile) get a plain multiplicative mix. */
-static uint64_t key_hash(const record_t *r)
-{
-    const unsigned char *k = record_key(r);
-    if (r->keylen == 16) {
+    if (f->null) {
+        fp_word(h, 0x4e554c4c);   /* NULL: a tag no value below gives */
+        return;
+    }
+    switch (type) {
+    case AS_ID: {
         uuid_t u;
-        memcpy(u.b, k, 16);
-        return uuid_hash(&u);
+        if (uuid_parse(f->data, f->len, &u)) {
+            fp_word(h, 1);
+            fp_bytes(h, u.b, 16);
+            return;
+        }
+        break;
     }
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ r->keylen;
-    for (uint32_t i = 0; i < r->keylen; i++)
-        h = (h ^ k[i]) * 0x100000001b3ull;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    return h ^ (h >> 33);
+    case AS_DECIMAL: {
+        cents_t c;
+        if (cents_parse(f->data, f->len, 18, &c)) {
+            fp_word(h, 2);
+            fp_word(h, (uint64_t)c);
+            return;
+        }
+        break;
+    }
+    case AS_DATE: {
+        day_t d;
+        if (date_parse(f->data, f->len, &d)) {
+            fp_word(h, 3);
+            fp_word(h, (uint64_t)(int64_t)d);
+            return;
+        }
+        break;
+    }
+    case AS_TIMESTAMP: {
+        char canon[64];
+        size_t len = timestamp_canonical(f->data, f->len, canon, sizeof canon);
+        fp_word(h, 4);
+        fp_bytes(h, canon, len);
+        return;
+    }
+    case AS_TEXT:
+        break;
+    }
+    fp_word(h, 5);
+    fp_bytes(h, f->data, f->len);
 }
 
-/* The partition of a key: its first PARTITION_BITS bits (missing bytes
-** count as zero), so partitions follow key order. */
-static unsigned partition_of(const unsigned char *key, size_t len)
-{
-    unsigned b0 = len > 0 ? key[0] : 0, b1 = len > 1 ? key[1] : 0;
-    return ((b0 << 8) | b1) >> (16 - PARTITION_BITS);
-}
+/* ---- the spill: partitions, logs ---- */
 
-/* Writes `len` bytes at `off` of the spill file, or ends the run. */
+/* Writes `len` bytes at `off` of a spill file, or ends the run. */
 static void spill_write(FILE *f, uint64_t off, const char *p, size_t len)
 {
     while (len > 0) {
@@ -338,7 +474,7 @@ static void spill_write(FILE *f, uint64_t off, const char *p, size_t len)
     }
 }
 
-/* Reads `len` bytes at `off` of the spill file into `p`, or ends the run. */
+/* Reads `len` bytes at `off` of a spill file into `p`, or ends the run. */
 static void spill_read(FILE *f, uint64_t off, char *p, size_t len)
 {
     while (len > 0) {
@@ -354,7 +490,78 @@ static void spill_read(FILE *f, uint64_t off, char *p, size_t len)
     }
 }
 
-/* Moves partition p's records in memory to the end of the spill file. */
+/* Appends len bytes to the log; returns where they start. Past `limit`
+** bytes in memory, those go to the log's file. */
+static uint64_t log_add(log_t *l, const void *p, size_t len, uint64_t limit)
+{
+    uint64_t at = l->file_len + l->mem.len;
+    buf_add(&l->mem, p, len);
+    if (l->mem.len > limit) {
+        if (!l->file)
+            l->file = spill_file_open(NULL);
+        spill_write(l->file, l->file_len, l->mem.data, l->mem.len);
+        l->file_len += l->mem.len;
+        buf_free(&l->mem);
+    }
+    return at;
+}
+
+/* The log's bytes at..at+len: in memory, or read into `scratch`. */
+static const char *log_get(const log_t *l, uint64_t at, size_t len, buf_t *scratch)
+{
+    if (at >= l->file_len)
+        return l->mem.data + (at - l->file_len);
+    buf_clear(scratch);
+    buf_reserve(scratch, len);
+    spill_read(l->file, at, scratch->data, len);
+    return scratch->data;
+}
+
+/* A key's hash for the join's index: a UUID's is seeded (values.h), so no
+** file chosen in advance makes its ids share a slot; other ids (not
+** UUIDs, rare in a reconcile) get a plain multiplicative mix. */
+static const unsigned char *entry_key(const entry_t *e)
+{
+    return (const unsigned char *)(e + 1);
+}
+
+static uint64_t key_hash(const entry_t *e)
+{
+    const unsigned char *k = entry_key(e);
+    if (e->keylen == 16) {
+        uuid_t u;
+        memcpy(u.b, k, 16);
+        return uuid_hash(&u);
+    }
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ e->keylen;
+    for (uint32_t i = 0; i < e->keylen; i++)
+        h = (h ^ k[i]) * 0x100000001b3ull;
+    return fmix64(h);
+}
+
+/* Byte-string order of two keys: a shorter one first when it is the
+** other's start (SQLite's BLOB order, which the reference used). */
+static int key_cmp(const entry_t *a, const entry_t *b)
+{
+    size_t al = a->keylen, bl = b->keylen;
+    int c = memcmp(entry_key(a), entry_key(b), al < bl ? al : bl);
+    return c ? c : (al > bl) - (al < bl);
+}
+
+static bool key_eq(const entry_t *a, const entry_t *b)
+{
+    return a->keylen == b->keylen && memcmp(entry_key(a), entry_key(b), a->keylen) == 0;
+}
+
+/* The partition of a key: its first PARTITION_BITS bits (missing bytes
+** count as zero), so partitions follow key order. */
+static unsigned partition_of(const unsigned char *key, size_t len)
+{
+    unsigned b0 = len > 0 ? key[0] : 0, b1 = len > 1 ? key[1] : 0;
+    return ((b0 << 8) | b1) >> (16 - PARTITION_BITS);
+}
+
+/* Moves partition p's entries in memory to the end of the spill file. */
 static void store_flush(reconcile_t *rc, store_t *s, int side, unsigned p)
 {
     buf_t *b = &s->part[p];
@@ -370,46 +577,22 @@ static void store_flush(reconcile_t *rc, store_t *s, int side, unsigned p)
     s->chunks[s->nchunks++] = (chunk_t){s->spill_len, b->len, p};
     s->spill_len += b->len;
     rc->held[side] -= b->len;
-    /* a huge record's buffer is not kept for the small ones after it */
+    /* a huge entry's buffer is not kept for the small ones after it */
     if (b->cap > 4 * rc->chunk + 4096)
         buf_free(b);
     else
         buf_clear(b);
 }
 
-/* Appends `row` (keyed by key[0..keylen)) to its partition of store s. */
-static void store_add(reconcile_t *rc, store_t *s, int side, const row_t *row,
-                      const unsigned char *key, size_t keylen)
+/* Appends the entry in `e` (head, key, id text, padding) to its partition. */
+static void store_add(reconcile_t *rc, store_t *s, int side, const buf_t *e)
 {
-    uint64_t bytes_len = row->n;
-    for (size_t i = 0; i < row->n; i++)
-        bytes_len += row->f[i].len;
-    uint64_t size = sizeof(record_t) + row->n * sizeof(uint32_t) + keylen + bytes_len;
-    size = (size + 7) / 8 * 8;
-    if (keylen > UINT32_MAX || row->n > UINT32_MAX)
-        runtime_error("reconcile: a row too large to compare");
-    unsigned p = partition_of(key, keylen);
+    const entry_t *head = (const entry_t *)(const void *)e->data;
+    unsigned p = partition_of(entry_key(head), head->keylen);
     buf_t *b = &s->part[p];
-    buf_reserve(b, size);
-    char *at = b->data + b->len;
-    record_t head = {s->seq++, size, bytes_len, (uint32_t)keylen, (uint32_t)row->n};
-    memcpy(at, &head, sizeof head);
-    char *q = at + sizeof head;
-    for (size_t i = 0; i < row->n; i++) {
-        uint32_t len = row->f[i].null ? UINT32_MAX : (uint32_t)row->f[i].len;
-        memcpy(q, &len, sizeof len);
-        q += sizeof len;
-    }
-    memcpy(q, key, keylen);
-    q += keylen;
-    for (size_t i = 0; i < row->n; i++) {
-        memcpy(q, row->f[i].data, row->f[i].len);
-        q += row->f[i].len;
-        *q++ = '\0';
-    }
-    memset(q, 0, (size_t)(at + size - q));
-    b->len += size;
-    rc->held[side] += size;
+    buf_add(b, e->data, e->len);
+    s->seq++;
+    rc->held[side] += e->len;
     if (!s->spilling && rc->held[side] > rc->budget) {
         s->spilling = true;
         for (unsigned i = 0; i < PARTITIONS; i++)
@@ -441,10 +624,10 @@ static void store_index(store_t *s, size_t first[PARTITIONS + 1])
     s->chunk_cap = s->nchunks;
 }
 
-/* Makes `out` partition p's records in input order (the spilled chunks,
-** then what is still in memory) and lists them in *recs (*n of them). */
+/* Makes `out` partition p's entries in input order (the spilled chunks,
+** then what is still in memory) and lists them in *list (*n of them). */
 static void store_read(store_t *s, const size_t first[PARTITIONS + 1], unsigned p, buf_t *out,
-                       const record_t ***recs, size_t *n, size_t *cap)
+                       const entry_t ***list, size_t *n, size_t *cap)
 {
     buf_clear(out);
     for (size_t c = first[p]; c < first[p + 1]; c++) {
@@ -456,17 +639,17 @@ static void store_read(store_t *s, const size_t first[PARTITIONS + 1], unsigned 
     buf_free(&s->part[p]);   /* read once: memory goes back as the compare goes on */
     *n = 0;
     for (size_t at = 0; at < out->len;) {
-        const record_t *r = (const record_t *)(const void *)(out->data + at);
+        const entry_t *e = (const entry_t *)(const void *)(out->data + at);
         if (*n == *cap) {
             *cap = *cap ? *cap * 2 : 256;
-            *recs = xrealloc(*recs, *cap * sizeof **recs);
+            *list = xrealloc(*list, *cap * sizeof **list);
         }
-        (*recs)[(*n)++] = r;
-        at += r->size;
+        (*list)[(*n)++] = e;
+        at += e->size;
     }
 }
 
-/* ---- loading a side ---- */
+/* ---- pass 1: loading a side ---- */
 
 static size_t totals_of(totals_t *t, const field_t *project)
 {
@@ -492,6 +675,13 @@ static size_t totals_of(totals_t *t, const field_t *project)
     return at;
 }
 
+static const table_t *sort_names;   /* for by_name_cmp: qsort has no context */
+
+static int by_name_cmp(const void *x, const void *y)
+{
+    return strcmp(sort_names->cols[*(const size_t *)x], sort_names->cols[*(const size_t *)y]);
+}
+
 static const table_t *load_header(stage_t *self, const table_t *in)
 {
     load_t *l = (load_t *)self;
@@ -504,7 +694,33 @@ static const table_t *load_header(stage_t *self, const table_t *in)
     l->budget[2] = table_col(in, "total_budget");
     if (l->id < 0)
         runtime_error("reconcile: %s has no id column", in->source);
+    /* the fingerprint takes the columns in the order of their names, so
+    ** that the same values in another column order hash alike */
+    l->ncols = in->ncols;
+    l->by_name = xcalloc(in->ncols + 1, sizeof *l->by_name);
+    l->types = xcalloc(in->ncols + 1, sizeof *l->types);
+    l->name_hash = xcalloc(in->ncols + 1, sizeof *l->name_hash);
+    for (size_t i = 0; i < in->ncols; i++) {
+        l->by_name[i] = i;
+        l->types[i] = type_of(in->cols[i]);
+        fp_state_t h = {0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull};
+        fp_bytes(&h, in->cols[i], strlen(in->cols[i]));
+        l->name_hash[i] = h.a ^ fmix64(h.b);
+    }
+    sort_names = in;
+    qsort(l->by_name, in->ncols, sizeof *l->by_name, by_name_cmp);
+    sort_names = NULL;
     return in;
+}
+
+/* Whether a UUID's text is the lower-case form uuid_format() writes (it
+** parsed, so only its letters' case can differ). */
+static bool uuid_text_canonical(const field_t *f)
+{
+    for (size_t i = 0; i < f->len; i++)
+        if (f->data[i] >= 'A' && f->data[i] <= 'F')
+            return false;
+    return true;
 }
 
 static stage_result_t load_process(stage_t *self, row_t *row)
@@ -514,15 +730,53 @@ static stage_result_t load_process(stage_t *self, row_t *row)
     if (!row)
         return STAGE_PASS;
     rc->rows[l->table][l->side]++;
+    store_t *s = &rc->store[l->table][l->side];
+
+    entry_t head = {.seq = s->seq, .idlen = ID_FROM_KEY};
+    fp_state_t h = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull};
+    for (size_t k = 0; k < l->ncols; k++) {
+        size_t i = l->by_name[k];
+        if (i >= row->n)
+            continue;   /* compared only where both rows have the field */
+        fp_word(&h, l->name_hash[i]);
+        fp_value(&h, l->types[i], &row->f[i]);
+    }
+    head.fp[0] = fmix64(h.a ^ h.b);
+    head.fp[1] = fmix64(h.b + 0x9e3779b97f4a7c15ull * h.a);
+
     /* the key: the UUID's bytes, or the id's text if it is no UUID */
     static const field_t absent = {"", 0, true};
     const field_t *id = (size_t)l->id < row->n ? &row->f[l->id] : &absent;
     uuid_t key;
-    if (!id->null && uuid_parse(id->data, id->len, &key))
-        store_add(rc, &rc->store[l->table][l->side], l->side, row, key.b, sizeof key.b);
-    else
-        store_add(rc, &rc->store[l->table][l->side], l->side, row,
-                  (const unsigned char *)id->data, id->len);
+    const void *keybytes = id->data;
+    const char *idtext = NULL;
+    head.keylen = (uint32_t)id->len;
+    if (!id->null && uuid_parse(id->data, id->len, &key)) {
+        keybytes = key.b;
+        head.keylen = sizeof key.b;
+        head.flags = KEY_IS_UUID;
+        if (!uuid_text_canonical(id)) {
+            idtext = id->data;
+            head.idlen = (uint32_t)id->len;
+        }
+    } else if (id == &absent) {
+        head.idlen = ID_ABSENT;
+    }
+    if (id->len >= ID_ABSENT)
+        runtime_error("reconcile: %s: an id too long to compare", rc->header[l->table][l->side]->source);
+    size_t idbytes = idtext ? head.idlen : 0;
+    head.size = (uint32_t)((sizeof head + head.keylen + idbytes + 7) / 8 * 8);
+    buf_t *e = &l->entry;
+    buf_clear(e);
+    buf_reserve(e, head.size);
+    buf_add(e, &head, sizeof head);
+    buf_add(e, keybytes, head.keylen);
+    if (idtext)
+        buf_add(e, idtext, idbytes);
+    memset(e->data + e->len, 0, head.size - e->len);
+    e->len = head.size;
+    store_add(rc, s, l->side, e);
+
     if (l->table > 0 && l->project >= 0 && (size_t)l->project < row->n) {
         size_t at = totals_of(&rc->totals, &row->f[l->project]);
         if (l->table == 2)
@@ -542,7 +796,12 @@ static stage_result_t load_process(stage_t *self, row_t *row)
 
 static void load_free(stage_t *self)
 {
-    free(self);
+    load_t *l = (load_t *)self;
+    free(l->by_name);
+    free(l->types);
+    free(l->name_hash);
+    buf_free(&l->entry);
+    free(l);
 }
 
 stage_t *reconcile_load_new(reconcile_t *rc, int table, bool actual)
@@ -558,83 +817,13 @@ stage_t *reconcile_load_new(reconcile_t *rc, int table, bool actual)
     return &l->base;
 }
 
-/* ---- comparing ---- */
+/* ---- comparing: the join ---- */
 
-static void emit(reconcile_t *rc, int table, const char *id, size_t idlen, const char *change,
-                 const char *field, const field_t *expected, const field_t *actual)
-{
-    static const field_t none = {"", 0, true};
-    field_t f[6] = {
-        {TABLES[table], strlen(TABLES[table]), false},
-        {id ? id : "", id ? idlen : 0, id == NULL},
-        {change, strlen(change), false},
-        {field ? field : "", field ? strlen(field) : 0, field == NULL},
-        expected ? *expected : none,
-        actual ? *actual : none,
-    };
-    buf_clear(&rc->line);
-    csv_format_record(&rc->line, f, 6);
-    rc->out->write(rc->out, rc->line.data, rc->line.len);
-}
-
-/* What one table's comparison knows of both headers. */
+/* A row to report while its partition is joined: rank is its occurrence
+** among the rows of its key (a row of a key the other side lacks: its
+** input order, which sorts the same). */
 typedef struct {
-    int table;
-    const table_t *eh;
-    size_t ncommon;
-    int *epos, *apos;           /* each common column's place on each side */
-    value_type_t *types;
-    bool same_layout;           /* the same columns in the same order */
-    int eid, aid;               /* the id column on each side */
-    field_t *ef, *af;           /* a record's fields, unpacked */
-    size_t ef_cap, af_cap;
-} columns_t;
-
-/* Compares the common fields of a pair of rows by type; with `report`,
-** writes a changed row for each that differs and counts it. Returns
-** whether any differs. */
-static bool pair_differs(reconcile_t *rc, columns_t *c, const record_t *e, const record_t *a,
-                         bool report)
-{
-    if (c->same_layout && e->n == a->n && e->bytes_len == a->bytes_len &&
-        memcmp(record_lens(e), record_lens(a), e->n * sizeof(uint32_t)) == 0 &&
-        memcmp(record_bytes(e), record_bytes(a), e->bytes_len) == 0)
-        return false;   /* byte-equal: nearly every row of a reconcile */
-    if (e->n > c->ef_cap) {
-        c->ef_cap = e->n;
-        c->ef = xrealloc(c->ef, c->ef_cap * sizeof *c->ef);
-    }
-    if (a->n > c->af_cap) {
-        c->af_cap = a->n;
-        c->af = xrealloc(c->af, c->af_cap * sizeof *c->af);
-    }
-    record_fields(e, c->ef);
-    record_fields(a, c->af);
-    const field_t *id = c->eid >= 0 && (uint32_t)c->eid < e->n ? &c->ef[c->eid] : NULL;
-    bool differs = false;
-    for (size_t k = 0; k < c->ncommon; k++) {
-        if ((uint32_t)c->epos[k] >= e->n || (uint32_t)c->apos[k] >= a->n)
-            continue;
-        const field_t *x = &c->ef[c->epos[k]], *y = &c->af[c->apos[k]];
-        bool same = x->null == y->null &&
-                    (x->null || equal_values(c->types[k], x->data, x->len, y->data, y->len));
-        if (same)
-            continue;
-        differs = true;
-        if (!report)
-            return true;
-        emit(rc, c->table, id ? id->data : NULL, id ? id->len : 0, "changed",
-             c->eh->cols[c->epos[k]], x, y);
-        rc->changed_fields[c->table]++;
-    }
-    return differs;
-}
-
-/* A row to report: a pair that differs, or a row of one side only; rank
-** is its occurrence among the rows of its key (a row of a key the other
-** side lacks: its input order, which sorts the same). */
-typedef struct {
-    const record_t *e, *a;
+    const entry_t *e, *a;
     uint64_t rank;
 } item_t;
 
@@ -657,18 +846,18 @@ typedef struct {
 /* The join's working memory, reused from partition to partition. */
 typedef struct {
     buf_t ebytes, abytes;
-    const record_t **erecs, **arecs;
+    const entry_t **erecs, **arecs;
     size_t ecap, acap;
     uint32_t *slots;            /* group + 1; 0: free */
     size_t slot_cap;
     group_t *groups;
     uint32_t *next;
-    size_t group_cap, next_cap;
+    size_t group_cap;
     item_t *items;
     size_t nitems, item_cap;
 } join_t;
 
-static void add_item(join_t *j, const record_t *e, const record_t *a, uint64_t rank)
+static void add_item(join_t *j, const entry_t *e, const entry_t *a, uint64_t rank)
 {
     if (j->nitems == j->item_cap) {
         j->item_cap = j->item_cap ? j->item_cap * 2 : 64;
@@ -677,10 +866,10 @@ static void add_item(join_t *j, const record_t *e, const record_t *a, uint64_t r
     j->items[j->nitems++] = (item_t){e, a, rank};
 }
 
-/* The group of record r's key in the index, or NONE; with `add`, a new
-** group is made for it if there is none. */
-static uint32_t group_of(join_t *j, const record_t *const *erecs, const record_t *r, size_t *ngroups,
-                         uint32_t index_if_added)
+/* The group (+1) of entry r's key in the index; if there is none: NONE,
+** or with index_if_added != NONE a new group for it, and 0. */
+static uint32_t group_of(join_t *j, const entry_t *const *erecs, const entry_t *r,
+                         size_t *ngroups, uint32_t index_if_added)
 {
     size_t mask = j->slot_cap - 1;
     for (size_t s = key_hash(r) & mask;; s = (s + 1) & mask) {
@@ -690,20 +879,22 @@ static uint32_t group_of(join_t *j, const record_t *const *erecs, const record_t
                 return NONE;
             j->groups[*ngroups] = (group_t){index_if_added, index_if_added, index_if_added, 0};
             j->slots[s] = (uint32_t)++*ngroups;
-            return g;   /* 0 marks "new" to the caller */
+            return 0;
         }
         if (key_eq(erecs[j->groups[g - 1].first], r))
             return g;
     }
 }
 
-/* Joins one partition's records of both sides (each in input order):
-** counts the rows that match and lists in j->items the ones to report,
-** sorted as the output wants them. */
-static void join_partition(reconcile_t *rc, columns_t *c, join_t *j, size_t ne, size_t na)
+/* Joins one partition's entries of both sides (each in input order):
+** counts the pairs that settle and lists in j->items the rest, sorted as
+** the output wants them. */
+static void join_partition(reconcile_t *rc, const columns_t *c, join_t *j, size_t ne, size_t na)
 {
-    const record_t **E = j->erecs, **A = j->arecs;
+    const entry_t **E = j->erecs, **A = j->arecs;
     j->nitems = 0;
+    if (ne >= NONE)
+        runtime_error("reconcile: too many rows in one partition");
     size_t want = 16;
     while (want < 2 * ne)
         want *= 2;
@@ -718,8 +909,6 @@ static void join_partition(reconcile_t *rc, columns_t *c, join_t *j, size_t ne, 
         j->groups = xrealloc(j->groups, ne * sizeof *j->groups);
         j->next = xrealloc(j->next, ne * sizeof *j->next);
     }
-    if (ne >= NONE)
-        runtime_error("reconcile: too many rows in one partition");
     size_t ngroups = 0;
     for (uint32_t i = 0; i < ne; i++) {
         j->next[i] = NONE;
@@ -730,7 +919,7 @@ static void join_partition(reconcile_t *rc, columns_t *c, join_t *j, size_t ne, 
         }
     }
     for (size_t i = 0; i < na; i++) {
-        const record_t *a = A[i];
+        const entry_t *a = A[i];
         uint32_t g = group_of(j, E, a, &ngroups, NONE);
         if (g == NONE) {
             add_item(j, NULL, a, a->seq);
@@ -742,12 +931,12 @@ static void join_partition(reconcile_t *rc, columns_t *c, join_t *j, size_t ne, 
             add_item(j, NULL, a, rank);
             continue;
         }
-        const record_t *e = E[grp->cursor];
+        const entry_t *e = E[grp->cursor];
         grp->cursor = j->next[grp->cursor];
-        if (pair_differs(rc, c, e, a, false))
-            add_item(j, e, a, rank);
-        else
+        if (c->same_columns && e->fp[0] == a->fp[0] && e->fp[1] == a->fp[1])
             rc->same[c->table]++;
+        else
+            add_item(j, e, a, rank);
     }
     for (size_t g = 0; g < ngroups; g++) {
         uint64_t rank = j->groups[g].actual_seen;
@@ -758,40 +947,53 @@ static void join_partition(reconcile_t *rc, columns_t *c, join_t *j, size_t ne, 
         qsort(j->items, j->nitems, sizeof *j->items, item_cmp);
 }
 
-/* Writes the rows j->items stand for, in order. */
-static void report_items(reconcile_t *rc, columns_t *c, const join_t *j)
+static void want_row(wanted_t *w, uint64_t seq)
 {
-    int t = c->table;
+    w->want[seq / 64] |= (uint64_t)1 << (seq % 64);
+}
+
+/* Moves j->items to the table's item log; marks the rows of each pair
+** for pass 2. */
+static void log_items(reconcile_t *rc, int table, const join_t *j, buf_t *rec)
+{
+    uint64_t limit = rc->budget / 2;
     for (size_t i = 0; i < j->nitems; i++) {
         const item_t *it = &j->items[i];
-        const record_t *r = it->e ? it->e : it->a;
-        int col = it->e ? c->eid : c->aid;
-        field_t *f = it->e ? c->ef : c->af;
-        size_t *cap = it->e ? &c->ef_cap : &c->af_cap;
-        if (r->n > *cap) {
-            *cap = r->n;
-            f = xrealloc(f, *cap * sizeof *f);
-            if (it->e)
-                c->ef = f;
-            else
-                c->af = f;
-        }
-        record_fields(r, f);
-        const field_t *id = col >= 0 && (uint32_t)col < r->n ? &f[col] : NULL;
-        const char *idtext = id ? id->data : NULL;
-        size_t idlen = id ? id->len : 0;
-        if (it->e && it->a) {
-            if (pair_differs(rc, c, it->e, it->a, true))
-                rc->changed_rows[t]++;
-            else
-                rc->same[t]++;
-        } else if (it->e) {
-            emit(rc, t, idtext, idlen, "missing", NULL, NULL, NULL);
-            rc->missing[t]++;
+        item_rec_t head = {{it->e ? it->e->seq : NO_ROW, it->a ? it->a->seq : NO_ROW}, 0, 0};
+        buf_clear(rec);
+        const entry_t *one = it->e && it->a ? NULL : it->e ? it->e : it->a;
+        char canon[37];
+        const char *idtext = NULL;
+        if (one) {   /* a row of one side only: its id's text, as it came */
+            const unsigned char *key = entry_key(one);
+            if (one->idlen == ID_ABSENT) {
+                head.idlen = ID_ABSENT;
+            } else if (one->idlen != ID_FROM_KEY) {
+                idtext = (const char *)key + one->keylen;
+                head.idlen = one->idlen;
+            } else if (one->flags & KEY_IS_UUID) {
+                uuid_t u;
+                memcpy(u.b, key, 16);
+                uuid_format(&u, canon);
+                idtext = canon;
+                head.idlen = 36;
+            } else {
+                idtext = (const char *)key;
+                head.idlen = one->keylen;
+            }
         } else {
-            emit(rc, t, idtext, idlen, "extra", NULL, NULL, NULL);
-            rc->extra[t]++;
+            want_row(&rc->wanted[table][EXPECTED], it->e->seq);
+            want_row(&rc->wanted[table][ACTUAL], it->a->seq);
         }
+        size_t idbytes = idtext ? head.idlen : 0;
+        head.size = (uint32_t)((sizeof head + idbytes + 7) / 8 * 8);
+        buf_reserve(rec, head.size);
+        buf_add(rec, &head, sizeof head);
+        if (idtext)
+            buf_add(rec, idtext, idbytes);
+        memset(rec->data + rec->len, 0, head.size - rec->len);
+        rec->len = head.size;
+        log_add(&rc->items[table], rec->data, rec->len, limit);
     }
 }
 
@@ -799,6 +1001,213 @@ void reconcile_compare(reconcile_t *rc, int table)
 {
     const table_t *eh = rc->header[table][EXPECTED], *ah = rc->header[table][ACTUAL];
     if (!eh || !ah)
+        return;
+    rc->compared[table] = true;
+    /* the common columns: position on each side, and type */
+    columns_t *c = &rc->cols[table];
+    c->table = table;
+    c->eh = eh;
+    c->epos = xcalloc(eh->ncols + 1, sizeof *c->epos);
+    c->apos = xcalloc(eh->ncols + 1, sizeof *c->apos);
+    c->types = xcalloc(eh->ncols + 1, sizeof *c->types);
+    for (size_t i = 0; i < eh->ncols; i++) {
+        int k = table_col(ah, eh->cols[i]);
+        if (k < 0)
+            continue;
+        c->epos[c->ncommon] = (int)i;
+        c->apos[c->ncommon] = k;
+        c->types[c->ncommon] = type_of(eh->cols[i]);
+        c->ncommon++;
+    }
+    c->same_columns = eh->ncols == ah->ncols && c->ncommon == eh->ncols;
+    c->eid = table_col(eh, "id");
+
+    for (int s = 0; s < SIDES; s++) {
+        wanted_t *w = &rc->wanted[table][s];
+        w->words = (size_t)(rc->rows[table][s] / 64 + 1);
+        w->want = xcalloc(w->words, sizeof *w->want);
+    }
+    store_t *es = &rc->store[table][EXPECTED], *as = &rc->store[table][ACTUAL];
+    size_t efirst[PARTITIONS + 1], afirst[PARTITIONS + 1];
+    store_index(es, efirst);
+    store_index(as, afirst);
+    join_t j = {0};
+    buf_t rec;
+    buf_init(&rec);
+    for (unsigned p = 0; p < PARTITIONS; p++) {
+        check_interrupted();
+        size_t ne, na;
+        store_read(es, efirst, p, &j.ebytes, &j.erecs, &ne, &j.ecap);
+        store_read(as, afirst, p, &j.abytes, &j.arecs, &na, &j.acap);
+        if (ne + na == 0)
+            continue;
+        join_partition(rc, c, &j, ne, na);
+        log_items(rc, table, &j, &rec);
+    }
+    buf_free(&rec);
+    buf_free(&j.ebytes);
+    buf_free(&j.abytes);
+    free(j.erecs);
+    free(j.arecs);
+    free(j.slots);
+    free(j.groups);
+    free(j.next);
+    free(j.items);
+    store_release(es);
+    store_release(as);
+    /* pass 2's ranks: the rows wanted before each word */
+    for (int s = 0; s < SIDES; s++) {
+        wanted_t *w = &rc->wanted[table][s];
+        w->rank = xmalloc(w->words * sizeof *w->rank);
+        uint64_t n = 0;
+        for (size_t i = 0; i < w->words; i++) {
+            w->rank[i] = n;
+            n += (uint64_t)__builtin_popcountll(w->want[i]);
+        }
+        w->nwanted = n;
+        w->at = n ? xmalloc(n * sizeof *w->at) : NULL;
+    }
+}
+
+/* ---- pass 2: the rows of the pairs that differ ---- */
+
+bool reconcile_wants_rows(const reconcile_t *rc, int table, bool actual)
+{
+    return rc->wanted[table][actual ? ACTUAL : EXPECTED].nwanted > 0;
+}
+
+static stage_result_t collect_process(stage_t *self, row_t *row)
+{
+    collect_t *k = (collect_t *)self;
+    reconcile_t *rc = k->rc;
+    wanted_t *w = &rc->wanted[k->table][k->side];
+    if (!row) {
+        if (k->seq != rc->rows[k->table][k->side])
+            runtime_error("reconcile: %s changed while it was read: %" PRIu64 " rows, then %" PRIu64,
+                          rc->header[k->table][k->side]->source, rc->rows[k->table][k->side],
+                          k->seq);
+        return STAGE_PASS;
+    }
+    uint64_t seq = k->seq++;
+    if (seq / 64 >= w->words || !(w->want[seq / 64] >> (seq % 64) & 1))
+        return STAGE_PASS;
+    uint64_t bytes_len = row->n;
+    for (size_t i = 0; i < row->n; i++)
+        bytes_len += row->f[i].len;
+    record_t head = {0, bytes_len, (uint32_t)row->n, 0};
+    head.size = (sizeof head + row->n * sizeof(uint32_t) + bytes_len + 7) / 8 * 8;
+    buf_t *b = &k->record;
+    buf_clear(b);
+    buf_reserve(b, head.size);
+    buf_add(b, &head, sizeof head);
+    for (size_t i = 0; i < row->n; i++) {
+        uint32_t len = row->f[i].null ? UINT32_MAX : (uint32_t)row->f[i].len;
+        buf_add(b, &len, sizeof len);
+    }
+    for (size_t i = 0; i < row->n; i++) {
+        buf_add(b, row->f[i].data, row->f[i].len);
+        buf_addc(b, '\0');
+    }
+    memset(b->data + b->len, 0, head.size - b->len);
+    b->len = head.size;
+    uint64_t rank = w->rank[seq / 64] +
+                    (uint64_t)__builtin_popcountll(w->want[seq / 64] & (((uint64_t)1 << (seq % 64)) - 1));
+    w->at[rank] = log_add(&w->rows, b->data, b->len, rc->budget / 2);
+    return STAGE_PASS;
+}
+
+static void collect_free(stage_t *self)
+{
+    buf_free(&((collect_t *)self)->record);
+    free(self);
+}
+
+stage_t *reconcile_collect_new(reconcile_t *rc, int table, bool actual)
+{
+    collect_t *k = xcalloc(1, sizeof *k);
+    k->base.name = "reconcile-collect";
+    k->base.process = collect_process;
+    k->base.free = collect_free;
+    k->rc = rc;
+    k->table = table;
+    k->side = actual ? ACTUAL : EXPECTED;
+    return &k->base;
+}
+
+/* ---- writing the differences ---- */
+
+static void emit(reconcile_t *rc, int table, const char *id, size_t idlen, const char *change,
+                 const char *field, const field_t *expected, const field_t *actual)
+{
+    static const field_t none = {"", 0, true};
+    field_t f[6] = {
+        {TABLES[table], strlen(TABLES[table]), false},
+        {id ? id : "", id ? idlen : 0, id == NULL},
+        {change, strlen(change), false},
+        {field ? field : "", field ? strlen(field) : 0, field == NULL},
+        expected ? *expected : none,
+        actual ? *actual : none,
+    };
+    buf_clear(&rc->line);
+    csv_format_record(&rc->line, f, 6);
+    rc->out->write(rc->out, rc->line.data, rc->line.len);
+}
+
+/* Unpacks row `seq` of one side, kept in pass 2, into *f (grown to fit);
+** returns its number of fields. */
+static uint32_t kept_row(reconcile_t *rc, int table, int side, uint64_t seq, field_t **f,
+                         size_t *cap)
+{
+    wanted_t *w = &rc->wanted[table][side];
+    uint64_t rank = w->rank[seq / 64] +
+                    (uint64_t)__builtin_popcountll(w->want[seq / 64] & (((uint64_t)1 << (seq % 64)) - 1));
+    uint64_t at = w->at[rank];
+    record_t head;
+    memcpy(&head, log_get(&w->rows, at, sizeof head, &rc->scratch[side]), sizeof head);
+    const char *r = log_get(&w->rows, at, head.size, &rc->scratch[side]);
+    if (head.n > *cap) {
+        *cap = head.n;
+        *f = xrealloc(*f, *cap * sizeof **f);
+    }
+    const uint32_t *lens = (const uint32_t *)(const void *)(r + sizeof head);
+    const char *p = (const char *)(lens + head.n);
+    for (uint32_t i = 0; i < head.n; i++) {
+        (*f)[i].null = lens[i] == UINT32_MAX;
+        (*f)[i].len = (*f)[i].null ? 0 : lens[i];
+        (*f)[i].data = p;
+        p += (*f)[i].len + 1;
+    }
+    return head.n;
+}
+
+/* Compares a pair's common fields by type, writing a changed row for each
+** that differs; returns whether any does. */
+static bool report_pair(reconcile_t *rc, columns_t *c, uint64_t eseq, uint64_t aseq)
+{
+    uint32_t en = kept_row(rc, c->table, EXPECTED, eseq, &c->ef, &c->ef_cap);
+    uint32_t an = kept_row(rc, c->table, ACTUAL, aseq, &c->af, &c->af_cap);
+    const field_t *id = c->eid >= 0 && (uint32_t)c->eid < en ? &c->ef[c->eid] : NULL;
+    bool differs = false;
+    for (size_t k = 0; k < c->ncommon; k++) {
+        if ((uint32_t)c->epos[k] >= en || (uint32_t)c->apos[k] >= an)
+            continue;
+        const field_t *x = &c->ef[c->epos[k]], *y = &c->af[c->apos[k]];
+        bool same = x->null == y->null &&
+                    (x->null || equal_values(c->types[k], x->data, x->len, y->data, y->len));
+        if (same)
+            continue;
+        differs = true;
+        emit(rc, c->table, id ? id->data : NULL, id ? id->len : 0, "changed",
+             c->eh->cols[c->epos[k]], x, y);
+        rc->changed_fields[c->table]++;
+    }
+    return differs;
+}
+
+void reconcile_report(reconcile_t *rc, int table)
+{
+    const table_t *eh = rc->header[table][EXPECTED], *ah = rc->header[table][ACTUAL];
+    if (!rc->compared[table])
         return;
     /* columns on one side only */
     for (size_t i = 0; i < eh->ncols; i++)
@@ -811,56 +1220,37 @@ void reconcile_compare(reconcile_t *rc, int table)
             emit(rc, table, NULL, 0, "column_extra", ah->cols[i], NULL, NULL);
             rc->columns_extra[table]++;
         }
-    /* the common columns: position on each side, and type */
-    columns_t c = {.table = table, .eh = eh};
-    c.epos = xcalloc(eh->ncols + 1, sizeof *c.epos);
-    c.apos = xcalloc(eh->ncols + 1, sizeof *c.apos);
-    c.types = xcalloc(eh->ncols + 1, sizeof *c.types);
-    for (size_t i = 0; i < eh->ncols; i++) {
-        int k = table_col(ah, eh->cols[i]);
-        if (k < 0)
-            continue;
-        c.epos[c.ncommon] = (int)i;
-        c.apos[c.ncommon] = k;
-        c.types[c.ncommon] = type_of(eh->cols[i]);
-        c.ncommon++;
+    log_t *items = &rc->items[table];
+    uint64_t end = items->file_len + items->mem.len;
+    buf_t scratch;
+    buf_init(&scratch);
+    unsigned tick = 0;
+    for (uint64_t at = 0; at < end;) {
+        if ((++tick & 0xfff) == 0)
+            check_interrupted();
+        item_rec_t head;
+        memcpy(&head, log_get(items, at, sizeof head, &scratch), sizeof head);
+        const char *rec = log_get(items, at, head.size, &scratch);
+        at += head.size;
+        const char *idtext = head.idlen == ID_ABSENT ? NULL : rec + sizeof head;
+        size_t idlen = idtext ? head.idlen : 0;
+        if (head.seq[EXPECTED] != NO_ROW && head.seq[ACTUAL] != NO_ROW) {
+            if (report_pair(rc, &rc->cols[table], head.seq[EXPECTED], head.seq[ACTUAL]))
+                rc->changed_rows[table]++;
+            else
+                rc->same[table]++;
+        } else if (head.seq[EXPECTED] != NO_ROW) {
+            emit(rc, table, idtext, idlen, "missing", NULL, NULL, NULL);
+            rc->missing[table]++;
+        } else {
+            emit(rc, table, idtext, idlen, "extra", NULL, NULL, NULL);
+            rc->extra[table]++;
+        }
     }
-    c.same_layout = eh->ncols == ah->ncols && c.ncommon == eh->ncols;
-    for (size_t k = 0; k < c.ncommon && c.same_layout; k++)
-        c.same_layout = (size_t)c.epos[k] == k && (size_t)c.apos[k] == k;
-    c.eid = table_col(eh, "id");
-    c.aid = table_col(ah, "id");
-
-    store_t *es = &rc->store[table][EXPECTED], *as = &rc->store[table][ACTUAL];
-    size_t efirst[PARTITIONS + 1], afirst[PARTITIONS + 1];
-    store_index(es, efirst);
-    store_index(as, afirst);
-    join_t j = {0};
-    for (unsigned p = 0; p < PARTITIONS; p++) {
-        check_interrupted();
-        size_t ne, na;
-        store_read(es, efirst, p, &j.ebytes, &j.erecs, &ne, &j.ecap);
-        store_read(as, afirst, p, &j.abytes, &j.arecs, &na, &j.acap);
-        if (ne + na == 0)
-            continue;
-        join_partition(rc, &c, &j, ne, na);
-        report_items(rc, &c, &j);
-    }
-    buf_free(&j.ebytes);
-    buf_free(&j.abytes);
-    free(j.erecs);
-    free(j.arecs);
-    free(j.slots);
-    free(j.groups);
-    free(j.next);
-    free(j.items);
-    free(c.ef);
-    free(c.af);
-    free(c.epos);
-    free(c.apos);
-    free(c.types);
-    store_release(es);
-    store_release(as);
+    buf_free(&scratch);
+    log_release(items);
+    for (int s = 0; s < SIDES; s++)
+        wanted_release(&rc->wanted[table][s]);
 }
 
 void reconcile_close(reconcile_t *rc)

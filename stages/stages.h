@@ -139,9 +139,18 @@ void rollback_free(rollback_t *rb);
 typedef struct reconcile reconcile_t;
 /* Difference rows go to `out` (owned from now on). */
 reconcile_t *reconcile_new(bytesink_t *out);
-/* Table 0 projects, 1 project_phases, 2 resource_assignments. */
+/* Table 0 projects, 1 project_phases, 2 resource_assignments.
+** Pass 1: every row of a table of a side, in input order. */
 stage_t *reconcile_load_new(reconcile_t *rc, int table, bool actual);
+/* After pass 1 of both sides: joins a table's rows by id (writes nothing). */
 void reconcile_compare(reconcile_t *rc, int table);
+/* Pass 2, only where the compare wants it: the table of that side read
+** again, every row in the same order, so that the rows of the pairs that
+** differ are kept for their field by field comparison. */
+bool reconcile_wants_rows(const reconcile_t *rc, int table, bool actual);
+stage_t *reconcile_collect_new(reconcile_t *rc, int table, bool actual);
+/* After pass 2: writes a table's difference rows, in order. */
+void reconcile_report(reconcile_t *rc, int table);
 /* Flushes and closes the difference rows. */
 void reconcile_close(reconcile_t *rc);
 bool reconcile_identical(const reconcile_t *rc);

@@ -2,8 +2,11 @@
 ** reconcile EXPECTED ACTUAL: the differences between two datasets of the
 ** same schema, table by table (stages/reconcile.c says how).
 **
-**   each table, each side   read -> reconcile-load   (into a spill database)
-**   each table              merge join by id -> difference rows
+**   each side, each table   read -> reconcile-load     (pass 1: id, fingerprint)
+**   each table              join by id, in partitions  (rows that differ listed)
+**   each side, each table   read -> reconcile-collect  (pass 2, only where
+**                                                       pairs differ: their rows)
+**   each table              the difference rows, in order
 */
 #include <errno.h>
 #include <stdio.h>
@@ -22,7 +25,8 @@ const char RECONCILE_USAGE[] =
     "of the live database after its migration. Rows are keyed by id, columns\n"
     "matched by name, values compared by type (50000 equals 50000.00; dates as\n"
     "dates; timestamps as timestamps; ids case-insensitively; NULL differs from\n"
-    "''). Any size: rows are spilled to a temporary SQLite database.\n\n"
+    "''). Any size, in bounded memory: rows are partitioned by id, on disk\n"
+    "when they do not fit.\n\n"
     "Writes table,id,change,field,expected,actual rows (change: missing, extra,\n"
     "changed, column_missing, column_extra) to stdout, the summary to stderr;\n"
     "with --out FILE the rows go to FILE and the summary to stdout.\n\n"
@@ -92,6 +96,23 @@ int cmd_reconcile(int argc, char **argv)
         give_up(&problems);
     for (int t = 0; t < T_COUNT; t++)
         reconcile_compare(rc, t);
+    for (int side = 0; side < 2; side++) {
+        dataset_t *ds = NULL;
+        for (int t = 0; t < T_COUNT; t++) {
+            if (!reconcile_wants_rows(rc, t, side == 1))
+                continue;
+            if (!ds)
+                ds = open_dataset(paths[side], &problems);
+            source_t *src = open_table(ds, (table_id_t)t, &problems);
+            stage_t *collect[] = {reconcile_collect_new(rc, t, side == 1)};
+            run_chain(src, collect, 1, &problems);
+            source_free(src);
+        }
+        if (ds)
+            dataset_close(ds);
+    }
+    for (int t = 0; t < T_COUNT; t++)
+        reconcile_report(rc, t);
     reconcile_close(rc);
     if (out_path)
         staged_file_commit(&out_file);
