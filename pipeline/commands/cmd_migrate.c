@@ -1,5 +1,5 @@
 /*
-** migrate IN OUT: the chains of SPEC "migrate".
+** migrate IN OUT: the chains of docs/contract.md "migrate".
 **
 **   projects     read -> validate-projects        (held in the plan)
 **   phases       read -> validate-phases          (held in the plan)

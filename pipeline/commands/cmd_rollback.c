@@ -1,5 +1,5 @@
 /*
-** rollback IN OUT: the chains of SPEC "rollback", new schema to old.
+** rollback IN OUT: the chains of docs/contract.md "rollback", new schema to old.
 **
 **   projects     read -> validate-projects            (held in the plan)
 **   phases       read -> validate-phases (new schema) (held in the plan)
