@@ -9,7 +9,8 @@
 **
 ** Any size, any order, bounded memory (docs/design.md, "reconcile").
 **
-** Pass 1 (reconcile_load_new): each row becomes an entry of 56 bytes or
+** Pass 1 (reconcile_fingerprint_new on the chain's worker thread, then
+** reconcile_load_new on the main thread): each row becomes an entry of 56 bytes or
 ** so: its key (the id's 16 bytes when the id is a UUID, else the id's
 ** text; keys order as byte strings, a shorter one first when it is the
 ** other's start), its place in its side's table, and a 128-bit
@@ -172,15 +173,21 @@ struct reconcile {
     buf_t line, scratch[SIDES];
 };
 
+/* Pass 1's first stage, on the chain's worker thread: the fingerprint,
+** left in the row's note for the load stage after it. */
+typedef struct {
+    stage_t base;
+    size_t ncols;
+    size_t *by_name;            /* column indexes in the order of their names */
+    value_type_t *types;        /* by column index */
+    uint64_t *name_hash;        /* by column index */
+} fingerprint_t;
+
 typedef struct {
     stage_t base;
     reconcile_t *rc;
     int table, side;
     int id, project, budget[3];
-    size_t ncols;
-    size_t *by_name;            /* column indexes in the order of their names */
-    value_type_t *types;        /* by column index */
-    uint64_t *name_hash;        /* by column index */
     buf_t entry;
 } load_t;
 
@@ -675,11 +682,69 @@ static size_t totals_of(totals_t *t, const field_t *project)
     return at;
 }
 
-static const table_t *sort_names;   /* for by_name_cmp: qsort has no context */
-
-static int by_name_cmp(const void *x, const void *y)
+static const table_t *fingerprint_header(stage_t *self, const table_t *in)
 {
-    return strcmp(sort_names->cols[*(const size_t *)x], sort_names->cols[*(const size_t *)y]);
+    fingerprint_t *f = (fingerprint_t *)self;
+    /* the columns in the order of their names, so that the same values in
+    ** another column order hash alike */
+    f->ncols = in->ncols;
+    f->by_name = xcalloc(in->ncols + 1, sizeof *f->by_name);
+    f->types = xcalloc(in->ncols + 1, sizeof *f->types);
+    f->name_hash = xcalloc(in->ncols + 1, sizeof *f->name_hash);
+    for (size_t i = 0; i < in->ncols; i++) {
+        f->by_name[i] = i;
+        f->types[i] = type_of(in->cols[i]);
+        fp_state_t h = {0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull};
+        fp_bytes(&h, in->cols[i], strlen(in->cols[i]));
+        f->name_hash[i] = h.a ^ fmix64(h.b);
+    }
+    /* insertion sort: headers are short, and qsort would want a global */
+    for (size_t i = 1; i < in->ncols; i++)
+        for (size_t k = i; k > 0 && strcmp(in->cols[f->by_name[k - 1]], in->cols[f->by_name[k]]) > 0;
+             k--) {
+            size_t swap = f->by_name[k];
+            f->by_name[k] = f->by_name[k - 1];
+            f->by_name[k - 1] = swap;
+        }
+    return in;
+}
+
+static stage_result_t fingerprint_process(stage_t *self, row_t *row)
+{
+    const fingerprint_t *f = (const fingerprint_t *)self;
+    if (!row)
+        return STAGE_PASS;
+    fp_state_t h = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull};
+    for (size_t k = 0; k < f->ncols; k++) {
+        size_t i = f->by_name[k];
+        if (i >= row->n)
+            continue;   /* compared only where both rows have the field */
+        fp_word(&h, f->name_hash[i]);
+        fp_value(&h, f->types[i], &row->f[i]);
+    }
+    row->note[0] = (int64_t)fmix64(h.a ^ h.b);
+    row->note[1] = (int64_t)fmix64(h.b + 0x9e3779b97f4a7c15ull * h.a);
+    row->noted = true;
+    return STAGE_PASS;
+}
+
+static void fingerprint_free(stage_t *self)
+{
+    fingerprint_t *f = (fingerprint_t *)self;
+    free(f->by_name);
+    free(f->types);
+    free(f->name_hash);
+    free(f);
+}
+
+stage_t *reconcile_fingerprint_new(void)
+{
+    fingerprint_t *f = xcalloc(1, sizeof *f);
+    f->base.name = "reconcile-fingerprint";
+    f->base.header = fingerprint_header;
+    f->base.process = fingerprint_process;
+    f->base.free = fingerprint_free;
+    return &f->base;
 }
 
 static const table_t *load_header(stage_t *self, const table_t *in)
@@ -694,22 +759,6 @@ static const table_t *load_header(stage_t *self, const table_t *in)
     l->budget[2] = table_col(in, "total_budget");
     if (l->id < 0)
         runtime_error("reconcile: %s has no id column", in->source);
-    /* the fingerprint takes the columns in the order of their names, so
-    ** that the same values in another column order hash alike */
-    l->ncols = in->ncols;
-    l->by_name = xcalloc(in->ncols + 1, sizeof *l->by_name);
-    l->types = xcalloc(in->ncols + 1, sizeof *l->types);
-    l->name_hash = xcalloc(in->ncols + 1, sizeof *l->name_hash);
-    for (size_t i = 0; i < in->ncols; i++) {
-        l->by_name[i] = i;
-        l->types[i] = type_of(in->cols[i]);
-        fp_state_t h = {0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull};
-        fp_bytes(&h, in->cols[i], strlen(in->cols[i]));
-        l->name_hash[i] = h.a ^ fmix64(h.b);
-    }
-    sort_names = in;
-    qsort(l->by_name, in->ncols, sizeof *l->by_name, by_name_cmp);
-    sort_names = NULL;
     return in;
 }
 
@@ -732,17 +781,11 @@ static stage_result_t load_process(stage_t *self, row_t *row)
     rc->rows[l->table][l->side]++;
     store_t *s = &rc->store[l->table][l->side];
 
+    if (!row->noted)
+        runtime_error("internal error: reconcile-load without reconcile-fingerprint before it");
     entry_t head = {.seq = s->seq, .idlen = ID_FROM_KEY};
-    fp_state_t h = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull};
-    for (size_t k = 0; k < l->ncols; k++) {
-        size_t i = l->by_name[k];
-        if (i >= row->n)
-            continue;   /* compared only where both rows have the field */
-        fp_word(&h, l->name_hash[i]);
-        fp_value(&h, l->types[i], &row->f[i]);
-    }
-    head.fp[0] = fmix64(h.a ^ h.b);
-    head.fp[1] = fmix64(h.b + 0x9e3779b97f4a7c15ull * h.a);
+    head.fp[0] = (uint64_t)row->note[0];
+    head.fp[1] = (uint64_t)row->note[1];
 
     /* the key: the UUID's bytes, or the id's text if it is no UUID */
     static const field_t absent = {"", 0, true};
@@ -797,9 +840,6 @@ static stage_result_t load_process(stage_t *self, row_t *row)
 static void load_free(stage_t *self)
 {
     load_t *l = (load_t *)self;
-    free(l->by_name);
-    free(l->types);
-    free(l->name_hash);
     buf_free(&l->entry);
     free(l);
 }

@@ -2,7 +2,8 @@
 ** reconcile EXPECTED ACTUAL: the differences between two datasets of the
 ** same schema, table by table (stages/reconcile.c says how).
 **
-**   each side, each table   read -> reconcile-load     (pass 1: id, fingerprint)
+**   each side, each table   read -> reconcile-fingerprint || reconcile-load
+**                                                      (pass 1: id, fingerprint)
 **   each table              join by id, in partitions  (rows that differ listed)
 **   each side, each table   read -> reconcile-collect  (pass 2, only where
 **                                                       pairs differ: their rows)
@@ -86,8 +87,9 @@ int cmd_reconcile(int argc, char **argv)
         dataset_t *ds = open_dataset(paths[side], &problems);
         for (int t = 0; t < T_COUNT; t++) {
             source_t *src = open_table(ds, (table_id_t)t, &problems);
-            stage_t *load[] = {reconcile_load_new(rc, t, side == 1)};
-            run_chain(src, load, 1, &problems);
+            /* the reading and fingerprints on a worker, the rest here */
+            stage_t *load[] = {reconcile_fingerprint_new(), reconcile_load_new(rc, t, side == 1)};
+            run_chain_ahead(src, load, 2, 1, &problems);
             source_free(src);
         }
         dataset_close(ds);
