@@ -4,13 +4,24 @@
 # MB/s of phasemig's jobs beside two references on the same files: the same
 # migration as a sqlite3 script (tests/bench/migrate.sql) and a bare libcsv
 # parse (the floor); and, to tell the disk's share, the time it takes just
-# to write csv->csv's output bytes durably (dd, fsync). A benchmark, not a
-# test: it asserts nothing about time,
-# but it does check that the sqlite3 script classified as phasemig did.
+# to write csv->csv's output bytes durably (dd, fsync). Then reconcile:
+# migrate's output against a copy of itself (identical) and against
+# tests/bench/variant.sh's copy (assignments shuffled, 1% changed, missing
+# or extra). Beside both, DuckDB (tests/bench/duckdb.mjs, the
+# @duckdb/node-api package from npm, installed into build/duckdb once; if
+# it cannot be installed the bench says so and goes on without it). A
+# benchmark, not a test: it asserts nothing about time, but it does check
+# that the sqlite3 script and DuckDB classified as phasemig did, and that
+# DuckDB's reconcile counts equal phasemig's.
 set -eu
 cd "$(dirname "$0")/../.."
 dir=${BENCH_DIR:-/tmp/phasemig-bench}
 mkdir -p "$dir"
+duckdb=yes
+if [ ! -d build/duckdb/node_modules/@duckdb/node-api ]; then
+    npm install --prefix build/duckdb --no-audit --no-fund --silent @duckdb/node-api >"$dir/npm.log" 2>&1 || {
+        duckdb=""; echo "DuckDB: @duckdb/node-api could not be installed (see $dir/npm.log); its rows are left out"; }
+fi
 # This machine's page cache lets go of files it holds long before memory is
 # short, so a job could find its input half on the disk: each row first reads
 # what its job reads (not timed), so every job, the floor too, starts warm.
@@ -18,7 +29,7 @@ warm() { cat "$@" >/dev/null; }
 row() { # NAME COMMAND...: one line of the table
     local name=$1 wall user sys rss
     shift
-    /usr/bin/time -o "$dir/time.txt" -f '%e %U %S %M' "$@" >/dev/null 2>"$dir/stderr.txt" || {
+    /usr/bin/time -o "$dir/time.txt" -f '%e %U %S %M' "$@" >"$dir/stdout.txt" 2>"$dir/stderr.txt" || {
         echo "$name failed:"; cat "$dir/stderr.txt"; exit 1; }
     read -r wall user sys rss <"$dir/time.txt"
     awk -v n="$name" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" -v b="$bytes" \
@@ -48,8 +59,29 @@ for n in ${*:-1000000}; do
     warm "$in"/*.csv
     row "migrate --dry-run" ./phasemig migrate -q --dry-run "$in"
     rm -rf "$dir/out" && ./phasemig migrate -q "$in" "$dir/out"
-    warm "$dir/out"/*.csv
-    row "reconcile out vs itself" ./phasemig reconcile --out "$dir/rec.csv" "$dir/out" "$dir/out"
+    # reconcile's inputs: the output, a copy of it, and the copy shuffled with 1% changed
+    rm -rf "$dir/same" "$dir/var" && mkdir "$dir/same" && cp "$dir/out"/*.csv "$dir/same/" &&
+        tests/bench/variant.sh "$dir/out" "$dir/var"
+    warm "$dir/out"/*.csv "$dir/same"/*.csv
+    row "reconcile identical" ./phasemig reconcile --out "$dir/rec.csv" "$dir/out" "$dir/same"
+    warm "$dir/out"/*.csv "$dir/var"/*.csv
+    # exit status 1: differences found, as expected here
+    row "reconcile shuffled+1%" sh -c './phasemig reconcile --json --out "$1/rec.csv" "$1/out" "$1/var"; [ $? = 1 ]' sh "$dir"
+    pm_rec=$(sed -n 's/.*"resource_assignments": {.*"missing": \([0-9]*\), "extra": \([0-9]*\), "changed": \([0-9]*\),.*/missing \1 extra \2 changed \3/p' "$dir/stdout.txt")
+    if [ -n "$duckdb" ]; then
+        warm "$dir/out"/*.csv "$dir/same"/*.csv
+        row "duckdb reconcile identical" node tests/bench/duckdb.mjs reconcile "$dir/out" "$dir/same" "$dir/rec-duck.csv"
+        duck_same=$(cat "$dir/stdout.txt")
+        warm "$dir/out"/*.csv "$dir/var"/*.csv
+        row "duckdb reconcile shuffled+1%" node tests/bench/duckdb.mjs reconcile "$dir/out" "$dir/var" "$dir/rec-duck.csv"
+        duck_rec=$(cat "$dir/stdout.txt")
+        rm -rf "$dir/out-duck"
+        warm "$in"/*.csv
+        row "duckdb migrate" node tests/bench/duckdb.mjs migrate "$in" "$dir/out-duck"
+        duck_mig=$(cat "$dir/stdout.txt")
+        rm -rf "$dir/out-duck" "$dir/rec-duck.csv"
+    fi
+    rm -rf "$dir/same" "$dir/var"
     rm -rf "$in/out-sql" && mkdir "$in/out-sql"
     warm "$in"/*.csv
     row "sqlite3 script" sh -c "cd '$in' && sqlite3 :memory: < '$PWD/tests/bench/migrate.sql'"
@@ -65,9 +97,21 @@ for n in ${*:-1000000}; do
         printf "ratios: csv->csv / sqlite3 script %.2f, csv->csv / libcsv floor %.2f, csv.gz / gzip %.2f\n",
             t["migrate csv->csv"] / t["sqlite3 script"], t["migrate csv->csv"] / t["bare libcsv"],
             t["migrate csv.gz->csv.gz"] / t["gzip -dc"] }' "$dir/times"
-    # the reference must do the same work: its classification against phasemig's
+    awk '{ n = $0; sub(/ [^ ]*$/, "", n); v[n] = $NF } END {
+        printf "reconcile: identical / migrate csv->csv %.2f, shuffled+1%% / identical %.2f", v["reconcile identical"] / v["migrate csv->csv"], v["reconcile shuffled+1%"] / v["reconcile identical"]
+        if (v["duckdb reconcile identical"] > 0)
+            printf ", identical / duckdb %.2f, shuffled+1%% / duckdb %.2f, csv->csv / duckdb migrate %.2f", v["reconcile identical"] / v["duckdb reconcile identical"], v["reconcile shuffled+1%"] / v["duckdb reconcile shuffled+1%"], v["migrate csv->csv"] / v["duckdb migrate"]
+        printf "\n" }' "$dir/times"
+    # the references must do the same work: their classification against phasemig's
     sql=$(awk -F, 'NR > 1 { sub(/\r$/, ""); c[$4]++ } END { printf "kept %d moved %d orphaned %d", c["kept"], c["moved"], c["orphaned"] }' "$in/out-sql/changes.csv")
     pm=$(sed -n 's/.*"kept": \([0-9]*\), "moved": \([0-9]*\), "orphaned": \([0-9]*\).*/kept \1 moved \2 orphaned \3/p' "$dir/out/summary.json")
     echo "classified: sqlite3 script $sql; phasemig $pm"
     [ "$sql" = "$pm" ] || { echo "the reference does different work"; exit 1; }
+    if [ -n "$duckdb" ]; then
+        echo "classified: duckdb $duck_mig"
+        [ "$duck_mig" = "$pm" ] || { echo "DuckDB's migration does different work"; exit 1; }
+        echo "reconcile shuffled+1% (assignments): phasemig $pm_rec; duckdb $duck_rec; identical: duckdb $duck_same"
+        [ "$duck_rec" = "$pm_rec" ] && [ "$duck_same" = "missing 0 extra 0 changed 0" ] ||
+            { echo "DuckDB's reconcile does different work"; exit 1; }
+    fi
 done
