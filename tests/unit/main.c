@@ -14,6 +14,7 @@ int main(void)
     failed += run_validate_tests();
     failed += run_options_tests();
     failed += run_schema_tests();
+    failed += run_stagecase_tests();
     failed += run_progress_tests();
     return failed ? 1 : 0;
 }

@@ -32,6 +32,7 @@ int run_validate_tests(void);
 int run_unique_tests(void);
 int run_options_tests(void);
 int run_schema_tests(void);
+int run_stagecase_tests(void);
 int run_progress_tests(void);
 
 #endif
