@@ -1,5 +1,8 @@
 # Every bad-input rule: the exact problems on stderr, exit status 2, and
-# nothing written (no OUT, no staging directory beside it).
+# nothing written (no OUT, no staging directory beside it). A case is a
+# directory fixtures/expected/bad/NAME: `why` (one line: what it shows, the
+# test's name), `stderr`, `status`, and optionally `args` and `input` (the
+# fixture under fixtures/bad/, NAME by default).
 
 bad_input() {
     local name=$1 exp=$ROOT/fixtures/expected/bad/$1 args=()
@@ -15,7 +18,11 @@ bad_input() {
 }
 
 for exp in fixtures/expected/bad/*/; do
-    expect "bad input: $(basename "$exp")" bad_input "$(basename "$exp")"
+    if [ -s "$exp/why" ]; then
+        expect "bad input: $(basename "$exp"): $(cat "$exp/why")" bad_input "$(basename "$exp")"
+    else
+        expect "bad input: $(basename "$exp") says why it exists (a why file)" false
+    fi
 done
 
 # SQLite rowids serve as line numbers and can be negative: a repeated id
