@@ -174,9 +174,15 @@ struct reconcile {
 };
 
 /* Pass 1's first stage, on the chain's worker thread: the fingerprint,
-** left in the row's note for the load stage after it. */
+** left in the row's note for the load stage after it, and the per-project
+** totals of this table, added to the reconcile's at the end of the table
+** (then the main thread's stages touch no totals). */
 typedef struct {
     stage_t base;
+    reconcile_t *rc;
+    int table, side;
+    int project, budget[3];
+    totals_t totals;            /* this table's, in the order first seen */
     size_t ncols;
     size_t *by_name;            /* column indexes in the order of their names */
     value_type_t *types;        /* by column index */
@@ -187,7 +193,7 @@ typedef struct {
     stage_t base;
     reconcile_t *rc;
     int table, side;
-    int id, project, budget[3];
+    int id;
     buf_t entry;
 } load_t;
 
@@ -269,6 +275,18 @@ static void columns_release(columns_t *c)
     memset(c, 0, sizeof *c);
 }
 
+static void totals_free(totals_t *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->texts[i]);
+    free(t->texts);
+    free(t->ids);
+    free(t->budget);
+    free(t->assignments);
+    uuidmap_free(&t->index);
+    memset(t, 0, sizeof *t);
+}
+
 void reconcile_free(reconcile_t *rc)
 {
     if (!rc)
@@ -282,14 +300,7 @@ void reconcile_free(reconcile_t *rc)
         log_release(&rc->items[t]);
         columns_release(&rc->cols[t]);
     }
-    totals_t *tt = &rc->totals;
-    for (size_t i = 0; i < tt->n; i++)
-        free(tt->texts[i]);
-    free(tt->texts);
-    free(tt->ids);
-    free(tt->budget);
-    free(tt->assignments);
-    uuidmap_free(&tt->index);
+    totals_free(&rc->totals);
     bytesink_free(rc->out);
     buf_free(&rc->line);
     for (int s = 0; s < SIDES; s++)
@@ -658,13 +669,12 @@ static void store_read(store_t *s, const size_t first[PARTITIONS + 1], unsigned 
 
 /* ---- pass 1: loading a side ---- */
 
-static size_t totals_of(totals_t *t, const field_t *project)
+/* The index of project `id` in t, added (with `text` as its id's text) if
+** it is not there yet. */
+static size_t totals_of(totals_t *t, const uuid_t *id, const char *text, size_t len)
 {
-    uuid_t id;
-    if (project->null || !uuid_parse(project->data, project->len, &id))
-        memset(&id, 0xff, sizeof id);   /* rows of no readable project */
     size_t at;
-    if (uuidmap_get(&t->index, &id, &at))
+    if (uuidmap_get(&t->index, id, &at))
         return at;
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 64;
@@ -674,17 +684,55 @@ static size_t totals_of(totals_t *t, const field_t *project)
         t->assignments = xrealloc(t->assignments, t->cap * sizeof *t->assignments);
     }
     at = t->n++;
-    uuidmap_put(&t->index, &id, at, NULL);
-    t->ids[at] = id;
-    t->texts[at] = xstrndup(project->data, project->len);
+    uuidmap_put(&t->index, id, at, NULL);
+    t->ids[at] = *id;
+    t->texts[at] = xstrndup(text, len);
     memset(t->budget[at], 0, sizeof t->budget[at]);
     memset(t->assignments[at], 0, sizeof t->assignments[at]);
     return at;
 }
 
+/* Adds side `side` of `from` to `into`; projects new to `into` go to its
+** end in from's order, so the order stays the order first seen over all
+** the tables read so far, as if one index had seen them all. */
+static void totals_merge(totals_t *into, const totals_t *from, int side)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        size_t at = totals_of(into, &from->ids[i], from->texts[i], strlen(from->texts[i]));
+        into->assignments[at][side] += from->assignments[i][side];
+        for (int k = 0; k < 3; k++)
+            into->budget[at][side][k].v += from->budget[i][side][k].v;
+    }
+}
+
+/* Counts a phase's budgets, or an assignment, in its project's totals. */
+static void count_totals(fingerprint_t *f, const row_t *row)
+{
+    const field_t *project = &row->f[f->project];
+    uuid_t id;
+    if (project->null || !uuid_parse(project->data, project->len, &id))
+        memset(&id, 0xff, sizeof id);   /* rows of no readable project */
+    size_t at = totals_of(&f->totals, &id, project->data, project->len);
+    if (f->table == 2) {
+        f->totals.assignments[at][f->side]++;
+        return;
+    }
+    for (int k = 0; k < 3; k++) {
+        const field_t *b =
+            f->budget[k] >= 0 && (size_t)f->budget[k] < row->n ? &row->f[f->budget[k]] : NULL;
+        cents_t c;
+        if (b && !b->null && cents_parse(b->data, b->len, 18, &c))
+            money_sum_add(&f->totals.budget[at][f->side][k], c);
+    }
+}
+
 static const table_t *fingerprint_header(stage_t *self, const table_t *in)
 {
     fingerprint_t *f = (fingerprint_t *)self;
+    f->project = f->table > 0 ? table_col(in, "project_id") : -1;
+    f->budget[0] = table_col(in, "capital_budget");
+    f->budget[1] = table_col(in, "expense_budget");
+    f->budget[2] = table_col(in, "total_budget");
     /* the columns in the order of their names, so that the same values in
     ** another column order hash alike */
     f->ncols = in->ncols;
@@ -711,9 +759,14 @@ static const table_t *fingerprint_header(stage_t *self, const table_t *in)
 
 static stage_result_t fingerprint_process(stage_t *self, row_t *row)
 {
-    const fingerprint_t *f = (const fingerprint_t *)self;
-    if (!row)
+    fingerprint_t *f = (fingerprint_t *)self;
+    if (!row) {
+        totals_merge(&f->rc->totals, &f->totals, f->side);
+        totals_free(&f->totals);
         return STAGE_PASS;
+    }
+    if (f->project >= 0 && (size_t)f->project < row->n)
+        count_totals(f, row);
     fp_state_t h = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull};
     for (size_t k = 0; k < f->ncols; k++) {
         size_t i = f->by_name[k];
@@ -734,12 +787,17 @@ static void fingerprint_free(stage_t *self)
     free(f->by_name);
     free(f->types);
     free(f->name_hash);
+    totals_free(&f->totals);
     free(f);
 }
 
-stage_t *reconcile_fingerprint_new(void)
+stage_t *reconcile_fingerprint_new(reconcile_t *rc, int table, bool actual)
 {
     fingerprint_t *f = xcalloc(1, sizeof *f);
+    f->rc = rc;
+    f->table = table;
+    f->side = actual ? ACTUAL : EXPECTED;
+    uuidmap_init(&f->totals.index);
     f->base.name = "reconcile-fingerprint";
     f->base.header = fingerprint_header;
     f->base.process = fingerprint_process;
@@ -753,10 +811,6 @@ static const table_t *load_header(stage_t *self, const table_t *in)
     reconcile_t *rc = l->rc;
     rc->header[l->table][l->side] = table_copy(in);
     l->id = table_col(in, "id");
-    l->project = table_col(in, "project_id");
-    l->budget[0] = table_col(in, "capital_budget");
-    l->budget[1] = table_col(in, "expense_budget");
-    l->budget[2] = table_col(in, "total_budget");
     if (l->id < 0)
         runtime_error("reconcile: %s has no id column", in->source);
     return in;
@@ -820,20 +874,6 @@ static stage_result_t load_process(stage_t *self, row_t *row)
     e->len = head.size;
     store_add(rc, s, l->side, e);
 
-    if (l->table > 0 && l->project >= 0 && (size_t)l->project < row->n) {
-        size_t at = totals_of(&rc->totals, &row->f[l->project]);
-        if (l->table == 2)
-            rc->totals.assignments[at][l->side]++;
-        else
-            for (int k = 0; k < 3; k++) {
-                const field_t *f = l->budget[k] >= 0 && (size_t)l->budget[k] < row->n
-                                       ? &row->f[l->budget[k]]
-                                       : NULL;
-                cents_t c;
-                if (f && !f->null && cents_parse(f->data, f->len, 18, &c))
-                    money_sum_add(&rc->totals.budget[at][l->side][k], c);
-            }
-    }
     return STAGE_PASS;
 }
 

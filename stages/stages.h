@@ -141,9 +141,10 @@ typedef struct reconcile reconcile_t;
 reconcile_t *reconcile_new(bytesink_t *out);
 /* Table 0 projects, 1 project_phases, 2 resource_assignments.
 ** Pass 1: every row of a table of a side, in input order, through
-** fingerprint (it may run on a worker thread: it touches nothing shared;
-** it leaves the row's fingerprint in its note) and then load. */
-stage_t *reconcile_fingerprint_new(void);
+** fingerprint (it may run on a worker thread ahead of load: it leaves the
+** row's fingerprint in its note, and touches the reconcile only as the
+** table ends) and then load. */
+stage_t *reconcile_fingerprint_new(reconcile_t *rc, int table, bool actual);
 stage_t *reconcile_load_new(reconcile_t *rc, int table, bool actual);
 /* After pass 1 of both sides: joins a table's rows by id (writes nothing). */
 void reconcile_compare(reconcile_t *rc, int table);

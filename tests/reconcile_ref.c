@@ -585,8 +585,11 @@ static void pass_through_free(stage_t *self)
     free(self);
 }
 
-stage_t *reconcile_fingerprint_new(void)
+stage_t *reconcile_fingerprint_new(reconcile_t *rc, int table, bool actual)
 {
+    (void)rc;
+    (void)table;
+    (void)actual;
     stage_t *s = xcalloc(1, sizeof *s);
     s->name = "reconcile-fingerprint";
     s->process = pass_through;

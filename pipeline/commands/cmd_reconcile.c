@@ -88,7 +88,8 @@ int cmd_reconcile(int argc, char **argv)
         for (int t = 0; t < T_COUNT; t++) {
             source_t *src = open_table(ds, (table_id_t)t, &problems);
             /* the reading and fingerprints on a worker, the rest here */
-            stage_t *load[] = {reconcile_fingerprint_new(), reconcile_load_new(rc, t, side == 1)};
+            stage_t *load[] = {reconcile_fingerprint_new(rc, t, side == 1),
+                               reconcile_load_new(rc, t, side == 1)};
             run_chain_ahead(src, load, 2, 1, &problems);
             source_free(src);
         }
