@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "../frame/errors.h"
 #include "../frame/options.h"
+#include "../frame/progress.h"
 #include "run.h"
 
 const char RECONCILE_USAGE[] =
@@ -83,7 +84,10 @@ int cmd_reconcile(int argc, char **argv)
     staged_file_t out_file = {0};
     reconcile_t *rc =
         reconcile_new(out_path ? staged_file_open(&out_file, out_path) : bytesink_stdout_new());
+    /* on a terminal: the phase, the table and side read, rows, MB/s */
+    progress_start(0, false);
     for (int side = 0; side < 2; side++) {
+        progress_phase(side == 1 ? "reading actual" : "reading expected");
         dataset_t *ds = open_dataset(paths[side], &problems);
         for (int t = 0; t < T_COUNT; t++) {
             source_t *src = open_table(ds, (table_id_t)t, &problems);
@@ -97,6 +101,7 @@ int cmd_reconcile(int argc, char **argv)
     }
     if (problems.count > 0)
         give_up(&problems);
+    progress_phase("comparing");
     for (int t = 0; t < T_COUNT; t++)
         reconcile_compare(rc, t);
     for (int side = 0; side < 2; side++) {
@@ -104,8 +109,11 @@ int cmd_reconcile(int argc, char **argv)
         for (int t = 0; t < T_COUNT; t++) {
             if (!reconcile_wants_rows(rc, t, side == 1))
                 continue;
-            if (!ds)
+            if (!ds) {
+                progress_phase(side == 1 ? "reading actual, the rows that differ"
+                                         : "reading expected, the rows that differ");
                 ds = open_dataset(paths[side], &problems);
+            }
             source_t *src = open_table(ds, (table_id_t)t, &problems);
             stage_t *collect[] = {reconcile_collect_new(rc, t, side == 1)};
             run_chain(src, collect, 1, &problems);
@@ -114,9 +122,11 @@ int cmd_reconcile(int argc, char **argv)
         if (ds)
             dataset_close(ds);
     }
+    progress_phase("writing");
     for (int t = 0; t < T_COUNT; t++)
         reconcile_report(rc, t);
     reconcile_close(rc);
+    progress_end();
     if (out_path)
         staged_file_commit(&out_file);
 

@@ -18,6 +18,7 @@ static struct {
     uint64_t total, rows, ticks;
     unsigned pass, passes;
     char what[NAME_MAX_BYTES];
+    char phase[64];         /* progress_phase()'s, shown before the table */
     size_t shown_columns;   /* of the line on the screen, to clear it */
     double started, shown;
 } state;
@@ -62,6 +63,7 @@ void progress_start(uint64_t total_bytes, bool quiet)
     state.rows = state.ticks = 0;
     state.pass = state.passes = 0;
     state.what[0] = '\0';
+    state.phase[0] = '\0';
     state.shown_columns = 0;
     state.started = state.shown = now();
     atomic_store_explicit(&bytes_read, 0, memory_order_relaxed);
@@ -70,7 +72,8 @@ void progress_start(uint64_t total_bytes, bool quiet)
 void progress_reading(const char *what)
 {
     const char *slash = strrchr(what, '/');
-    snprintf(state.what, sizeof state.what, "%s", slash ? slash + 1 : what);
+    snprintf(state.what, sizeof state.what, "%s%s%s", state.phase, state.phase[0] ? ": " : "",
+             slash ? slash + 1 : what);
     state.rows = 0;
     state.new_step = true;
 }
@@ -225,6 +228,16 @@ void progress_rows(uint64_t n)
     state.rows += n;
     if (state.on && (++state.ticks & 0x3f) == 0)
         show();
+}
+
+void progress_phase(const char *phase)
+{
+    snprintf(state.phase, sizeof state.phase, "%s", phase);
+    snprintf(state.what, sizeof state.what, "%s", phase);
+    state.rows = 0;
+    state.new_step = true;
+    if (state.on && phase[0])
+        show();   /* a phase that reads nothing ticks no rows to show it */
 }
 
 void progress_end(void)

@@ -28,6 +28,11 @@ void progress_reading(const char *what);
 ** next, of how many (1 of 1: none shown); it holds for the tables read
 ** from here on. */
 void progress_pass(unsigned pass, unsigned passes);
+/* A command names the phase it is in ("reading expected", "comparing",
+** "writing"): shown alone until a reader names its table, then before
+** it ("reading expected: projects.csv"); the rows count from zero again.
+** "" ends it. */
+void progress_phase(const char *phase);
 /* Input bytes read (called by the file reader, on any thread) and rows
 ** done (on the main thread). */
 void progress_bytes(uint64_t n);
