@@ -12,7 +12,8 @@ f=$in/resource_assignments.csv
 head -n 1 "$f" >"$out/resource_assignments.csv"
 awk -F, -v OFS=, '
     NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "id") id = i; if ($i == "allocation_percentage") pct = i }; next }
-    { k = (NR * 2654435761) % 1000; key = (NR * 40503 * 65537) % 4294967291 }
+    # (products kept below 2^53, where awk counts exactly)
+    { k = (NR * 7919) % 1000; key = (NR * 40503) % 65521 * 100000000 + NR % 100000000 }
     k < 3 { next }                                            # missing
     k < 7 { $pct = ($pct == "100.00" ? "99.00" : ($pct + 1) ".00") }   # changed
     k >= 7 && k < 10 { print key "\t" $0; $id = substr($id, 1, 24) sprintf("%012x", NR); print (key + 1) "\t" $0; next }
