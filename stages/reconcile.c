@@ -660,7 +660,7 @@ static void store_read(store_t *s, const size_t first[PARTITIONS + 1], unsigned 
         const entry_t *e = (const entry_t *)(const void *)(out->data + at);
         if (*n == *cap) {
             *cap = *cap ? *cap * 2 : 256;
-            *list = xrealloc(*list, *cap * sizeof **list);
+            *list = xrealloc(*list, *cap * sizeof(const entry_t *));
         }
         (*list)[(*n)++] = e;
         at += e->size;
@@ -1041,10 +1041,15 @@ static void log_items(reconcile_t *rc, int table, const join_t *j, buf_t *rec)
         const item_t *it = &j->items[i];
         item_rec_t head = {{it->e ? it->e->seq : NO_ROW, it->a ? it->a->seq : NO_ROW}, 0, 0};
         buf_clear(rec);
-        const entry_t *one = it->e && it->a ? NULL : it->e ? it->e : it->a;
         char canon[37];
         const char *idtext = NULL;
-        if (one) {   /* a row of one side only: its id's text, as it came */
+        if (it->e && it->a) {
+            want_row(&rc->wanted[table][EXPECTED], it->e->seq);
+            want_row(&rc->wanted[table][ACTUAL], it->a->seq);
+        } else {   /* a row of one side only: its id's text, as it came */
+            const entry_t *one = it->e ? it->e : it->a;
+            if (!one)
+                runtime_error("internal error: reconcile: an item of no row");
             const unsigned char *key = entry_key(one);
             if (one->idlen == ID_ABSENT) {
                 head.idlen = ID_ABSENT;
@@ -1061,9 +1066,6 @@ static void log_items(reconcile_t *rc, int table, const join_t *j, buf_t *rec)
                 idtext = (const char *)key;
                 head.idlen = one->keylen;
             }
-        } else {
-            want_row(&rc->wanted[table][EXPECTED], it->e->seq);
-            want_row(&rc->wanted[table][ACTUAL], it->a->seq);
         }
         size_t idbytes = idtext ? head.idlen : 0;
         head.size = (uint32_t)((sizeof head + idbytes + 7) / 8 * 8);
