@@ -1043,13 +1043,12 @@ static void log_items(reconcile_t *rc, int table, const join_t *j, buf_t *rec)
         buf_clear(rec);
         char canon[37];
         const char *idtext = NULL;
+        const entry_t *one;
         if (it->e && it->a) {
             want_row(&rc->wanted[table][EXPECTED], it->e->seq);
             want_row(&rc->wanted[table][ACTUAL], it->a->seq);
-        } else {   /* a row of one side only: its id's text, as it came */
-            const entry_t *one = it->e ? it->e : it->a;
-            if (!one)
-                runtime_error("internal error: reconcile: an item of no row");
+        } else if ((one = it->e ? it->e : it->a) != NULL) {
+            /* a row of one side only: its id's text, as it came */
             const unsigned char *key = entry_key(one);
             if (one->idlen == ID_ABSENT) {
                 head.idlen = ID_ABSENT;
