@@ -52,13 +52,32 @@ static bool has_sqlite_header(const char *path)
 
 dataset_t *dataset_open(const char *path, problems_t *problems)
 {
+    return dataset_open_schema(path, NULL, problems);
+}
+
+dataset_t *dataset_open_schema(const char *path, const char *schema, problems_t *problems)
+{
     struct stat st;
     if (stat(path, &st) != 0) {
         problem_fatal(problems, path, "cannot open: %s", strerror(errno));
         return NULL;
     }
+    if (S_ISFIFO(st.st_mode)) {
+        /* each table is read in a pass of its own, some twice */
+        problem_fatal(problems, path,
+                      "a pipe: phasemig reads its input more than once; save it to a file first");
+        return NULL;
+    }
     dataset_t *d = xcalloc(1, sizeof *d);
     d->path = xstrdup(path);
+    if (pgdump_recognised(path)) {
+        d->archive = pgdump_open(path, schema, problems);
+        if (!d->archive) {
+            dataset_close(d);
+            return NULL;
+        }
+        return d;
+    }
     if (S_ISDIR(st.st_mode))
         return d;
     if (!has_sqlite_header(path)) {
@@ -81,6 +100,10 @@ source_t *dataset_table(dataset_t *d, table_id_t id, problems_t *problems)
     buf_t display;
     buf_init(&display);
     source_t *src = NULL;
+    if (d->archive) {
+        buf_free(&display);
+        return pgdump_table(d->archive, table, problems);
+    }
     if (d->db) {
         buf_printf(&display, "%s[%s]", d->path, table);
         src = sqlite_source_open(d->db, table, buf_str(&display), schema_two_decimals, problems);
@@ -123,6 +146,8 @@ source_t *dataset_table(dataset_t *d, table_id_t id, problems_t *problems)
 uint64_t dataset_bytes(const dataset_t *d)
 {
     struct stat st;
+    if (d->archive)
+        return d->archive->size;
     if (d->db)
         return stat(d->path, &st) == 0 ? (uint64_t)st.st_size : 0;
     uint64_t total = 0;
@@ -145,6 +170,7 @@ void dataset_close(dataset_t *d)
         return;
     if (d->db)
         sqlite3_close(d->db);
+    pgdump_close(d->archive);
     free(d->path);
     free(d);
 }

@@ -2,8 +2,10 @@
 ** dataset.h: the three tables of a dataset, wherever they are.
 **
 ** A dataset is a directory of NAME.csv files (each possibly gzip, told by
-** its bytes, whatever its name: NAME.csv or NAME.csv.gz), or a SQLite
-** database file (told by its header). dataset_table() opens one table as a
+** its bytes, whatever its name: NAME.csv or NAME.csv.gz), a SQLite
+** database file (told by its header), or a pg_dump archive (pgdump.h:
+** custom, directory, tar or plain script, told by its bytes; a directory
+** is one when it holds toc.dat). dataset_table() opens one table as a
 ** source of rows.
 */
 #ifndef PHASEMIG_DATASET_H
@@ -14,12 +16,14 @@
 #include "../pipeline/frame/paths.h"
 #include "../pipeline/frame/problems.h"
 #include "../pipeline/frame/stage.h"
+#include "pgdump.h"
 #include "schema.h"
 
 
 typedef struct dataset {
     char *path;
     sqlite3 *db;        /* NULL for a directory of CSV files */
+    pgdump_t *archive;  /* a pg_dump archive, else NULL */
 } dataset_t;
 
 /* Lists in `p` every path reading the dataset at `path` may touch, without
@@ -29,6 +33,9 @@ typedef struct dataset {
 void dataset_inputs(paths_t *p, const char *path);
 /* NULL, with a fatal problem reported, if `path` is no dataset. */
 dataset_t *dataset_open(const char *path, problems_t *problems);
+/* The same, with the schema whose tables a pg_dump archive gives (NULL:
+** public; other datasets have none). */
+dataset_t *dataset_open_schema(const char *path, const char *schema, problems_t *problems);
 /* NULL, with a fatal problem reported, if the table cannot be read. */
 source_t *dataset_table(dataset_t *d, table_id_t table, problems_t *problems);
 /* The size of its files, for the progress report (0 if unknown). */

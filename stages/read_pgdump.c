@@ -1,0 +1,866 @@
+/*
+** read_pgdump: the rows of one table of a pg_dump archive
+** (docs/formats.md "pg_dump archives").
+**
+** Where the table's COPY text is:
+**  - custom: in data blocks after the TOC: a block type byte (1 data, 3
+**    large objects), the dump id, then chunks, each a length (an integer)
+**    and that many bytes, up to a length 0. Compressed, the chunks are one
+**    zlib stream. When the TOC gives no offset (pg_dump wrote to a pipe),
+**    the blocks are walked from the end of the TOC, others skipped by
+**    their chunk lengths, never inflated.
+**  - directory: DIR/NNNN.dat, or NNNN.dat.gz (gzip).
+**  - tar: the member NNNN.dat.
+**  - plain: the script's `COPY schema.table (...) FROM stdin;` and the
+**    lines after it, up to `\.`.
+**
+** The bytes are read and inflated on a second thread, a ring of batches
+** ahead (ring.h), while the caller's thread decodes lines into rows.
+**
+** COPY text (PostgreSQL's text format): one row a line, fields separated
+** by tabs, `\N` alone is NULL, an empty field is the empty string;
+** backslash escapes \b \f \n \r \t \v, \NNN (1-3 octal digits), \xHH (1-2
+** hex digits), and a backslash before any other character is that
+** character. A line `\.` ends the data. Two things PostgreSQL would take
+** and pg_dump never writes are refused as an invalid escape, which makes
+** the table unreadable: a backslash at the end of a line (PostgreSQL
+** would join it to the next line) and `\.` anywhere but alone on a line.
+** Decoded values that are not UTF-8, or hold a NUL (\0), are a problem of
+** their row, as in CSV. A row with more or fewer fields than the COPY
+** statement's columns is a ragged row, as in CSV.
+*/
+#include <errno.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "../pipeline/frame/progress.h"
+#include "../pipeline/frame/ring.h"
+#include "pgdump.h"
+#include "stages.h"
+
+#define BLOCK_DATA 1
+#define BLOCK_BLOBS 3
+#define READ_CHUNK ((size_t)256 * 1024)
+#define AHEAD_BATCH ((size_t)256 * 1024)
+/* As the CSV reader's bound: a line holds at most this, a row keeps at
+** most one field more than the columns (the rest are counted). */
+#define LINE_MAX_BYTES ((size_t)16 * 1024 * 1024)
+
+/* ---- custom format: a table's data blocks ---- */
+
+typedef struct {
+    bytesrc_t base;
+    FILE *f;
+    int int_size;
+    int64_t chunk_left;     /* bytes of the current chunk not yet read */
+    bool chunks_done;       /* the length-0 chunk was read */
+    bool gzip;
+    z_stream zs;
+    bool zs_live, stream_end;
+    unsigned char *in;
+    char *table;
+} blocks_src_t;
+
+static ssize_t blocks_fail(blocks_src_t *b, const char *fmt, const char *detail)
+{
+    snprintf(b->base.err, sizeof b->base.err, fmt, detail);
+    return -1;
+}
+
+/* Up to n bytes of the chunks (compressed or not): 0 after the last
+** chunk, -1 when the file ends inside one. */
+static ssize_t read_chunks(blocks_src_t *b, void *buf, size_t n)
+{
+    while (b->chunk_left == 0) {
+        if (b->chunks_done)
+            return 0;
+        int64_t len;
+        if (!pgdump_read_int(b->f, b->int_size, &len) || len < 0)
+            return blocks_fail(b, "truncated archive: the data of %s ends early", b->table);
+        if (len == 0)
+            b->chunks_done = true;
+        b->chunk_left = len;
+    }
+    size_t want = n < (uint64_t)b->chunk_left ? n : (size_t)b->chunk_left;
+    size_t got = fread(buf, 1, want, b->f);
+    if (got == 0)
+        return blocks_fail(b, "truncated archive: the data of %s ends early", b->table);
+    b->chunk_left -= (int64_t)got;
+    progress_bytes(got);
+    return (ssize_t)got;
+}
+
+static ssize_t blocks_read(bytesrc_t *self, void *buf, size_t n)
+{
+    blocks_src_t *b = (blocks_src_t *)self;
+    if (!b->gzip)
+        return read_chunks(b, buf, n);
+    if (b->stream_end || n == 0)
+        return 0;
+    b->zs.next_out = buf;
+    b->zs.avail_out = n > UINT32_MAX ? UINT32_MAX : (uInt)n;
+    while (b->zs.avail_out == (uInt)(n > UINT32_MAX ? UINT32_MAX : n)) {
+        if (b->zs.avail_in == 0) {
+            ssize_t got = read_chunks(b, b->in, READ_CHUNK);
+            if (got < 0)
+                return -1;
+            if (got == 0)
+                return blocks_fail(b, "truncated archive: the compressed data of %s ends early",
+                                   b->table);
+            b->zs.next_in = b->in;
+            b->zs.avail_in = (uInt)got;
+        }
+        int rc = inflate(&b->zs, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END) {
+            b->stream_end = true;
+            break;
+        }
+        if (rc != Z_OK && rc != Z_BUF_ERROR)
+            return blocks_fail(b, "corrupt compressed data: %s",
+                               b->zs.msg ? b->zs.msg : "inflate failed");
+    }
+    return (ssize_t)((size_t)((unsigned char *)b->zs.next_out - (unsigned char *)buf));
+}
+
+static void blocks_free(bytesrc_t *self)
+{
+    blocks_src_t *b = (blocks_src_t *)self;
+    if (b->zs_live)
+        inflateEnd(&b->zs);
+    if (b->f)
+        fclose(b->f);
+    free(b->in);
+    free(b->table);
+    free(b);
+}
+
+/* Skips the chunks of a data block; false if the file ends inside. */
+static bool skip_chunks(FILE *f, int int_size)
+{
+    for (;;) {
+        int64_t len;
+        if (!pgdump_read_int(f, int_size, &len) || len < 0)
+            return false;
+        if (len == 0)
+            return true;
+        if (fseeko(f, (off_t)len, SEEK_CUR) != 0)
+            return false;
+    }
+}
+
+/* Positions `f` at the chunks of entry `e`'s data block; false with a
+** problem (`shown`: the table's display name). */
+static bool find_block(const pgdump_t *a, const pgdump_entry_t *e, FILE *f, const char *shown,
+                       problems_t *problems)
+{
+    if (e->offset_state == PGDUMP_OFFSET_NO_DATA) {
+        problem_fatal(problems, shown, "the archive holds no data for it");
+        return false;
+    }
+    bool walk = e->offset_state != PGDUMP_OFFSET_SET;
+    if (fseeko(f, (off_t)(walk ? a->data_start : e->offset), SEEK_SET) != 0) {
+        problem_fatal(problems, shown, "truncated archive: its data is past the end");
+        return false;
+    }
+    for (;;) {
+        int type = getc(f);
+        int64_t id;
+        if (type == EOF || !pgdump_read_int(f, a->int_size, &id)) {
+            problem_fatal(problems, shown,
+                          walk ? "truncated archive: it ends before the data of this table"
+                               : "truncated archive: its data is past the end");
+            return false;
+        }
+        if (type == BLOCK_DATA && id == e->dump_id)
+            return true;
+        if (!walk || (type != BLOCK_DATA && type != BLOCK_BLOBS)) {
+            problem_fatal(problems, shown,
+                          "corrupt archive: a data block of type %d for entry %lld where the "
+                          "table of contents says its data is",
+                          type, (long long)id);
+            return false;
+        }
+        bool skipped = true;
+        if (type == BLOCK_DATA) {
+            skipped = skip_chunks(f, a->int_size);
+        } else {
+            /* large objects: an oid, its chunks; up to an oid 0 */
+            int64_t oid;
+            while ((skipped = pgdump_read_int(f, a->int_size, &oid)) && oid != 0)
+                if (!(skipped = skip_chunks(f, a->int_size)))
+                    break;
+        }
+        if (!skipped) {
+            problem_fatal(problems, shown,
+                          "truncated archive: it ends before the data of this table");
+            return false;
+        }
+    }
+}
+
+static bytesrc_t *blocks_src_open(const pgdump_t *a, const pgdump_entry_t *e, const char *shown,
+                                  problems_t *problems)
+{
+    FILE *f = fopen(a->path, "rb");
+    if (!f) {
+        problem_fatal(problems, a->path, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    if (!find_block(a, e, f, shown, problems)) {
+        fclose(f);
+        return NULL;
+    }
+    blocks_src_t *b = xcalloc(1, sizeof *b);
+    b->base.path = a->path;
+    b->base.read = blocks_read;
+    b->base.free = blocks_free;
+    b->f = f;
+    b->int_size = a->int_size;
+    b->gzip = a->gzip;
+    b->table = xstrdup(e->table);
+    if (b->gzip) {
+        b->in = xmalloc(READ_CHUNK);
+        if (inflateInit(&b->zs) != Z_OK)
+            runtime_error("out of memory (zlib)");
+        b->zs_live = true;
+    }
+    return &b->base;
+}
+
+/* ---- tar: a member's bytes ---- */
+
+typedef struct {
+    bytesrc_t base;
+    FILE *f;
+    uint64_t left;
+} region_src_t;
+
+static ssize_t region_read(bytesrc_t *self, void *buf, size_t n)
+{
+    region_src_t *r = (region_src_t *)self;
+    size_t want = n < r->left ? n : (size_t)r->left;
+    if (want == 0)
+        return 0;
+    size_t got = fread(buf, 1, want, r->f);
+    if (got == 0) {
+        snprintf(r->base.err, sizeof r->base.err, "truncated archive: a tar member ends early");
+        return -1;
+    }
+    r->left -= got;
+    progress_bytes(got);
+    return (ssize_t)got;
+}
+
+static void region_free(bytesrc_t *self)
+{
+    region_src_t *r = (region_src_t *)self;
+    fclose(r->f);
+    free(r);
+}
+
+static bytesrc_t *region_src_open(const char *path, uint64_t offset, uint64_t size,
+                                  problems_t *problems)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f || fseeko(f, (off_t)offset, SEEK_SET) != 0) {
+        problem_fatal(problems, path, "cannot open: %s", strerror(errno));
+        if (f)
+            fclose(f);
+        return NULL;
+    }
+    region_src_t *r = xcalloc(1, sizeof *r);
+    r->base.path = path;
+    r->base.read = region_read;
+    r->base.free = region_free;
+    r->f = f;
+    r->left = size;
+    return &r->base;
+}
+
+/* ---- bytes read and inflated ahead on a second thread ---- */
+
+typedef struct {
+    bytesrc_t base;
+    bytesrc_t *inner;
+    ring_t ring;
+    batch_t *taking;
+    size_t at;
+    bool ended;
+} ahead_src_t;
+
+static void ahead_run(void *arg)
+{
+    ahead_src_t *s = arg;
+    batch_t *b;
+    while ((b = ring_fill(&s->ring)) != NULL) {
+        buf_reserve(&b->data, AHEAD_BATCH);
+        while (b->data.len < AHEAD_BATCH) {
+            ssize_t got = s->inner->read(s->inner, b->data.data + b->data.len,
+                                         AHEAD_BATCH - b->data.len);
+            if (got <= 0) {
+                b->end = got < 0 ? -1 : 0;
+                break;
+            }
+            b->data.len += (size_t)got;
+        }
+        int end = b->end;
+        ring_filled(&s->ring);
+        if (end <= 0)
+            return;
+    }
+}
+
+static ssize_t ahead_read(bytesrc_t *self, void *buf, size_t n)
+{
+    ahead_src_t *s = (ahead_src_t *)self;
+    for (;;) {
+        if (s->ended)
+            return 0;
+        if (!s->taking) {
+            s->taking = ring_take(&s->ring);
+            s->at = 0;
+            if (!s->taking)
+                runtime_error("%s", s->ring.w.err);   /* out of memory on the thread */
+        }
+        batch_t *b = s->taking;
+        if (s->at < b->data.len) {
+            size_t k = b->data.len - s->at < n ? b->data.len - s->at : n;
+            memcpy(buf, b->data.data + s->at, k);
+            s->at += k;
+            return (ssize_t)k;
+        }
+        if (b->end < 0) {
+            /* the thread has ended: the inner source is ours to ask */
+            snprintf(s->base.err, sizeof s->base.err, "%s", s->inner->err);
+            return -1;
+        }
+        if (b->end == 0) {
+            s->ended = true;
+            return 0;
+        }
+        s->taking = NULL;
+        ring_release(&s->ring);
+    }
+}
+
+static void ahead_free(bytesrc_t *self)
+{
+    ahead_src_t *s = (ahead_src_t *)self;
+    ring_stop(&s->ring);
+    ring_destroy(&s->ring);
+    bytesrc_free(s->inner);
+    free(s);
+}
+
+/* `inner` (owned from now on) read on a second thread, ahead. */
+static bytesrc_t *ahead_src_new(bytesrc_t *inner, const char *what)
+{
+    ahead_src_t *s = xcalloc(1, sizeof *s);
+    s->base.path = inner->path;
+    s->base.read = ahead_read;
+    s->base.free = ahead_free;
+    s->inner = inner;
+    ring_init(&s->ring, AHEAD_BATCH);
+    ring_start(&s->ring, ahead_run, s, what);
+    return &s->base;
+}
+
+/* ---- COPY statements ---- */
+
+/* Reads an identifier at s[*i] (bare, or double-quoted with "" for a
+** quote) into `out`; false if there is none. */
+static bool parse_ident(const char *s, size_t len, size_t *i, buf_t *out)
+{
+    buf_clear(out);
+    size_t p = *i;
+    if (p < len && s[p] == '"') {
+        for (p++;; p++) {
+            if (p >= len)
+                return false;
+            if (s[p] == '"') {
+                if (p + 1 < len && s[p + 1] == '"') {
+                    buf_addc(out, '"');
+                    p++;
+                    continue;
+                }
+                p++;
+                break;
+            }
+            buf_addc(out, s[p]);
+        }
+    } else {
+        while (p < len && s[p] != '.' && s[p] != ' ' && s[p] != ',' && s[p] != '(' &&
+               s[p] != ')' && s[p] != '"' && s[p] != '\n' && s[p] != ';')
+            buf_addc(out, s[p++]);
+        if (p == *i)
+            return false;
+    }
+    buf_str(out);
+    *i = p;
+    return true;
+}
+
+/* Whether s[*i..] starts with `word`; moves past it if so. */
+static bool skip_word(const char *s, size_t len, size_t *i, const char *word)
+{
+    size_t n = strlen(word);
+    if (len - *i < n || memcmp(s + *i, word, n) != 0)
+        return false;
+    *i += n;
+    return true;
+}
+
+bool copy_stmt_parse(const char *s, size_t len, char **schema, char **table, table_t *cols)
+{
+    size_t i = 0;
+    buf_t a, b;
+    buf_init(&a);
+    buf_init(&b);
+    bool ok = skip_word(s, len, &i, "COPY ") && parse_ident(s, len, &i, &a);
+    bool qualified = ok && i < len && s[i] == '.';
+    if (qualified) {
+        i++;
+        ok = parse_ident(s, len, &i, &b);
+    }
+    ok = ok && skip_word(s, len, &i, " (");
+    size_t ncols = 0;
+    buf_t col;
+    buf_init(&col);
+    while (ok) {
+        ok = parse_ident(s, len, &i, &col);
+        if (ok && cols)
+            table_add_col(cols, col.data, col.len);
+        ncols++;
+        if (ok && skip_word(s, len, &i, ")"))
+            break;
+        ok = ok && skip_word(s, len, &i, ", ");
+    }
+    buf_free(&col);
+    ok = ok && skip_word(s, len, &i, " FROM stdin;");
+    while (ok && i < len && (s[i] == '\n' || s[i] == '\r'))
+        i++;
+    ok = ok && i == len && ncols > 0;
+    if (ok) {
+        *schema = xstrdup(qualified ? buf_str(&a) : "");
+        *table = xstrdup(qualified ? buf_str(&b) : buf_str(&a));
+    }
+    buf_free(&a);
+    buf_free(&b);
+    return ok;
+}
+
+/* ---- COPY text lines ---- */
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes the field at s[*i] up to its tab or the line's end into `out`
+** (appended); moves *i to the tab or the end. False on an invalid escape. */
+static bool decode_field(const char *s, size_t len, size_t *i, buf_t *out)
+{
+    size_t p = *i;
+    while (p < len && s[p] != '\t') {
+        size_t run = p;
+        while (run < len && s[run] != '\t' && s[run] != '\\')
+            run++;
+        buf_add(out, s + p, run - p);
+        p = run;
+        if (p == len || s[p] == '\t')
+            break;
+        /* a backslash */
+        if (++p == len)
+            return false;
+        char c = s[p++], d;
+        int h;
+        switch (c) {
+        case 'b': d = '\b'; break;
+        case 'f': d = '\f'; break;
+        case 'n': d = '\n'; break;
+        case 'r': d = '\r'; break;
+        case 't': d = '\t'; break;
+        case 'v': d = '\v'; break;
+        case '.': return false;
+        case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+            int v = c - '0';
+            for (int k = 0; k < 2 && p < len && s[p] >= '0' && s[p] <= '7'; k++)
+                v = v * 8 + (s[p++] - '0');
+            d = (char)(v & 0xff);
+            break;
+        }
+        case 'x':
+            if (p < len && (h = hex_value(s[p])) >= 0) {
+                int v = h;
+                p++;
+                if (p < len && (h = hex_value(s[p])) >= 0) {
+                    v = v * 16 + h;
+                    p++;
+                }
+                d = (char)v;
+            } else {
+                d = 'x';
+            }
+            break;
+        default: d = c; break;
+        }
+        buf_addc(out, d);
+    }
+    *i = p;
+    return true;
+}
+
+/* Decodes a line into `row` keeping at most `keep` fields (0: all);
+** *total gets the number of fields. */
+static copy_line_t decode_line(const char *s, size_t len, row_t *row, size_t keep, buf_t *scratch,
+                               size_t *total, size_t *bad_field)
+{
+    row_reset(row);
+    size_t i = 0, n = 0;
+    for (;;) {
+        size_t start = i;
+        while (i < len && s[i] != '\t' && s[i] != '\\')
+            i++;
+        bool keep_it = keep == 0 || n < keep;
+        if (i == len || s[i] == '\t') {
+            /* no escape in it: the bytes as they are */
+            if (keep_it) {
+                bool null = i - start == 2 && s[start] == '\\' && s[start + 1] == 'N';
+                row_push(row, null ? NULL : s + start, i - start);
+            }
+        } else if (i + 1 < len && s[i + 1] == 'N' && i == start &&
+                   (i + 2 == len || s[i + 2] == '\t')) {
+            if (keep_it)
+                row_push(row, NULL, 0);
+            i += 2;
+        } else {
+            buf_clear(scratch);
+            buf_add(scratch, s + start, i - start);
+            if (!decode_field(s, len, &i, scratch)) {
+                *bad_field = n;
+                *total = n + 1;
+                row_seal(row);
+                return COPY_LINE_BAD_ESCAPE;
+            }
+            if (keep_it)
+                row_push(row, scratch->data ? scratch->data : "", scratch->len);
+        }
+        n++;
+        if (i == len)
+            break;
+        i++;    /* the tab */
+    }
+    row_seal(row);
+    *total = n;
+    return COPY_LINE_OK;
+}
+
+copy_line_t copy_line_decode(const char *s, size_t len, row_t *row, size_t *bad_field)
+{
+    buf_t scratch;
+    buf_init(&scratch);
+    size_t total;
+    copy_line_t r = decode_line(s, len, row, 0, &scratch, &total, bad_field);
+    buf_free(&scratch);
+    return r;
+}
+
+/* ---- the source ---- */
+
+typedef struct {
+    source_t base;
+    bytesrc_t *bytes;
+    problems_t *problems;
+    char *chunk;
+    size_t chunk_len, chunk_pos;
+    bool eof;
+    buf_t line;             /* a line split over reads, put together */
+    int64_t lineno;         /* rows so far */
+    row_t row;
+    buf_t scratch;
+    int ended;              /* 1 until next() returned 0 or -1 */
+    bool plain;             /* a script: the data must end with \. */
+} copy_src_t;
+
+/* The next line (without its LF): 1, 0 at the end of the bytes, -1 when
+** they cannot be read (a fatal problem reported). */
+static int next_line(copy_src_t *c, const char **s, size_t *n)
+{
+    buf_clear(&c->line);
+    for (;;) {
+        if (c->chunk_pos == c->chunk_len) {
+            if (c->eof)
+                break;
+            ssize_t got = c->bytes->read(c->bytes, c->chunk, READ_CHUNK);
+            if (got < 0) {
+                problem_fatal(c->problems, c->base.table->source, "%s", c->bytes->err);
+                return -1;
+            }
+            c->chunk_len = (size_t)got;
+            c->chunk_pos = 0;
+            if (got == 0) {
+                c->eof = true;
+                break;
+            }
+        }
+        const char *start = c->chunk + c->chunk_pos;
+        size_t avail = c->chunk_len - c->chunk_pos;
+        const char *lf = memchr(start, '\n', avail);
+        size_t piece = lf ? (size_t)(lf - start) : avail;
+        if (c->line.len + piece > LINE_MAX_BYTES) {
+            problem_fatal(c->problems, c->base.table->source,
+                          "a line of COPY data longer than 16 MiB (row %lld)",
+                          (long long)c->lineno + 1);
+            return -1;
+        }
+        c->chunk_pos += piece + (lf ? 1 : 0);
+        if (lf && c->line.len == 0) {
+            *s = start;
+            *n = piece;
+            return 1;
+        }
+        buf_add(&c->line, start, piece);
+        if (lf)
+            break;
+    }
+    if (c->eof && c->line.len == 0)
+        return 0;
+    *s = buf_str(&c->line);
+    *n = c->line.len;
+    return 1;
+}
+
+static int copy_next(source_t *self, row_t **out)
+{
+    copy_src_t *c = (copy_src_t *)self;
+    if (c->ended <= 0)
+        return c->ended;
+    const table_t *t = self->table;
+    const char *s;
+    size_t n;
+    int got = next_line(c, &s, &n);
+    if (got == 0 && c->plain) {
+        problem_fatal(c->problems, t->source,
+                      "truncated script: the COPY data ends without a line \\.");
+        got = -1;
+    }
+    if (got <= 0 || (n == 2 && s[0] == '\\' && s[1] == '.')) {
+        c->ended = got < 0 ? -1 : 0;
+        return c->ended;
+    }
+    row_t *r = &c->row;
+    c->lineno++;
+    size_t total, bad = 0;
+    if (decode_line(s, n, r, t->ncols + 1, &c->scratch, &total, &bad) != COPY_LINE_OK) {
+        problem_at(c->problems, t, NULL, c->lineno,
+                   bad < t->ncols ? t->cols[bad] : "#", s, n,
+                   "invalid escape: a backslash at the end of the line, or \\. not alone on one");
+        c->problems->fatal++;
+        c->ended = -1;
+        return -1;
+    }
+    r->line = c->lineno;
+    r->raw = s;
+    r->raw_len = n;
+    r->broken = false;
+    if (total != t->ncols) {
+        if (total < t->ncols) {
+            problem_at(c->problems, t, r, r->line, t->cols[total], NULL, 0,
+                       "ragged row: %zu fields, the header has %zu", total, t->ncols);
+        } else {
+            char name[32];
+            snprintf(name, sizeof name, "#%zu", t->ncols + 1);
+            problem_at(c->problems, t, r, r->line, name, r->f[t->ncols].data,
+                       r->f[t->ncols].len, "ragged row: %zu fields, the header has %zu", total,
+                       t->ncols);
+        }
+        r->broken = true;
+    } else {
+        for (size_t i = 0; i < r->n; i++)
+            if (!r->f[i].null && !utf8_valid(r->f[i].data, r->f[i].len)) {
+                problem_field(c->problems, t, r, i,
+                              memchr(r->f[i].data, '\0', r->f[i].len)
+                                  ? "not text: contains a NUL byte"
+                                  : "not valid UTF-8");
+                r->broken = true;
+                break;
+            }
+    }
+    *out = r;
+    return 1;
+}
+
+static void copy_free_source(source_t *self)
+{
+    copy_src_t *c = (copy_src_t *)self;
+    bytesrc_free(c->bytes);
+    table_free(self->table);
+    row_free(&c->row);
+    buf_free(&c->line);
+    buf_free(&c->scratch);
+    free(c->chunk);
+    free(c);
+}
+
+/* Reads a script's lines up to `COPY schema.table (...) FROM stdin;`,
+** skipping other tables' COPY data, and takes its columns; false with a
+** fatal problem if it is not there. */
+static bool find_copy_statement(copy_src_t *c, const char *schema, const char *table)
+{
+    const char *s;
+    size_t n;
+    int got;
+    bool in_data = false;
+    char *sch = NULL, *tab = NULL;
+    while ((got = next_line(c, &s, &n)) == 1) {
+        if (in_data) {
+            in_data = !(n == 2 && s[0] == '\\' && s[1] == '.');
+            continue;
+        }
+        static const char tail[] = " FROM stdin;";
+        size_t tl = sizeof tail - 1;
+        if (n < 5 + tl || memcmp(s, "COPY ", 5) != 0 || memcmp(s + n - tl, tail, tl) != 0)
+            continue;
+        in_data = true;
+        table_t *cols = table_new(c->base.table->name, c->base.table->source);
+        if (copy_stmt_parse(s, n, &sch, &tab, cols) && strcmp(sch, schema) == 0 &&
+            strcmp(tab, table) == 0) {
+            table_free(c->base.table);
+            c->base.table = cols;
+            free(sch);
+            free(tab);
+            return true;
+        }
+        table_free(cols);
+        free(sch);
+        free(tab);
+        sch = tab = NULL;
+    }
+    if (got == 0)
+        problem_fatal(c->problems, c->base.table->source,
+                      "no COPY data for %s.%s in the script (dumped with --inserts, or "
+                      "without the table?)",
+                      schema, table);
+    return false;
+}
+
+source_t *copy_source_open(bytesrc_t *bytes, table_t *header, const char *find_schema,
+                           const char *find, problems_t *problems)
+{
+    copy_src_t *c = xcalloc(1, sizeof *c);
+    c->base.next = copy_next;
+    c->base.free = copy_free_source;
+    c->base.table = header;
+    c->bytes = bytes;
+    c->problems = problems;
+    c->chunk = xmalloc(READ_CHUNK);
+    c->ended = 1;
+    row_init(&c->row);
+    buf_init(&c->line);
+    buf_init(&c->scratch);
+    if (find) {
+        c->plain = true;
+        if (!find_copy_statement(c, find_schema, find)) {
+            copy_free_source(&c->base);
+            return NULL;
+        }
+    }
+    return &c->base;
+}
+
+/* ---- a table of an archive ---- */
+
+/* The bytes of `table`'s COPY data and its header; NULL with a problem. */
+static bytesrc_t *table_bytes(pgdump_t *a, const char *table, const char *shown,
+                              table_t *header, problems_t *problems)
+{
+    if (a->kind == PGDUMP_PLAIN) {
+        bytesrc_t *b = bytesrc_file_open(a->path);
+        if (!b) {
+            problem_fatal(problems, a->path, "cannot open: %s", strerror(errno));
+            return NULL;
+        }
+        return a->gzip ? gzip_bytesrc_new(b) : b;
+    }
+    const pgdump_entry_t *e = pgdump_entry(a, table);
+    if (!e) {
+        problem_fatal(problems, a->path, "no table %s.%s in the archive (no TABLE DATA entry)",
+                      a->schema, table);
+        return NULL;
+    }
+    char *sch = NULL, *tab = NULL;
+    if (!e->copy_stmt || !copy_stmt_parse(e->copy_stmt, strlen(e->copy_stmt), &sch, &tab,
+                                          header)) {
+        problem_fatal(problems, shown,
+                      e->copy_stmt && strncmp(e->copy_stmt, "COPY ", 5) != 0 && !*e->copy_stmt
+                          ? "its data is INSERT statements (pg_dump --inserts), which phasemig "
+                            "does not read; dump without --inserts"
+                          : "no COPY statement in its table of contents entry");
+        return NULL;
+    }
+    free(sch);
+    free(tab);
+    if (a->kind == PGDUMP_CUSTOM)
+        return blocks_src_open(a, e, shown, problems);
+    if (!e->filename) {
+        problem_fatal(problems, shown, "no data file named in its table of contents entry");
+        return NULL;
+    }
+    if (a->kind == PGDUMP_TAR) {
+        const pgdump_member_t *m = pgdump_member(a, e->filename);
+        if (!m) {
+            problem_fatal(problems, a->path,
+                          "the table of contents names %s for %s.%s, and the tar file has no "
+                          "such member",
+                          e->filename, a->schema, table);
+            return NULL;
+        }
+        return region_src_open(a->path, m->offset, m->size, problems);
+    }
+    buf_t path;
+    buf_init(&path);
+    buf_printf(&path, "%s/%s", a->path, e->filename);
+    bytesrc_t *b = bytesrc_file_open(buf_str(&path));
+    if (!b && errno == ENOENT) {
+        buf_adds(&path, ".gz");
+        b = bytesrc_file_open(buf_str(&path));
+    }
+    if (!b) {
+        if (errno == ENOENT)
+            problem_fatal(problems, a->path,
+                          "the table of contents names %s for %s.%s, and it is missing",
+                          e->filename, a->schema, table);
+        else
+            problem_fatal(problems, buf_str(&path), "cannot open: %s", strerror(errno));
+    } else if (bytesrc_file_is_gzip(b)) {
+        b = gzip_bytesrc_new(b);
+    }
+    buf_free(&path);
+    return b;
+}
+
+source_t *pgdump_table(pgdump_t *a, const char *table, problems_t *problems)
+{
+    buf_t shown;
+    buf_init(&shown);
+    buf_printf(&shown, "%s[%s]", a->path, table);
+    table_t *header = table_new(table, buf_str(&shown));
+    bytesrc_t *bytes = table_bytes(a, table, buf_str(&shown), header, problems);
+    source_t *src = NULL;
+    if (!bytes) {
+        table_free(header);
+    } else {
+        progress_reading(buf_str(&shown));
+        src = copy_source_open(ahead_src_new(bytes, buf_str(&shown)), header,
+                               a->kind == PGDUMP_PLAIN ? a->schema : NULL,
+                               a->kind == PGDUMP_PLAIN ? table : NULL, problems);
+    }
+    buf_free(&shown);
+    return src;
+}
