@@ -10,7 +10,8 @@
 ** Any size, any order, bounded memory (docs/design.md, "reconcile").
 **
 ** Pass 1 (reconcile_fingerprint_new on the chain's worker thread, then
-** reconcile_load_new on the main thread): each row becomes an entry of 56 bytes or
+** reconcile_load_new on the main thread, which is handed only the entry):
+** each row becomes an entry of 56 bytes or
 ** so: its key (the id's 16 bytes when the id is a UUID, else the id's
 ** text; keys order as byte strings, a shorter one first when it is the
 ** other's start), its place in its side's table, and a 128-bit
@@ -173,15 +174,20 @@ struct reconcile {
     buf_t line, scratch[SIDES];
 };
 
-/* Pass 1's first stage, on the chain's worker thread: the fingerprint,
-** left in the row's note for the load stage after it, and the per-project
-** totals of this table, added to the reconcile's at the end of the table
-** (then the main thread's stages touch no totals). */
+/* Pass 1's first stage, on the chain's worker thread: makes each row its
+** entry (key, place, fingerprint; entry_t), which the row then carries
+** alone, as its raw text and no fields, to the load stage after it: the
+** main thread decodes 56 bytes a row, not the row. It also keeps the
+** per-project totals of this table, added to the reconcile's as the table
+** ends (the main thread's stages touch no totals). */
 typedef struct {
     stage_t base;
     reconcile_t *rc;
     int table, side;
-    int project, budget[3];
+    int id, project, budget[3];
+    table_t *out;               /* the header of what goes on: no columns */
+    uint64_t seq;               /* rows so far */
+    buf_t entry;
     totals_t totals;            /* this table's, in the order first seen */
     size_t ncols;
     size_t *by_name;            /* column indexes in the order of their names */
@@ -193,8 +199,6 @@ typedef struct {
     stage_t base;
     reconcile_t *rc;
     int table, side;
-    int id;
-    buf_t entry;
 } load_t;
 
 typedef struct {
@@ -602,15 +606,16 @@ static void store_flush(reconcile_t *rc, store_t *s, int side, unsigned p)
         buf_clear(b);
 }
 
-/* Appends the entry in `e` (head, key, id text, padding) to its partition. */
-static void store_add(reconcile_t *rc, store_t *s, int side, const buf_t *e)
+/* Appends an entry (len bytes: head, key, id text, padding) to its partition. */
+static void store_add(reconcile_t *rc, store_t *s, int side, const char *e, size_t len)
 {
-    const entry_t *head = (const entry_t *)(const void *)e->data;
-    unsigned p = partition_of(entry_key(head), head->keylen);
+    entry_t head;   /* copied: `e` need not be aligned */
+    memcpy(&head, e, sizeof head);
+    unsigned p = partition_of((const unsigned char *)e + sizeof head, head.keylen);
     buf_t *b = &s->part[p];
-    buf_add(b, e->data, e->len);
+    buf_add(b, e, len);
     s->seq++;
-    rc->held[side] += e->len;
+    rc->held[side] += len;
     if (!s->spilling && rc->held[side] > rc->budget) {
         s->spilling = true;
         for (unsigned i = 0; i < PARTITIONS; i++)
@@ -729,6 +734,11 @@ static void count_totals(fingerprint_t *f, const row_t *row)
 static const table_t *fingerprint_header(stage_t *self, const table_t *in)
 {
     fingerprint_t *f = (fingerprint_t *)self;
+    f->rc->header[f->table][f->side] = table_copy(in);
+    f->id = table_col(in, "id");
+    if (f->id < 0)
+        runtime_error("reconcile: %s has no id column", in->source);
+    f->out = table_new(in->name, in->source);
     f->project = f->table > 0 ? table_col(in, "project_id") : -1;
     f->budget[0] = table_col(in, "capital_budget");
     f->budget[1] = table_col(in, "expense_budget");
@@ -754,7 +764,17 @@ static const table_t *fingerprint_header(stage_t *self, const table_t *in)
             f->by_name[k] = f->by_name[k - 1];
             f->by_name[k - 1] = swap;
         }
-    return in;
+    return f->out;
+}
+
+/* Whether a UUID's text is the lower-case form uuid_format() writes (it
+** parsed, so only its letters' case can differ). */
+static bool uuid_text_canonical(const field_t *f)
+{
+    for (size_t i = 0; i < f->len; i++)
+        if (f->data[i] >= 'A' && f->data[i] <= 'F')
+            return false;
+    return true;
 }
 
 static stage_result_t fingerprint_process(stage_t *self, row_t *row)
@@ -775,9 +795,47 @@ static stage_result_t fingerprint_process(stage_t *self, row_t *row)
         fp_word(&h, f->name_hash[i]);
         fp_value(&h, f->types[i], &row->f[i]);
     }
-    row->note[0] = (int64_t)fmix64(h.a ^ h.b);
-    row->note[1] = (int64_t)fmix64(h.b + 0x9e3779b97f4a7c15ull * h.a);
-    row->noted = true;
+    entry_t head = {.seq = f->seq++, .idlen = ID_FROM_KEY};
+    head.fp[0] = fmix64(h.a ^ h.b);
+    head.fp[1] = fmix64(h.b + 0x9e3779b97f4a7c15ull * h.a);
+
+    /* the key: the UUID's bytes, or the id's text if it is no UUID */
+    static const field_t absent = {"", 0, true};
+    const field_t *id = (size_t)f->id < row->n ? &row->f[f->id] : &absent;
+    uuid_t key;
+    const void *keybytes = id->data;
+    const char *idtext = NULL;
+    head.keylen = (uint32_t)id->len;
+    if (!id->null && uuid_parse(id->data, id->len, &key)) {
+        keybytes = key.b;
+        head.keylen = sizeof key.b;
+        head.flags = KEY_IS_UUID;
+        if (!uuid_text_canonical(id)) {
+            idtext = id->data;
+            head.idlen = (uint32_t)id->len;
+        }
+    } else if (id == &absent) {
+        head.idlen = ID_ABSENT;
+    }
+    if (id->len >= ID_ABSENT)
+        runtime_error("reconcile: %s: an id too long to compare", f->out->source);
+    size_t idbytes = idtext ? head.idlen : 0;
+    head.size = (uint32_t)((sizeof head + head.keylen + idbytes + 7) / 8 * 8);
+    buf_t *e = &f->entry;
+    buf_clear(e);
+    buf_reserve(e, head.size);
+    buf_add(e, &head, sizeof head);
+    buf_add(e, keybytes, head.keylen);
+    if (idtext)
+        buf_add(e, idtext, idbytes);
+    memset(e->data + e->len, 0, head.size - e->len);
+    e->len = head.size;
+    /* the row goes on as its entry alone */
+    int64_t line = row->line;
+    row_reset(row);
+    row->line = line;
+    row_set_raw(row, e->data, e->len);
+    row_seal(row);
     return STAGE_PASS;
 }
 
@@ -788,6 +846,8 @@ static void fingerprint_free(stage_t *self)
     free(f->types);
     free(f->name_hash);
     totals_free(&f->totals);
+    table_free(f->out);
+    buf_free(&f->entry);
     free(f);
 }
 
@@ -805,27 +865,6 @@ stage_t *reconcile_fingerprint_new(reconcile_t *rc, int table, bool actual)
     return &f->base;
 }
 
-static const table_t *load_header(stage_t *self, const table_t *in)
-{
-    load_t *l = (load_t *)self;
-    reconcile_t *rc = l->rc;
-    rc->header[l->table][l->side] = table_copy(in);
-    l->id = table_col(in, "id");
-    if (l->id < 0)
-        runtime_error("reconcile: %s has no id column", in->source);
-    return in;
-}
-
-/* Whether a UUID's text is the lower-case form uuid_format() writes (it
-** parsed, so only its letters' case can differ). */
-static bool uuid_text_canonical(const field_t *f)
-{
-    for (size_t i = 0; i < f->len; i++)
-        if (f->data[i] >= 'A' && f->data[i] <= 'F')
-            return false;
-    return true;
-}
-
 static stage_result_t load_process(stage_t *self, row_t *row)
 {
     load_t *l = (load_t *)self;
@@ -833,62 +872,24 @@ static stage_result_t load_process(stage_t *self, row_t *row)
     if (!row)
         return STAGE_PASS;
     rc->rows[l->table][l->side]++;
-    store_t *s = &rc->store[l->table][l->side];
-
-    if (!row->noted)
+    entry_t head;
+    if (row->raw_len >= sizeof head)
+        memcpy(&head, row->raw, sizeof head);
+    if (row->n != 0 || row->raw_len < sizeof head || row->raw_len != head.size)
         runtime_error("internal error: reconcile-load without reconcile-fingerprint before it");
-    entry_t head = {.seq = s->seq, .idlen = ID_FROM_KEY};
-    head.fp[0] = (uint64_t)row->note[0];
-    head.fp[1] = (uint64_t)row->note[1];
-
-    /* the key: the UUID's bytes, or the id's text if it is no UUID */
-    static const field_t absent = {"", 0, true};
-    const field_t *id = (size_t)l->id < row->n ? &row->f[l->id] : &absent;
-    uuid_t key;
-    const void *keybytes = id->data;
-    const char *idtext = NULL;
-    head.keylen = (uint32_t)id->len;
-    if (!id->null && uuid_parse(id->data, id->len, &key)) {
-        keybytes = key.b;
-        head.keylen = sizeof key.b;
-        head.flags = KEY_IS_UUID;
-        if (!uuid_text_canonical(id)) {
-            idtext = id->data;
-            head.idlen = (uint32_t)id->len;
-        }
-    } else if (id == &absent) {
-        head.idlen = ID_ABSENT;
-    }
-    if (id->len >= ID_ABSENT)
-        runtime_error("reconcile: %s: an id too long to compare", rc->header[l->table][l->side]->source);
-    size_t idbytes = idtext ? head.idlen : 0;
-    head.size = (uint32_t)((sizeof head + head.keylen + idbytes + 7) / 8 * 8);
-    buf_t *e = &l->entry;
-    buf_clear(e);
-    buf_reserve(e, head.size);
-    buf_add(e, &head, sizeof head);
-    buf_add(e, keybytes, head.keylen);
-    if (idtext)
-        buf_add(e, idtext, idbytes);
-    memset(e->data + e->len, 0, head.size - e->len);
-    e->len = head.size;
-    store_add(rc, s, l->side, e);
-
+    store_add(rc, &rc->store[l->table][l->side], l->side, row->raw, row->raw_len);
     return STAGE_PASS;
 }
 
 static void load_free(stage_t *self)
 {
-    load_t *l = (load_t *)self;
-    buf_free(&l->entry);
-    free(l);
+    free(self);
 }
 
 stage_t *reconcile_load_new(reconcile_t *rc, int table, bool actual)
 {
     load_t *l = xcalloc(1, sizeof *l);
     l->base.name = "reconcile-load";
-    l->base.header = load_header;
     l->base.process = load_process;
     l->base.free = load_free;
     l->rc = rc;
