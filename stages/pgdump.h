@@ -105,10 +105,11 @@ bool copy_stmt_parse(const char *stmt, size_t len, char **schema, char **table, 
 typedef enum {
     COPY_LINE_OK,
     COPY_LINE_BAD_ESCAPE,   /* a backslash with nothing after it */
+    COPY_LINE_BAD_END_MARKER    /* \. not alone on its line */
 } copy_line_t;
 /* Decodes the COPY text line `s` (no line end) into `row` (reset first):
 ** tab-separated fields, \N alone NULL, escapes decoded. On
-** COPY_LINE_BAD_ESCAPE, *bad_field is the field where it stood. */
+** an invalid escape, *bad_field is the field where it stood. */
 copy_line_t copy_line_decode(const char *s, size_t len, row_t *row, size_t *bad_field);
 
 /* A source of the rows of COPY text read from `bytes` (owned from now on):

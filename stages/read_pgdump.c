@@ -463,8 +463,9 @@ static int hex_value(char c)
 }
 
 /* Decodes the field at s[*i] up to its tab or the line's end into `out`
-** (appended); moves *i to the tab or the end. False on an invalid escape. */
-static bool decode_field(const char *s, size_t len, size_t *i, buf_t *out)
+** (appended); moves *i to the tab or the end. COPY_LINE_OK, or which
+** invalid escape it met. */
+static copy_line_t decode_field(const char *s, size_t len, size_t *i, buf_t *out)
 {
     size_t p = *i;
     while (p < len && s[p] != '\t') {
@@ -477,7 +478,7 @@ static bool decode_field(const char *s, size_t len, size_t *i, buf_t *out)
             break;
         /* a backslash */
         if (++p == len)
-            return false;
+            return COPY_LINE_BAD_ESCAPE;
         char c = s[p++], d;
         int h;
         switch (c) {
@@ -487,7 +488,7 @@ static bool decode_field(const char *s, size_t len, size_t *i, buf_t *out)
         case 'r': d = '\r'; break;
         case 't': d = '\t'; break;
         case 'v': d = '\v'; break;
-        case '.': return false;
+        case '.': return COPY_LINE_BAD_END_MARKER;
         case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
             int v = c - '0';
             for (int k = 0; k < 2 && p < len && s[p] >= '0' && s[p] <= '7'; k++)
@@ -513,13 +514,14 @@ static bool decode_field(const char *s, size_t len, size_t *i, buf_t *out)
         buf_addc(out, d);
     }
     *i = p;
-    return true;
+    return COPY_LINE_OK;
 }
 
 /* Decodes a line into `row` keeping at most `keep` fields (0: all);
-** *total gets the number of fields. */
+** *total gets the number of fields; on an invalid escape, *bad_field and
+** *bad_at the field where it stood and the offset where that starts. */
 static copy_line_t decode_line(const char *s, size_t len, row_t *row, size_t keep, buf_t *scratch,
-                               size_t *total, size_t *bad_field)
+                               size_t *total, size_t *bad_field, size_t *bad_at)
 {
     row_reset(row);
     size_t i = 0, n = 0;
@@ -542,11 +544,13 @@ static copy_line_t decode_line(const char *s, size_t len, row_t *row, size_t kee
         } else {
             buf_clear(scratch);
             buf_add(scratch, s + start, i - start);
-            if (!decode_field(s, len, &i, scratch)) {
+            copy_line_t got = decode_field(s, len, &i, scratch);
+            if (got != COPY_LINE_OK) {
                 *bad_field = n;
+                *bad_at = start;
                 *total = n + 1;
                 row_seal(row);
-                return COPY_LINE_BAD_ESCAPE;
+                return got;
             }
             if (keep_it)
                 row_push(row, scratch->data ? scratch->data : "", scratch->len);
@@ -565,8 +569,8 @@ copy_line_t copy_line_decode(const char *s, size_t len, row_t *row, size_t *bad_
 {
     buf_t scratch;
     buf_init(&scratch);
-    size_t total;
-    copy_line_t r = decode_line(s, len, row, 0, &scratch, &total, bad_field);
+    size_t total, at;
+    copy_line_t r = decode_line(s, len, row, 0, &scratch, &total, bad_field, &at);
     buf_free(&scratch);
     return r;
 }
@@ -656,11 +660,18 @@ static int copy_next(source_t *self, row_t **out)
     }
     row_t *r = &c->row;
     c->lineno++;
-    size_t total, bad = 0;
-    if (decode_line(s, n, r, t->ncols + 1, &c->scratch, &total, &bad) != COPY_LINE_OK) {
-        problem_at(c->problems, t, NULL, c->lineno,
-                   bad < t->ncols ? t->cols[bad] : "#", s, n,
-                   "invalid escape: a backslash at the end of the line, or \\. not alone on one");
+    size_t total, bad = 0, at = 0;
+    copy_line_t got_line = decode_line(s, n, r, t->ncols + 1, &c->scratch, &total, &bad, &at);
+    if (got_line != COPY_LINE_OK) {
+        char name[32];
+        snprintf(name, sizeof name, "#%zu", bad + 1);
+        const char *end = memchr(s + at, '\t', n - at);
+        problem_at(c->problems, t, NULL, c->lineno, bad < t->ncols ? t->cols[bad] : name, s + at,
+                   end ? (size_t)(end - (s + at)) : n - at, "%s",
+                   got_line == COPY_LINE_BAD_ESCAPE
+                       ? "invalid escape: a backslash at the end of the line"
+                       : "invalid escape: \\. inside a line (it ends the data only alone on a "
+                         "line)");
         c->problems->fatal++;
         c->ended = -1;
         return -1;

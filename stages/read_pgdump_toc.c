@@ -215,10 +215,14 @@ static bool read_header(pgdump_t *a, toc_reader_t *r, int want_format, problems_
         a->gzip = toc_int(r) != 0;
     }
     if (algorithm) {
+        /* the way out names a script beside the archive: NAME.sql for NAME.dump */
+        const char *slash = strrchr(a->path, '/'), *dot = strrchr(a->path, '.');
+        int stem = dot && dot > (slash ? slash : a->path) ? (int)(dot - a->path)
+                                                         : (int)strlen(a->path);
         problem_fatal(problems, a->path,
                       "table data compressed with %s, which phasemig does not read; dump with "
-                      "pg_dump -Z gzip, or run pg_restore -f %s.sql %s and migrate that",
-                      algorithm, a->path, a->path);
+                      "pg_dump -Z gzip, or run pg_restore -f %.*s.sql %s and migrate %.*s.sql",
+                      algorithm, stem, a->path, a->path, stem, a->path);
         return false;
     }
     for (int i = 0; i < 7; i++)     /* creation time: sec, min, hour, mday, mon, year, isdst */
