@@ -92,6 +92,12 @@ build/gendump: tests/gendump.c pipeline/frame/values.c pipeline/frame/values.h
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) -o $@ tests/gendump.c pipeline/frame/values.c
 
+# The handcrafted pg_dump archives of fixtures/pgdump (tests/e2e/pgdump.sh
+# checks it makes them byte for byte).
+build/mkarchive: tests/mkarchive.c
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) -o $@ tests/mkarchive.c -lz
+
 # Installs the missing Debian packages (as root), once; then does nothing.
 deps:
 	@missing=""; for p in $(DEPS); do \
@@ -110,14 +116,14 @@ example: deps
 lint:
 	cppcheck -q --enable=warning,performance,portability --std=c11 -D_GNU_SOURCE \
 	  --error-exitcode=1 --inline-suppr pipeline stages tests
-	clang-tidy --quiet $(SRC) tests/gendump.c tests/csvcols.c tests/fail_pthread.c tests/fail_writeback.c $(UNIT) tests/fuzz/*.c \
+	clang-tidy --quiet $(SRC) tests/gendump.c tests/mkarchive.c tests/csvcols.c tests/fail_pthread.c tests/fail_writeback.c $(UNIT) tests/fuzz/*.c \
 	  tests/bench/csvparse.c -- $(WARN) 2>/dev/null
 
 # Every test, plain and sanitized; the last line counts them all.
 test: deps
 	@$(MAKE) --no-print-directory phasemig build/plain/unit build/asan/phasemig build/asan/unit \
 	  build/tsan/phasemig build/tsan/unit build/csvcols build/gendump build/reconcile-ref build/fail_pthread.so \
-	  build/fail_writeback.so
+	  build/fail_writeback.so build/mkarchive
 	@$(MAKE) --no-print-directory lint
 	@tests/run-all.sh
 
