@@ -17,5 +17,6 @@ int main(void)
     failed += run_stagecase_tests();
     failed += run_progress_tests();
     failed += run_reconcile_tests();
+    failed += run_pgdump_tests();
     return failed ? 1 : 0;
 }
