@@ -225,20 +225,21 @@ stage_t *rollback_check_assignments_new(rollback_t *rb)
 size_t rollback_checks(const rollback_t *rb, check_t out[ROLLBACK_CHECKS])
 {
     memset(out, 0, ROLLBACK_CHECKS * sizeof *out);
-    out[0] = (check_t){1, "every phase has a phase_type", rb->typed == rb->phases, ""};
+    out[0] = (check_t){1, "every phase has a phase_type", rb->typed == rb->phases, "", false};
     snprintf(out[0].detail, sizeof out[0].detail, "%llu of %llu phases",
              (unsigned long long)rb->typed, (unsigned long long)rb->phases);
+    /* a link by the first-phase rule is a guess: a WARN */
     out[1] = (check_t){2, "every assignment has a project_phase_id",
-                       rb->linked == rb->assignments, ""};
+                       rb->linked == rb->assignments, "", rb->unmatched_to_first_phase > 0};
     snprintf(out[1].detail, sizeof out[1].detail,
              "%llu of %llu assignments (%llu by date, %llu unmatched_to_first_phase)",
              (unsigned long long)rb->linked, (unsigned long long)rb->assignments,
              (unsigned long long)rb->matched, (unsigned long long)rb->unmatched_to_first_phase);
-    out[2] = (check_t){3, "the new columns are gone", !rb->new_columns_left, ""};
+    out[2] = (check_t){3, "the new columns are gone", !rb->new_columns_left, "", false};
     snprintf(out[2].detail, sizeof out[2].detail, "%s%s",
              rb->new_columns_left ? "still there: " : "name, start_date, end_date, description absent",
              rb->new_columns_left ? rb->left : "");
-    out[3] = (check_t){4, "phase type distribution", true, ""};
+    out[3] = (check_t){4, "phase type distribution", true, "", false};
     snprintf(out[3].detail, sizeof out[3].detail, "PLANNING %llu, EXECUTION %llu",
              (unsigned long long)rb->by_type[PHASE_PLANNING],
              (unsigned long long)rb->by_type[PHASE_EXECUTION]);

@@ -98,12 +98,22 @@ void diff_free(diff_t *d);
 
 /* ---- verify.c ---- */
 #define VERIFY_CHECKS 9
+/* A check's result is PASS, WARN or FAIL: `ok` false is FAIL; `warn` (with
+** ok) is a finding that does not fail the run, unless --strict. */
 typedef struct check {
     int id;
     const char *name;
     bool ok;
     char detail[400];
+    bool warn;
 } check_t;
+/* Assignments in no phase, by why (verify_orphans). */
+typedef struct orphan_causes {
+    uint64_t before_start;      /* dated before its project's start */
+    uint64_t after_end;         /* dated after its project's end */
+    uint64_t no_phase;          /* its project has no phase (or is unknown) */
+    uint64_t between_phases;    /* in its project's dates, in none of its phases */
+} orphan_causes_t;
 typedef struct verify verify_t;
 verify_t *verify_new(void);
 /* Check 8 on a SQLite dataset: are both date indexes there? */
@@ -114,6 +124,14 @@ stage_t *verify_assignments_new(verify_t *v);
 /* The original (old-schema) phases, whose budgets check 7 compares with. */
 stage_t *verify_original_phases_new(verify_t *v);
 size_t verify_checks(verify_t *v, check_t out[VERIFY_CHECKS]);
+/* Check 9's assignments in no phase, by cause. */
+void verify_orphans(const verify_t *v, orphan_causes_t *out);
+/* NULL when the header of project_phases (`phases`) and, if known, of
+** resource_assignments (`assignments`, may be NULL) are in schema `want`
+** or are not recognisably the other one; else one line saying what the
+** dataset is and which command was meant ("this dataset has phase_type:
+** it is in the old schema; use phasemig migrate"). */
+const char *schema_refusal(const table_t *phases, const table_t *assignments, schema_t want);
 void verify_budget(const verify_t *v, money_sum_t *capital, money_sum_t *expense,
                    money_sum_t *total);
 size_t verify_names(const verify_t *v, const char *const **names, const uint64_t **counts);
@@ -198,6 +216,16 @@ void summary_json(bytesink_t *out, const summary_input_t *in);
 void checks_json(buf_t *b, const check_t *checks, size_t n);
 void checks_text(FILE *out, const check_t *checks, size_t n);
 bool checks_pass(const check_t *checks, size_t n);
+/* Whether any check warns. */
+bool checks_warn(const check_t *checks, size_t n);
+/* The run's verdict on its checks: no FAIL and, when strict, no WARN. */
+bool checks_accept(const check_t *checks, size_t n, bool strict);
+/* "PASS", "WARN" or "FAIL". */
+const char *check_status(const check_t *c);
+/* The orphaned assignments by cause, as JSON ("orphaned_by_cause": {...})
+** and in words ("1 dated before its project's start, ..."). */
+void orphans_json(buf_t *b, const orphan_causes_t *o);
+void orphans_words(char *out, size_t size, const orphan_causes_t *o);
 void json_string(buf_t *b, const char *s);
 void rows_json(buf_t *b, const table_rows_t *rows);
 void rows_text(FILE *out, const table_rows_t *rows);

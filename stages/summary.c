@@ -27,13 +27,21 @@ void json_string(buf_t *b, const char *s)
     buf_addc(b, '"');
 }
 
+const char *check_status(const check_t *c)
+{
+    return !c->ok ? "FAIL" : c->warn ? "WARN" : "PASS";
+}
+
+/* "ok" stays as it was (false only for FAIL) so that existing readers
+** keep working; "status" tells a WARN apart. */
 void checks_json(buf_t *b, const check_t *checks, size_t n)
 {
     buf_adds(b, "\"checks\": [");
     for (size_t i = 0; i < n; i++) {
         buf_printf(b, "%s\n    {\"id\": %d, \"name\": ", i ? "," : "", checks[i].id);
         json_string(b, checks[i].name);
-        buf_printf(b, ", \"ok\": %s, \"detail\": ", checks[i].ok ? "true" : "false");
+        buf_printf(b, ", \"ok\": %s, \"status\": \"%s\", \"detail\": ",
+                   checks[i].ok ? "true" : "false", check_status(&checks[i]));
         json_string(b, checks[i].detail);
         buf_adds(b, "}");
     }
@@ -43,7 +51,7 @@ void checks_json(buf_t *b, const check_t *checks, size_t n)
 void checks_text(FILE *out, const check_t *checks, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        fprintf(out, "  %s %d %s: %s\n", checks[i].ok ? "PASS" : "FAIL", checks[i].id,
+        fprintf(out, "  %s %d %s: %s\n", check_status(&checks[i]), checks[i].id,
                 checks[i].name, checks[i].detail);
 }
 
@@ -53,6 +61,41 @@ bool checks_pass(const check_t *checks, size_t n)
         if (!checks[i].ok)
             return false;
     return true;
+}
+
+bool checks_warn(const check_t *checks, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (checks[i].ok && checks[i].warn)
+            return true;
+    return false;
+}
+
+bool checks_accept(const check_t *checks, size_t n, bool strict)
+{
+    return checks_pass(checks, n) && !(strict && checks_warn(checks, n));
+}
+
+void orphans_json(buf_t *b, const orphan_causes_t *o)
+{
+    buf_printf(b,
+               "\"orphaned_by_cause\": {\"before_start\": %" PRIu64 ", \"after_end\": %" PRIu64
+               ", \"no_phase\": %" PRIu64 ", \"between_phases\": %" PRIu64 "}",
+               o->before_start, o->after_end, o->no_phase, o->between_phases);
+}
+
+/* Every cause is named, a zero too, so that a reader sees what was
+** looked for; between_phases only when there are some (migrate's phases
+** cover their projects, so it is verify's alone). */
+void orphans_words(char *out, size_t size, const orphan_causes_t *o)
+{
+    int at = snprintf(out, size,
+                      "%" PRIu64 " dated before its project's start, %" PRIu64
+                      " after its end, %" PRIu64 " in a project with no phase",
+                      o->before_start, o->after_end, o->no_phase);
+    if (o->between_phases > 0 && at > 0 && (size_t)at < size)
+        snprintf(out + at, size - (size_t)at, ", %" PRIu64 " between its project's phases",
+                 o->between_phases);
 }
 
 void rows_json(buf_t *b, const table_rows_t *rows)
@@ -219,9 +262,12 @@ void summary_json(bytesink_t *out, const summary_input_t *in)
     buf_printf(b,
                "  \"assignments\": {\"total\": %" PRIu64 ", \"kept\": %" PRIu64
                ", \"moved\": %" PRIu64 ", \"orphaned\": %" PRIu64
-               ", \"cross_project_links\": %" PRIu64 "},\n",
+               ", \"cross_project_links\": %" PRIu64 ", ",
                c->total, c->kept, c->moved, c->orphaned, c->cross_project_links);
-    buf_adds(b, "  ");
+    orphan_causes_t orphans;
+    verify_orphans(in->verify, &orphans);
+    orphans_json(b, &orphans);
+    buf_adds(b, "},\n  ");
     rows_json(b, in->rows);
     buf_adds(b, ",\n  \"moves\": [");
     size_t *order;
@@ -269,6 +315,25 @@ static void print_moves(FILE *out, const move_matrix_t *moves)
                         t == TO_NONE ? "orphaned" : "move", FROM_NAMES[f], TO_NAMES[t]);
 }
 
+/* The findings, right under the headline numbers: each WARN or FAIL
+** check in one line, the orphaned assignments by cause. */
+static void findings_text(FILE *out, const check_t *checks, size_t n,
+                          const assignment_counts_t *c, const verify_t *verify)
+{
+    if (c->orphaned > 0) {
+        orphan_causes_t orphans;
+        char why[300];
+        verify_orphans(verify, &orphans);
+        orphans_words(why, sizeof why, &orphans);
+        fprintf(out, "\nWARN %" PRIu64 " assignment%s orphaned (in no phase): %s\n", c->orphaned,
+                c->orphaned == 1 ? " is" : "s are", why);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!checks[i].ok)
+            fprintf(out, "FAIL check %d, %s: %s\n", checks[i].id, checks[i].name,
+                    checks[i].detail);
+}
+
 void summary_text(FILE *out, const summary_input_t *in)
 {
     const plan_t *plan = in->plan;
@@ -294,6 +359,7 @@ void summary_text(FILE *out, const summary_input_t *in)
             "assignments  %" PRIu64 ": %" PRIu64 " kept, %" PRIu64 " moved, %" PRIu64
             " orphaned, %" PRIu64 " cross-project links\n",
             c->total, c->kept, c->moved, c->orphaned, c->cross_project_links);
+    findings_text(out, checks, VERIFY_CHECKS, &plan->counts, in->verify);
 
     size_t *order;
     size_t n = plan_projects_by_changes(plan, false, &order);

@@ -39,13 +39,21 @@ const char ROLLBACK_USAGE[] =
     "  -q, --quiet       no summary on stdout\n"
     "  --json            print summary.json's object on stdout (the summary for a\n"
     "                    person goes to stderr); with --dry-run too\n"
+    "  --strict          a check that warns (assignments linked by the first-phase\n"
+    "                    rule) makes the exit status 1\n"
     "  --rejects FILE    go on past bad rows: write them to FILE (table, line, id,\n"
     "                    column, value, reason, raw; - is stdout) and migrate the\n"
     "                    rest; exit 1\n"
     "  -h, --help        this text\n\n"
-    "Exit status: 0 done; 1 done with findings (a failed check); 2 usage error,\n"
-    "bad input (an assignment whose project has no phase included) or an I/O\n"
-    "failure, and then nothing was written.\n";
+    "The links are derived from dates, not restored: an assignment the migration\n"
+    "moved (its date fell in another phase than it pointed at) or orphaned (its\n"
+    "date fell in no phase) gets another project_phase_id than it had; one it\n"
+    "kept gets the same. A cross-project link (a project_phase_id naming a phase\n"
+    "of another project) cannot come back.\n\n"
+    "Exit status: 0 done (checks PASS or WARN); 1 done with findings (a failed\n"
+    "check, rejected rows, a WARN with --strict); 2 usage error, a dataset in\n"
+    "the old schema, bad input (an assignment whose project has no phase\n"
+    "included) or an I/O failure, and then nothing was written.\n";
 
 /* One run of rollback; -1 as migrate_once (cmd_migrate.c) when repeated
 ** assignment ids turn up at the end of the stream with --rejects. */
@@ -93,7 +101,7 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
         buf_free(&json);
         check_t checks[ROLLBACK_CHECKS];
         rollback_checks(rb, checks);
-        status = run_end(&r, checks_pass(checks, ROLLBACK_CHECKS));
+        status = run_end(&r, checks_accept(checks, ROLLBACK_CHECKS, o->strict));
     }
     rollback_free(rb);
     run_free(&r);

@@ -19,36 +19,45 @@
 #include "run.h"
 
 const char VERIFY_USAGE[] =
-    "usage: phasemig verify [--against ORIGINAL] [--json] DATASET\n\n"
+    "usage: phasemig verify [--against ORIGINAL] [--json] [--strict] DATASET\n\n"
     "Runs the nine checks on the new-schema DATASET (a directory of CSV or gzip\n"
     "CSV files, or a SQLite file): every phase has name and dates, the old\n"
     "columns are gone, start <= end, the phase names, each project's phases\n"
     "cover its dates exactly, budgets (compared per project and overall with the\n"
     "old-schema ORIGINAL when given), the SQLite date indexes, and that each\n"
     "assignment's date falls in exactly one phase.\n\n"
+    "Each check is PASS, WARN or FAIL. An assignment is orphaned when its date\n"
+    "falls in no phase of its project (before its start, after its end, between\n"
+    "its phases, or the project has no phase): a WARN, with the count by cause.\n\n"
     "options:\n"
     "  --against ORIGINAL  the old-schema dataset the budgets must equal\n"
     "  --json              print the checks as JSON\n"
+    "  --strict            a WARN makes the exit status 1\n"
     "  -h, --help          this text\n\n"
-    "Exit status: 0 every check passes; 1 a check fails; 2 usage error or\n"
-    "unreadable input.\n";
+    "Exit status: 0 no check fails (WARNs are printed); 1 a check fails, or\n"
+    "warns with --strict; 2 usage error, unreadable input, or a dataset in the\n"
+    "old schema (use phasemig migrate).\n";
 
-enum { VERIFY_JSON, VERIFY_AGAINST };
+enum { VERIFY_JSON, VERIFY_AGAINST, VERIFY_STRICT };
 static const option_spec_t VERIFY_OPTIONS[] = {
     {"json", 0, NULL, VERIFY_JSON},
     {"against", 0, "ORIGINAL", VERIFY_AGAINST},
+    {"strict", 0, NULL, VERIFY_STRICT},
 };
 
 typedef struct {
-    bool json;
+    bool json, strict;
     const char *against;
 } verify_opts_t;
 
+/* One option of verify into its options. */
 static void verify_option(void *ctx, int id, const char *value)
 {
     verify_opts_t *o = ctx;
     if (id == VERIFY_JSON)
         o->json = true;
+    else if (id == VERIFY_STRICT)
+        o->strict = true;
     else
         o->against = value;
 }
@@ -69,8 +78,19 @@ int cmd_verify(int argc, char **argv)
     problems_init(&problems, 0);
     verify_t *verify = verify_new();
     dataset_t *ds = open_dataset(dataset, &problems);
+    table_t *phases_header = NULL;
     for (int t = 0; t < T_COUNT; t++) {
         source_t *src = open_table(ds, (table_id_t)t, &problems);
+        if (t == T_PHASES)
+            phases_header = table_copy(src->table);
+        if (t == T_ASSIGNMENTS) {
+            /* an old-schema dataset is named as such (exit 2): its nine
+            ** checks would only say that it is not migrated */
+            const char *refusal = schema_refusal(phases_header, src->table, SCHEMA_NEW);
+            if (refusal)
+                runtime_error("%s: %s", dataset, refusal);
+            table_free(phases_header);
+        }
         stage_t *check[] = {t == 0   ? verify_projects_new(verify)
                             : t == 1 ? verify_phases_new(verify)
                                      : verify_assignments_new(verify)};
@@ -94,6 +114,7 @@ int cmd_verify(int argc, char **argv)
     check_t checks[VERIFY_CHECKS];
     verify_checks(verify, checks);
     bool pass = checks_pass(checks, VERIFY_CHECKS);
+    bool warn = checks_warn(checks, VERIFY_CHECKS);
     if (json) {
         buf_t b;
         buf_init(&b);
@@ -104,7 +125,8 @@ int cmd_verify(int argc, char **argv)
             json_string(&b, against);
         else
             buf_adds(&b, "null");
-        buf_printf(&b, ",\n  \"ok\": %s,\n  ", pass ? "true" : "false");
+        buf_printf(&b, ",\n  \"ok\": %s,\n  \"status\": \"%s\",\n  ", pass ? "true" : "false",
+                   !pass ? "FAIL" : warn ? "WARN" : "PASS");
         checks_json(&b, checks, VERIFY_CHECKS);
         buf_adds(&b, "\n}\n");
         fputs(buf_str(&b), stdout);
@@ -113,14 +135,20 @@ int cmd_verify(int argc, char **argv)
         printf("phasemig verify %s%s%s\n", dataset, against ? " --against " : "",
                against ? against : "");
         checks_text(stdout, checks, VERIFY_CHECKS);
-        size_t failed = 0;
-        for (size_t i = 0; i < VERIFY_CHECKS; i++)
+        size_t failed = 0, warned = 0;
+        for (size_t i = 0; i < VERIFY_CHECKS; i++) {
             failed += !checks[i].ok;
-        printf("%s: %zu of %d checks fail\n", pass ? "PASS" : "FAIL", failed, VERIFY_CHECKS);
+            warned += checks[i].ok && checks[i].warn;
+        }
+        printf("%s: %zu of %d checks fail", !pass ? "FAIL" : warn ? "WARN" : "PASS", failed,
+               VERIFY_CHECKS);
+        if (warned > 0)
+            printf(", %zu warn%s", warned, o.strict ? " (--strict: exit 1)" : "");
+        printf("\n");
     }
     if (fflush(stdout) != 0)
         runtime_error("stdout: write failed: %s", strerror(errno));
     verify_free(verify);
     problems_free(&problems);
-    return pass ? 0 : 1;
+    return checks_accept(checks, VERIFY_CHECKS, o.strict) ? 0 : 1;
 }

@@ -15,7 +15,7 @@
 
 enum {
     OPT_FORMAT, OPT_SPLIT, OPT_DRY_RUN, OPT_FORCE, OPT_QUIET, OPT_MAX_ERRORS, OPT_REJECTS,
-    OPT_HTML, OPT_JSON
+    OPT_HTML, OPT_JSON, OPT_STRICT
 };
 
 /* migrate's options; rollback's are the same without --split and --html */
@@ -27,6 +27,7 @@ static const option_spec_t RUN_OPTIONS[] = {
     {"max-errors", 0, "N", OPT_MAX_ERRORS},
     {"rejects", 0, "FILE", OPT_REJECTS},
     {"json", 0, NULL, OPT_JSON},
+    {"strict", 0, NULL, OPT_STRICT},
     {"split", 0, "POLICY", OPT_SPLIT},
     {"html", 0, "FILE", OPT_HTML},
 };
@@ -47,6 +48,7 @@ static void run_option(void *ctx, int id, const char *v)
     case OPT_FORCE: o->force = true; break;
     case OPT_QUIET: o->quiet = true; break;
     case OPT_JSON: o->json = true; break;
+    case OPT_STRICT: o->strict = true; break;
     case OPT_REJECTS: o->rejects = v; break;
     case OPT_HTML: o->html = v; break;
     case OPT_SPLIT:
@@ -238,6 +240,11 @@ void run_begin(run_t *r, const run_opts_t *o, const id_repeats_t *known, schema_
         validate_projects_new(&r->plan, &r->problems, &r->rows[T_PROJECTS].rejected)};
     r->rows[T_PROJECTS].in = run_chain(r->projects, load_projects, 1, &r->problems);
     r->phases = open_table(r->ds, T_PHASES, &r->problems);
+    /* a dataset in the other schema is named as such, not taken apart
+    ** into a list of missing columns */
+    const char *refusal = schema_refusal(r->phases->table, NULL, schema);
+    if (refusal)
+        runtime_error("%s: %s", o->in, refusal);
     stage_t *load_phases[] = {
         validate_phases_new(&r->plan, &r->problems, &r->rows[T_PHASES].rejected, schema)};
     r->rows[T_PHASES].in = run_chain(r->phases, load_phases, 1, &r->problems);
@@ -302,7 +309,7 @@ void run_commit(run_t *r)
     output_commit(&r->out);
 }
 
-int run_end(run_t *r, bool checks_pass)
+int run_end(run_t *r, bool checks_accepted)
 {
     const run_opts_t *o = r->o;
     if (o->rejects && r->problems.count > 0)
@@ -312,7 +319,7 @@ int run_end(run_t *r, bool checks_pass)
                 o->dry_run ? " (not written: dry run)" : "");
     if (fflush(stdout) != 0)
         runtime_error("stdout: write failed: %s", strerror(errno));
-    return checks_pass && r->problems.count == 0 ? 0 : 1;
+    return checks_accepted && r->problems.count == 0 ? 0 : 1;
 }
 
 void run_free(run_t *r)

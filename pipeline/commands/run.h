@@ -23,6 +23,7 @@ typedef struct run_opts {
     const char *html;       /* --html FILE (migrate) */
     bool quiet;             /* -q: no summary on stdout, no progress */
     bool json;              /* --json: the summary as JSON on stdout */
+    bool strict;            /* --strict: a WARN check makes the exit status 1 */
 } run_opts_t;
 
 /* Parses "[--format F] [--dry-run] [--force] [--max-errors N]
@@ -77,6 +78,7 @@ source_t *open_table(dataset_t *ds, table_id_t table, problems_t *problems);
 **                      row read was written or rejected, closes the sink
 **   run_commit         the rejects file and OUT into place (not: dry run)
 **   run_end            the rejects line, stdout flushed, the exit status
+**                      (1 unless the checks are accepted: checks_accept)
 **   run_free           everything, whichever step the run stopped at
 */
 typedef struct run {
@@ -103,7 +105,7 @@ sink_t *run_open_output(run_t *r, schema_t out_schema);
 uint64_t run_emit_held(run_t *r, table_id_t t, stage_t **stages, size_t n);
 bool run_streams_done(run_t *r, id_repeats_t *known);
 void run_commit(run_t *r);
-int run_end(run_t *r, bool checks_pass);
+int run_end(run_t *r, bool checks_accepted);
 void run_free(run_t *r);
 
 /* Writes `len` bytes as the file `name` in the staged output. */

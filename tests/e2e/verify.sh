@@ -37,8 +37,9 @@ own_check_agrees() {
         "$PHASEMIG" migrate "$WORK/gen" "$WORK/m" >/dev/null || return 1
     local own alone
     own=$(sed -n 's/.*"id": 9, [^}]*"detail": "\([^"]*\)".*/\1/p' "$WORK/m/summary.json")
-    alone=$("$PHASEMIG" verify "$WORK/m" | sed -n 's/^  PASS 9 [^:]*: //p')
-    [ -n "$own" ] && [ "$own" = "$alone" ] && [[ $own == *" in one phase, "[1-9]*" in none, 0 in more" ]] ||
+    alone=$("$PHASEMIG" verify "$WORK/m" | sed -n 's/^  WARN 9 [^:]*: //p')
+    [ -n "$own" ] && [ "$own" = "$alone" ] &&
+        [[ $own == *" in one phase, "[1-9]*" in none, 0 in more (orphaned: "[0-9]*" dated before its project's start, "[0-9]*" after its end, 0 in a project with no phase)" ]] ||
         { echo "migrate: '$own', verify: '$alone'"; return 1; }
 }
 
@@ -78,3 +79,52 @@ expect "verify: migrate's own check 9 agrees with verify run alone" own_check_ag
 expect "verify: a SQLite dataset without an index fails check 8 alone" sqlite_without_an_index
 expect "verify: --json" json_output
 expect "verify: usage error" usage_error "phasemig: verify: needs DATASET" verify
+
+# Orphaned assignments are a WARN: exit 0, and 1 with --strict; the JSON
+# says "status" beside "ok", and summary.json counts them by cause.
+orphans_warn() {
+    rm -rf "$WORK/gen" "$WORK/m" && "$GENDUMP" 2000 "$WORK/gen" >/dev/null || return 1
+    run_phasemig migrate "$WORK/gen" "$WORK/m"
+    same <(echo 0) "$WORK/status" || return 1
+    # the WARN comes right after the headline numbers, before the moves
+    sed -n '7,8p' "$WORK/stdout" | grep -q '^WARN [0-9]* assignments are orphaned (in no phase): [0-9]* dated before its project.s start, [0-9]* after its end, 0 in a project with no phase$' ||
+        { sed -n '1,9p' "$WORK/stdout"; return 1; }
+    grep -q '"orphaned_by_cause": {"before_start": [0-9]*, "after_end": [0-9]*, "no_phase": 0, "between_phases": 0}}' "$WORK/m/summary.json" &&
+        grep -q '"id": 9, [^}]*"ok": true, "status": "WARN"' "$WORK/m/summary.json" || return 1
+    run_phasemig verify "$WORK/m"
+    same <(echo 0) "$WORK/status" && tail -n 1 "$WORK/stdout" | grep -qx 'WARN: 0 of 9 checks fail, 1 warn' || return 1
+    run_phasemig verify --strict "$WORK/m"
+    same <(echo 1) "$WORK/status" &&
+        tail -n 1 "$WORK/stdout" | grep -qx 'WARN: 0 of 9 checks fail, 1 warn (--strict: exit 1)' || return 1
+    run_phasemig verify --json "$WORK/m"
+    grep -q '^  "status": "WARN",$' "$WORK/stdout" || return 1
+    rm -rf "$WORK/m"
+    run_phasemig migrate --strict "$WORK/gen" "$WORK/m"
+    same <(echo 1) "$WORK/status" && [ -f "$WORK/m/summary.json" ]
+}
+
+# strict_clean: --strict changes nothing where nothing warns
+strict_clean() {
+    run_phasemig verify --strict --against fixtures/verify/original fixtures/verify/good
+    same <(echo 0) "$WORK/status" && tail -n 1 "$WORK/stdout" | grep -qx 'PASS: 0 of 9 checks fail'
+}
+
+# wrong_schema CMD DATASET MESSAGE: one line naming the schema and the
+# command meant, exit 2, no check run, nothing written
+wrong_schema() {
+    local cmd=$1 dataset=$2 message=$3
+    rm -rf "$WORK/ws" && mkdir "$WORK/ws"
+    if [ "$cmd" = verify ]; then run_phasemig verify "$dataset"; else run_phasemig "$cmd" "$dataset" "$WORK/ws/out"; fi
+    same <(echo 2) "$WORK/status" && same <(echo "$message") "$WORK/stderr" &&
+        same /dev/null "$WORK/stdout" && nothing_left "$WORK/ws"
+}
+
+expect "verify: orphaned assignments are a WARN; --strict makes it exit 1" orphans_warn
+expect "verify: --strict with nothing to warn of" strict_clean
+expect "verify: an old-schema dataset is named, not checked" wrong_schema verify fixtures/planner-seed \
+    "phasemig: fixtures/planner-seed: this dataset has phase_type and project_phase_id: it is in the old schema; use phasemig migrate"
+expect "migrate: a new-schema dataset is named, not migrated" wrong_schema migrate fixtures/user-phases \
+    "phasemig: fixtures/user-phases: this dataset has named, dated phases and no phase_type: it is in the new schema; use phasemig verify or phasemig rollback"
+expect "rollback: an old-schema dataset is named, not rolled back" wrong_schema rollback fixtures/planner-seed \
+    "phasemig: fixtures/planner-seed: this dataset has phase_type and no phase names or dates: it is in the old schema; use phasemig migrate"
+
