@@ -10,7 +10,7 @@ mkdir -p build/fuzz
 src=$(ls pipeline/frame/*.c pipeline/commands/*.c stages/*.c | grep -v pipeline/commands/main.c)
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE"
 status=0
-for target in csv migrate; do
+for target in csv migrate pgdump; do
     clang $flags -o "build/fuzz/fuzz_$target" "tests/fuzz/fuzz_$target.c" $src -lcsv -lz -ldeflate -lsqlite3 -pthread || exit 2
     corpus=build/fuzz/corpus-$target
     mkdir -p "$corpus"
