@@ -107,6 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fwrite(data + 1, 1, size - 1, f);
     fclose(f);
     read_archive(path, data[0] & 1 ? "archive" : NULL);
+    unlink(path);
     buf_t a, b;
     decode_all(data + 1, size - 1, (size_t)data[0] % 64 + 1, &a);
     decode_all(data + 1, size - 1, 1, &b);
