@@ -1,11 +1,13 @@
 /*
 ** diff: what the migration changes, as diff.csv
-**     table,id,change,field,before,after
+**     table,id,change,field,before,after,project_id,assignment_date,
+**     before_phase,after_phase
 ** First the schema changes (id empty; column_removed / column_added, found
 ** by comparing each table's header before and after), then per phase four
 ** `remapped` rows (phase_type before; name, start_date, end_date after),
 ** then one row per moved or orphaned assignment (project_phase_id before,
-** the implicit phase id after, empty when orphaned). Kept assignments are
+** the implicit phase id after, empty when orphaned; then its project,
+** date and both phases' names). Kept assignments are
 ** counted, not listed. Without a file (dry run) only a preview is kept:
 ** the first DIFF_PREVIEW_ROWS rows of each section.
 */
@@ -18,6 +20,15 @@
 #define DIFF_FLUSH ((size_t)64 * 1024)
 
 enum { SECTION_SCHEMA, SECTION_PHASES, SECTION_ASSIGNMENTS, SECTIONS };
+
+/* SPEC's six columns first, so that existing readers keep working; then
+** the context of an assignment row (empty on schema and phase rows): its
+** project, its date, and the names of the phases before and after. */
+static const char *const DIFF_HEADER[] = {"table",         "id",           "change",
+                                          "field",         "before",       "after",
+                                          "project_id",    "assignment_date",
+                                          "before_phase",  "after_phase"};
+#define DIFF_COLUMNS ARRAY_LEN(DIFF_HEADER)
 
 struct diff {
     bytesink_t *out;
@@ -36,8 +47,9 @@ struct diff {
 typedef struct {
     stage_t base;
     diff_t *diff;
+    const plan_t *plan;     /* assignments: the phases' names */
     table_t *before;
-    int id, type, name, start, end, phase, change, implicit;
+    int id, type, name, start, end, phase, change, implicit, project, date;
 } diff_stage_t;
 
 diff_t *diff_new(bytesink_t *out)
@@ -47,6 +59,8 @@ diff_t *diff_new(bytesink_t *out)
     for (int i = 0; i < SECTIONS; i++)
         buf_init(&d->section[i]);
     buf_init(&d->preview);
+    /* the preview is read as the file is: its header row first */
+    csv_format_strings(&d->preview, DIFF_HEADER, ARRAY_LEN(DIFF_HEADER));
     return d;
 }
 
@@ -82,10 +96,9 @@ static void write_held(diff_t *d)
     if (d->head_written)
         return;
     d->head_written = true;
-    static const char *const header[] = {"table", "id", "change", "field", "before", "after"};
     buf_t head;
     buf_init(&head);
-    csv_format_strings(&head, header, ARRAY_LEN(header));
+    csv_format_strings(&head, DIFF_HEADER, ARRAY_LEN(DIFF_HEADER));
     if (d->out) {
         d->out->write(d->out, head.data, head.len);
         d->out->write(d->out, d->section[SECTION_SCHEMA].data, d->section[SECTION_SCHEMA].len);
@@ -97,24 +110,40 @@ static void write_held(diff_t *d)
     buf_clear(&d->section[SECTION_PHASES]);
 }
 
+/* An assignment row's context columns (diff.csv's last four); NULL on
+** schema and phase rows, whose context is empty. */
+typedef struct {
+    const field_t *project, *date;
+    const char *before_phase, *after_phase;   /* NULL: empty */
+} context_t;
+
 static void emit(diff_t *d, int section, const char *table, const field_t *id,
                  const char *change, const char *fieldname, const field_t *before,
-                 const field_t *after)
+                 const field_t *after, const context_t *context)
 {
     static const field_t none = {"", 0, true};
-    field_t f[6] = {
+    field_t f[DIFF_COLUMNS] = {
         {table, strlen(table), false},
         id ? *id : none,
         {change, strlen(change), false},
         {fieldname, strlen(fieldname), false},
         before ? *before : none,
         after ? *after : none,
+        none, none, none, none,
     };
+    if (context) {
+        f[6] = context->project ? *context->project : none;
+        f[7] = context->date ? *context->date : none;
+        if (context->before_phase)
+            f[8] = (field_t){context->before_phase, strlen(context->before_phase), false};
+        if (context->after_phase)
+            f[9] = (field_t){context->after_phase, strlen(context->after_phase), false};
+    }
     if (section == SECTION_ASSIGNMENTS)
         write_held(d);
     buf_t *b = &d->section[section];
     size_t at = b->len;
-    csv_format_record(b, f, 6);
+    csv_format_record(b, f, DIFF_COLUMNS);
     d->rows++;
     if (d->preview_rows[section] < DIFF_PREVIEW_ROWS) {
         buf_add(&d->preview, b->data + at, b->len - at);
@@ -141,11 +170,11 @@ static const table_t *schema_header(stage_t *self, const table_t *in)
     for (size_t i = 0; i < before->ncols; i++)
         if (table_col(in, before->cols[i]) < 0)
             emit(s->diff, SECTION_SCHEMA, before->name, NULL, "column_removed", before->cols[i],
-                 NULL, NULL);
+                 NULL, NULL, NULL);
     for (size_t i = 0; i < in->ncols; i++)
         if (table_col(before, in->cols[i]) < 0)
             emit(s->diff, SECTION_SCHEMA, before->name, NULL, "column_added", in->cols[i], NULL,
-                 NULL);
+                 NULL, NULL);
     return in;
 }
 
@@ -174,12 +203,13 @@ static stage_result_t phases_process(stage_t *self, row_t *row)
     const field_t *id = &row->f[s->id];
     diff_t *d = s->diff;
     emit(d, SECTION_PHASES, "project_phases", id, "remapped", "phase_type", &row->f[s->type],
+         NULL, NULL);
+    emit(d, SECTION_PHASES, "project_phases", id, "remapped", "name", NULL, &row->f[s->name],
          NULL);
-    emit(d, SECTION_PHASES, "project_phases", id, "remapped", "name", NULL, &row->f[s->name]);
     emit(d, SECTION_PHASES, "project_phases", id, "remapped", "start_date", NULL,
-         &row->f[s->start]);
+         &row->f[s->start], NULL);
     emit(d, SECTION_PHASES, "project_phases", id, "remapped", "end_date", NULL,
-         &row->f[s->end]);
+         &row->f[s->end], NULL);
     return STAGE_PASS;
 }
 
@@ -190,7 +220,32 @@ static const table_t *assignments_header(stage_t *self, const table_t *in)
     s->phase = table_col(in, "project_phase_id");
     s->change = table_col(in, MATCH_CHANGE);
     s->implicit = table_col(in, MATCH_PHASE);
+    s->project = table_col(in, "project_id");
+    s->date = table_col(in, "assignment_date");
     return in;
+}
+
+/* The name of the phase with plan index i after remap (NULL: none). */
+static const char *phase_name(const plan_t *plan, size_t i)
+{
+    if (i == NO_INDEX || i >= plan->nphases)
+        return NULL;
+    const phase_t *ph = &plan->phases[i];
+    return ph->name ? ph->name : ph->type >= 0 ? PHASE_NAMES[ph->type] : NULL;
+}
+
+/* The plan index of the phase of `project` that the moved row's
+** implicit phase id names (the other type's phase of its project). */
+static size_t implicit_index(const plan_t *plan, size_t project, const field_t *implicit)
+{
+    uuid_t id;
+    if (project == NO_INDEX || implicit->null || !uuid_parse(implicit->data, implicit->len, &id))
+        return NO_INDEX;
+    const project_t *p = &plan->projects[project];
+    for (int t = 0; t < PHASE_TYPES; t++)
+        if (p->phase[t] != NO_INDEX && uuid_eq(&plan->phases[p->phase[t]].id, &id))
+            return p->phase[t];
+    return NO_INDEX;
 }
 
 static stage_result_t assignments_process(stage_t *self, row_t *row)
@@ -199,9 +254,19 @@ static stage_result_t assignments_process(stage_t *self, row_t *row)
     if (!row)
         return STAGE_DROP;
     const char *change = row->f[s->change].data;
-    if (strcmp(change, "kept") != 0)
-        emit(s->diff, SECTION_ASSIGNMENTS, "resource_assignments", &row->f[s->id], change,
-             "project_phase_id", &row->f[s->phase], &row->f[s->implicit]);
+    if (strcmp(change, "kept") == 0)
+        return STAGE_PASS;
+    size_t project = NO_INDEX, pointed = NO_INDEX;
+    day_t day;
+    plan_noted(row, &project, &pointed, &day);
+    context_t context = {
+        s->project >= 0 ? &row->f[s->project] : NULL,
+        s->date >= 0 ? &row->f[s->date] : NULL,
+        phase_name(s->plan, pointed),
+        phase_name(s->plan, implicit_index(s->plan, project, &row->f[s->implicit])),
+    };
+    emit(s->diff, SECTION_ASSIGNMENTS, "resource_assignments", &row->f[s->id], change,
+         "project_phase_id", &row->f[s->phase], &row->f[s->implicit], &context);
     return STAGE_PASS;
 }
 
@@ -235,9 +300,11 @@ stage_t *diff_phases_new(diff_t *d)
     return diff_stage_new(d, phases_header, phases_process);
 }
 
-stage_t *diff_assignments_new(diff_t *d)
+stage_t *diff_assignments_new(diff_t *d, const plan_t *plan)
 {
-    return diff_stage_new(d, assignments_header, assignments_process);
+    stage_t *s = diff_stage_new(d, assignments_header, assignments_process);
+    ((diff_stage_t *)s)->plan = plan;
+    return s;
 }
 
 void diff_close(diff_t *d)

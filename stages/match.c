@@ -78,7 +78,12 @@ static stage_result_t match_process(stage_t *self, row_t *row)
         change = "kept", c->kept++;
     else
         change = "moved", c->moved++;
-    plan->moves[project].n[from->project != project ? FROM_OTHER_PROJECT : from->type][to]++;
+    move_matrix_t *mm = &plan->moves[project];
+    int kind = from->project != project ? FROM_OTHER_PROJECT : from->type;
+    if (mm->n[kind][to]++ == 0 || date < mm->first[kind][to])
+        mm->first[kind][to] = date;
+    if (mm->n[kind][to] == 1 || date > mm->last[kind][to])
+        mm->last[kind][to] = date;
     row_push(row, change, strlen(change));
     if (implicit == NO_INDEX || implicit == pointed)
         row_push(row, NULL, 0);

@@ -30,6 +30,9 @@ enum { FROM_OTHER_PROJECT = 2, FROM_KINDS = 3 };
 enum { TO_PLANNING = 0, TO_EXECUTION = 1, TO_NONE = 2, TO_KINDS = 3 };
 typedef struct move_matrix {
     uint64_t n[FROM_KINDS][TO_KINDS];
+    /* the first and last assignment_date of each cell, when n > 0 (so
+    ** that a move can be explained: "dated 2024-02-01..2024-04-30") */
+    day_t first[FROM_KINDS][TO_KINDS], last[FROM_KINDS][TO_KINDS];
 } move_matrix_t;
 
 #define UUID_TEXT_LEN 36

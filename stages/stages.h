@@ -90,7 +90,8 @@ diff_t *diff_new(bytesink_t *out);     /* out NULL: preview only */
 /* Emits the schema changes between `before` and the header it is given. */
 stage_t *diff_schema_new(diff_t *d, const table_t *before);
 stage_t *diff_phases_new(diff_t *d);
-stage_t *diff_assignments_new(diff_t *d);
+/* Assignment rows name their phases through `plan` (after match). */
+stage_t *diff_assignments_new(diff_t *d, const plan_t *plan);
 void diff_close(diff_t *d);
 const char *diff_preview(diff_t *d);
 uint64_t diff_rows(const diff_t *d);

@@ -118,6 +118,13 @@ void rows_text(FILE *out, const table_rows_t *rows)
 
 
 
+/* Where a dry run says the real run writes file `name`, the real run says
+** where it is: "OUT/diff.csv" (OUT as given, or the word OUT). */
+static void output_file(char *out, size_t size, const summary_input_t *in, const char *name)
+{
+    snprintf(out, size, "%s/%s", in->out_path ? in->out_path : "OUT", name);
+}
+
 static const char *const POLICY_NAMES[SPLIT_POLICIES] = {"midpoint", "evidence"};
 
 /* Both policies' moves over the projects with both phases. */
@@ -222,9 +229,13 @@ static void splits_text(FILE *out, const summary_input_t *in)
                 p->name ? p->name : plan_id_text(&p->id, p->id_as_read, text), mid,
                 p->split_moves[0], ev, p->split_moves[1]);
     }
-    if (n > SHOWN_PROJECTS)
-        fprintf(out, "  ... and %zu more projects where the policies differ (summary.json)\n",
-                n - SHOWN_PROJECTS);
+    if (n > SHOWN_PROJECTS) {
+        char json_file[4096];
+        output_file(json_file, sizeof json_file, in, "summary.json");
+        fprintf(out, "  ... and %zu more projects where the policies differ (%s %s)\n",
+                n - SHOWN_PROJECTS,
+                in->dry_run ? "the real run lists them all in" : "all listed in", json_file);
+    }
     free(idx);
 }
 
@@ -315,6 +326,72 @@ static void print_moves(FILE *out, const move_matrix_t *moves)
                         t == TO_NONE ? "orphaned" : "move", FROM_NAMES[f], TO_NAMES[t]);
 }
 
+/* "dated 2024-02-01" or "dated 2024-02-01..2024-04-30" into out. */
+static void dated(char out[32], day_t first, day_t last)
+{
+    char a[11], b[11];
+    date_format(first, a);
+    date_format(last, b);
+    if (first == last)
+        snprintf(out, 32, "dated %s", a);
+    else
+        snprintf(out, 32, "dated %s..%s", a, b);
+}
+
+/* The last day of project p's Planning phase when it has both phases
+** (the cut), else -1: assignments on or before it fall in Planning. */
+static day_t cut_of(const plan_t *plan, const project_t *p)
+{
+    size_t planning = p->phase[PHASE_PLANNING], execution = p->phase[PHASE_EXECUTION];
+    if (planning == NO_INDEX || execution == NO_INDEX || !plan->phases[planning].has_range)
+        return -1;
+    return plan->phases[planning].end;
+}
+
+/* Each change of project p in words, with its reason: "180 assignments
+** pointed at Execution but are dated 2024-02-01..2024-04-30, on or before
+** the cut 2024-10-15: they now fall in Planning". */
+static void explain_moves(FILE *out, const plan_t *plan, const project_t *p,
+                          const move_matrix_t *moves)
+{
+    day_t cut = cut_of(plan, p);
+    char cut_text[11], start[11], end[11];
+    date_format(cut, cut_text);
+    date_format(p->start, start);
+    date_format(p->end, end);
+    bool no_phase = p->phase[PHASE_PLANNING] == NO_INDEX && p->phase[PHASE_EXECUTION] == NO_INDEX;
+    for (int f = 0; f < FROM_KINDS; f++)
+        for (int t = 0; t < TO_KINDS; t++) {
+            uint64_t n = moves->n[f][t];
+            if (!move_is_change(f, t) || n == 0)
+                continue;
+            bool one = n == 1;
+            char when[32];
+            dated(when, moves->first[f][t], moves->last[f][t]);
+            fprintf(out, "    %" PRIu64 " assignment%s pointed at %s", n, one ? "" : "s",
+                    f == FROM_OTHER_PROJECT ? "a phase of another project" : FROM_NAMES[f]);
+            fprintf(out, f == FROM_OTHER_PROJECT ? " and %s %s" : " but %s %s",
+                    one ? "is" : "are", when);
+            if (t == TO_NONE) {
+                if (no_phase)
+                    fprintf(out, ", and the project has no phase");
+                else if (moves->last[f][t] < p->start)
+                    fprintf(out, ", before the project's start %s", start);
+                else if (moves->first[f][t] > p->end)
+                    fprintf(out, ", after the project's end %s", end);
+                else
+                    fprintf(out, ", outside the project's dates %s..%s", start, end);
+                fprintf(out, ": %s in no phase (orphaned)\n", one ? "it falls" : "they fall");
+                continue;
+            }
+            if (cut >= 0)
+                fprintf(out, ", %s the cut %s", t == TO_PLANNING ? "on or before" : "after",
+                        cut_text);
+            fprintf(out, ": %s in %s\n", one ? "it now falls" : "they now fall", TO_NAMES[t]);
+        }
+}
+
+
 /* The findings, right under the headline numbers: each WARN or FAIL
 ** check in one line, the orphaned assignments by cause. */
 static void findings_text(FILE *out, const check_t *checks, size_t n,
@@ -369,15 +446,30 @@ void summary_text(FILE *out, const summary_input_t *in)
         fprintf(out, "\nAssignments that change phase, per project:\n");
         for (size_t k = 0; k < n && k < SHOWN_PROJECTS; k++) {
             const project_t *p = &plan->projects[order[k]];
-            char text[UUID_TEXT_LEN + 1];
-            fprintf(out, "  %s (%s)\n", p->name ? p->name : "unnamed project",
-                    plan_id_text(&p->id, p->id_as_read, text));
-            print_moves(out, &plan->moves[order[k]]);
+            char text[UUID_TEXT_LEN + 1], start[11], end[11], cut[11];
+            date_format(p->start, start);
+            date_format(p->end, end);
+            fprintf(out, "  %s (%s), %s..%s", p->name ? p->name : "unnamed project",
+                    plan_id_text(&p->id, p->id_as_read, text), start, end);
+            day_t cut_day = cut_of(plan, p);
+            if (cut_day >= 0) {
+                date_format(cut_day, cut);
+                fprintf(out, ", cut %s (%s): Planning to the cut, Execution after it",
+                        cut, POLICY_NAMES[in->split]);
+            }
+            fputc('\n', out);
+            explain_moves(out, plan, p, &plan->moves[order[k]]);
         }
-        if (n > SHOWN_PROJECTS)
-            fprintf(out, "  ... and %zu more projects with changes (see diff.csv)\n",
-                    n - SHOWN_PROJECTS);
-        move_matrix_t all = {{{0}}};
+        if (n > SHOWN_PROJECTS) {
+            char diff_file[4096];
+            output_file(diff_file, sizeof diff_file, in, "diff.csv");
+            fprintf(out, "  ... and %zu more projects with changes (%s %s, a row each)\n",
+                    n - SHOWN_PROJECTS,
+                    in->dry_run ? "the real run writes every one to" : "every one is in",
+                    diff_file);
+        }
+        move_matrix_t all;
+        memset(&all, 0, sizeof all);
         for (size_t k = 0; k < n; k++)
             for (int f = 0; f < FROM_KINDS; f++)
                 for (int t = 0; t < TO_KINDS; t++)
@@ -392,7 +484,12 @@ void summary_text(FILE *out, const summary_input_t *in)
     checks_text(out, checks, VERIFY_CHECKS);
     rows_text(out, in->rows);
     if (in->dry_run && in->diff_preview) {
-        fprintf(out, "\nDiff preview (%" PRIu64 " rows in all):\n", in->diff_rows);
+        char diff_file[4096];
+        output_file(diff_file, sizeof diff_file, in, "diff.csv");
+        fprintf(out,
+                "\nDiff preview, the first rows of each section (%" PRIu64
+                " rows in all; the real run writes every one to %s):\n",
+                in->diff_rows, diff_file);
         fputs(in->diff_preview, out);
     }
 }

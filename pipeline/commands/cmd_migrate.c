@@ -147,7 +147,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         o->split == SPLIT_MIDPOINT ? split_count_new(split) : NULL,
         match_new(&r.plan),
         report_marks_new(report),
-        diff_assignments_new(diff),
+        diff_assignments_new(diff, &r.plan),
         cut_new(drop_link),
         diff_schema_new(diff, assignments->table),
         verify_assignments_new(verify),

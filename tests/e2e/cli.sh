@@ -43,14 +43,17 @@ dry_run_writes_nothing() {
     rm -rf "$WORK/dry" && mkdir "$WORK/dry"
     (cd "$WORK/dry" && "$PHASEMIG" migrate --dry-run "$ROOT/fixtures/planner-seed" >../dry.out) || return 1
     nothing_left "$WORK/dry" && grep -q '^assignments  420: 120 kept, 300 moved, 0 orphaned' "$WORK/dry.out" &&
-        grep -q '^Diff preview' "$WORK/dry.out"
+        grep -A1 '^Diff preview.*the real run writes every one to OUT/diff.csv):$' "$WORK/dry.out" |
+        grep -qx 'table,id,change,field,before,after,project_id,assignment_date,before_phase,after_phase'
 }
 
 seed_story() { # the summary a person reads: who moves where
     run_phasemig migrate --dry-run fixtures/planner-seed
     same <(echo 0) "$WORK/status" &&
-        grep -A1 '^  Mobile Application Development' "$WORK/stdout" | grep -q '180 move from Execution to Planning' &&
-        grep -A1 '^  Cloud Migration Phase 1' "$WORK/stdout" | grep -q '120 move from Execution to Planning' &&
+        grep -A1 '^  Mobile Application Development' "$WORK/stdout" |
+        grep -qx '    180 assignments pointed at Execution but are dated 2024-02-01..2024-04-30, on or before the cut 2024-10-15: they now fall in Planning' &&
+        grep -A1 '^  Cloud Migration Phase 1' "$WORK/stdout" |
+        grep -qx '    120 assignments pointed at Execution but are dated 2024-07-01..2024-10-28, on or before the cut 2025-04-01: they now fall in Planning' &&
         grep -A1 '^  in all, over 2 projects:$' "$WORK/stdout" | grep -q '^    300 move from Execution to Planning$' &&
         grep -q '^phases       8 (Planning 3, Execution 5)$' "$WORK/stdout" &&
         grep -q 'total 2800000.00' "$WORK/stdout"

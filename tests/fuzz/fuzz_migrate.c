@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                              split_count_new(split),
                              match_new(&plan),
                              report_marks_new(report),
-                             diff_assignments_new(diff),
+                             diff_assignments_new(diff, &plan),
                              cut_new(drop_link),
                              diff_schema_new(diff, assignments->table),
                              verify_assignments_new(verify),
