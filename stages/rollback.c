@@ -10,13 +10,54 @@
 ** id), counted as unmatched_to_first_phase. An assignment whose project
 ** has no phase cannot be rolled back: a problem.
 **
+** These links are derived, not restored. With --against ORIGINAL (the
+** old-schema export before the migration) an assignment found by id in
+** ORIGINAL whose original phase is still there, in the same project, gets
+** its original project_phase_id back exactly, as ORIGINAL spells it; a
+** phase keeps ORIGINAL's phase_type text where it names the same type; and
+** the columns come in ORIGINAL's order where the sets agree. So rollback
+** --against X of migrate X gives back X.
+**
+** ORIGINAL's assignments are many: they are never held. First they are
+** read side by side with the dataset's (lockstep: the same ids in the same
+** order, as migrate leaves them), one row at a time. At the first row
+** whose id differs, ORIGINAL's assignments are read again into an index on
+** disk (original_index_build): records spread over ORIGINAL_BUCKETS spill
+** files by the id's hash, then each bucket, one at a time, made into its
+** open-addressing region of one unlinked file, looked up with pread. Heap
+** memory: the one bucket being built, 2 x 72 bytes a record of 1/256 of
+** ORIGINAL (28 MB at 50 million assignments), and a 4 KiB read buffer;
+** the file is 2 x 72 bytes a record at most.
+**
 ** The rollback checks watch the rows as they are written: every phase has
 ** a phase_type, every assignment a project_phase_id, the new columns are
 ** gone, and the type distribution.
 */
+#include <errno.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "stages.h"
+
+#define ORIGINAL_BUCKETS 256
+#define PROBE_CHUNK 56      /* slots read at once: 4,032 bytes */
+
+/* What ORIGINAL says of an assignment: its project, its phase as spelt. */
+typedef struct {
+    uuid_t id, project;
+    char phase[UUID_TEXT_LEN];
+    uint8_t used;
+    uint8_t pad[3];
+} link_record_t;
+
+/* ORIGINAL's phases (few, held): project and phase_type text by id. */
+typedef struct {
+    uuidmap_t index;            /* phase id -> entry */
+    uuid_t *project;
+    char **type;
+    size_t n, cap;
+} original_phases_t;
 
 struct rollback {
     plan_t *plan;
@@ -26,6 +67,20 @@ struct rollback {
     uint64_t assignments, linked, matched, unmatched_to_first_phase;
     bool new_columns_left;
     char left[64];
+    /* --against */
+    bool against;
+    original_phases_t orig_phases;
+    table_t *orig_header[T_COUNT];      /* ORIGINAL's column orders */
+    source_t *(*reopen)(void *ctx);     /* ORIGINAL's assignments, from the start */
+    void *reopen_ctx;
+    source_t *lockstep;                 /* NULL once the index is built */
+    int l_id, l_project, l_phase;
+    bool indexed;
+    FILE *index;                        /* the regions, one per bucket */
+    uint64_t region_at[ORIGINAL_BUCKETS], region_mask[ORIGINAL_BUCKETS];
+    bool region_empty[ORIGINAL_BUCKETS];
+    const char *tmpdir;
+    uint64_t restored, not_in_original, phase_gone, types_restored;
 };
 
 typedef struct {
@@ -47,7 +102,266 @@ rollback_t *rollback_new(plan_t *plan, problems_t *problems, uint64_t *rejected)
 
 void rollback_free(rollback_t *rb)
 {
+    if (!rb)
+        return;
+    original_phases_t *op = &rb->orig_phases;
+    for (size_t i = 0; i < op->n; i++)
+        free(op->type[i]);
+    free(op->type);
+    free(op->project);
+    uuidmap_free(&op->index);
+    for (int t = 0; t < T_COUNT; t++)
+        table_free(rb->orig_header[t]);
+    source_free(rb->lockstep);
+    if (rb->index)
+        fclose(rb->index);
     free(rb);
+}
+
+/* ---- --against ORIGINAL ---- */
+
+typedef struct {
+    stage_t base;
+    rollback_t *rb;
+    int id, project, type;
+} orig_stage_t;
+
+static const table_t *orig_phases_header(stage_t *self, const table_t *in)
+{
+    orig_stage_t *s = (orig_stage_t *)self;
+    s->id = table_col(in, "id");
+    s->project = table_col(in, "project_id");
+    s->type = table_col(in, "phase_type");
+    table_free(s->rb->orig_header[T_PHASES]);
+    s->rb->orig_header[T_PHASES] = table_copy(in);
+    return in;
+}
+
+/* Records each readable phase of ORIGINAL (the first of a repeated id). */
+static stage_result_t orig_phases_process(stage_t *self, row_t *row)
+{
+    orig_stage_t *s = (orig_stage_t *)self;
+    if (!row || s->id < 0 || s->project < 0 || s->type < 0)
+        return STAGE_DROP;
+    original_phases_t *op = &s->rb->orig_phases;
+    uuid_t id, project;
+    const field_t *type = &row->f[s->type];
+    if (row->f[s->id].null || row->f[s->project].null || type->null ||
+        !uuid_parse(row->f[s->id].data, row->f[s->id].len, &id) ||
+        !uuid_parse(row->f[s->project].data, row->f[s->project].len, &project))
+        return STAGE_DROP;
+    if (!uuidmap_put(&op->index, &id, op->n, NULL))
+        return STAGE_DROP;
+    if (op->n == op->cap) {
+        op->cap = op->cap ? op->cap * 2 : 64;
+        op->project = xrealloc(op->project, op->cap * sizeof *op->project);
+        op->type = xrealloc(op->type, op->cap * sizeof *op->type);
+    }
+    op->project[op->n] = project;
+    op->type[op->n] = xstrdup(type->data);
+    op->n++;
+    return STAGE_DROP;
+}
+
+static void orig_stage_free(stage_t *self)
+{
+    free(self);
+}
+
+stage_t *rollback_original_phases_new(rollback_t *rb)
+{
+    orig_stage_t *s = xcalloc(1, sizeof *s);
+    s->base.name = "rollback-original-phases";
+    s->base.header = orig_phases_header;
+    s->base.process = orig_phases_process;
+    s->base.free = orig_stage_free;
+    s->rb = rb;
+    rb->against = true;
+    uuidmap_init(&rb->orig_phases.index);
+    return &s->base;
+}
+
+/* The columns of ORIGINAL's source `src` that a link needs; false if
+** one is missing (then nothing is restored from it). */
+static bool link_columns(const table_t *t, int *id, int *project, int *phase)
+{
+    *id = table_col(t, "id");
+    *project = table_col(t, "project_id");
+    *phase = table_col(t, "project_phase_id");
+    return *id >= 0 && *project >= 0 && *phase >= 0;
+}
+
+void rollback_original_assignments(rollback_t *rb, source_t *(*reopen)(void *ctx), void *ctx)
+{
+    rb->reopen = reopen;
+    rb->reopen_ctx = ctx;
+    rb->lockstep = reopen(ctx);
+    table_free(rb->orig_header[T_ASSIGNMENTS]);
+    rb->orig_header[T_ASSIGNMENTS] = table_copy(rb->lockstep->table);
+    if (!link_columns(rb->lockstep->table, &rb->l_id, &rb->l_project, &rb->l_phase)) {
+        source_free(rb->lockstep);
+        rb->lockstep = NULL;
+        rb->indexed = true;     /* and empty: nothing to restore */
+        for (int b = 0; b < ORIGINAL_BUCKETS; b++)
+            rb->region_empty[b] = true;
+    }
+}
+
+/* A row of ORIGINAL's assignments as a link record; false if unreadable. */
+static bool read_link(const row_t *r, int id, int project, int phase, link_record_t *out)
+{
+    memset(out, 0, sizeof *out);
+    const field_t *ph = &r->f[phase];
+    uuid_t phase_id;
+    if (r->f[id].null || r->f[project].null || ph->null || ph->len != UUID_TEXT_LEN ||
+        !uuid_parse(r->f[id].data, r->f[id].len, &out->id) ||
+        !uuid_parse(r->f[project].data, r->f[project].len, &out->project) ||
+        !uuid_parse(ph->data, ph->len, &phase_id))
+        return false;
+    memcpy(out->phase, ph->data, UUID_TEXT_LEN);
+    out->used = 1;
+    return true;
+}
+
+static void index_write(rollback_t *rb, FILE *f, const void *p, size_t size)
+{
+    if (fwrite(p, size, 1, f) != 1)
+        runtime_error("%s: cannot write a spill file: %s", rb->tmpdir, strerror(errno));
+}
+
+static uint64_t region_slots(uint64_t records)
+{
+    uint64_t slots = 1;
+    while (slots < 2 * records)
+        slots *= 2;
+    return slots;
+}
+
+/* ORIGINAL's assignments, read again from the start, into the index on
+** disk: by bucket into spill files, then bucket by bucket into regions. */
+static void original_index_build(rollback_t *rb)
+{
+    source_free(rb->lockstep);
+    rb->lockstep = NULL;
+    rb->indexed = true;
+    source_t *src = rb->reopen(rb->reopen_ctx);
+    int id, project, phase;
+    link_columns(src->table, &id, &project, &phase);
+    FILE *bucket[ORIGINAL_BUCKETS] = {0};
+    uint64_t count[ORIGINAL_BUCKETS] = {0};
+    row_t *r;
+    int got;
+    while ((got = src->next(src, &r)) > 0) {
+        link_record_t rec;
+        if (!read_link(r, id, project, phase, &rec))
+            continue;
+        size_t b = (size_t)(uuid_hash(&rec.id) >> 56);
+        if (!bucket[b])
+            bucket[b] = spill_file_open(&rb->tmpdir);
+        index_write(rb, bucket[b], &rec, sizeof rec);
+        count[b]++;
+    }
+    source_free(src);
+    if (got < 0)
+        runtime_error("%s: cannot be read to the end", rb->orig_header[T_ASSIGNMENTS]->source);
+    rb->index = spill_file_open(&rb->tmpdir);
+    uint64_t at = 0;
+    for (size_t b = 0; b < ORIGINAL_BUCKETS; b++) {
+        rb->region_empty[b] = count[b] == 0;
+        if (!bucket[b])
+            continue;
+        uint64_t slots = region_slots(count[b]);
+        link_record_t *region = xcalloc(slots, sizeof *region);
+        if (fflush(bucket[b]) != 0 || fseek(bucket[b], 0, SEEK_SET) != 0)
+            runtime_error("%s: cannot read a spill file: %s", rb->tmpdir, strerror(errno));
+        link_record_t rec;
+        while (fread(&rec, sizeof rec, 1, bucket[b]) == 1) {
+            uint64_t i = uuid_hash(&rec.id) & (slots - 1);
+            while (region[i].used && !uuid_eq(&region[i].id, &rec.id))
+                i = (i + 1) & (slots - 1);
+            if (!region[i].used)
+                region[i] = rec;    /* a repeated id: the first stands */
+        }
+        if (ferror(bucket[b]))
+            runtime_error("%s: cannot read a spill file: %s", rb->tmpdir, strerror(errno));
+        fclose(bucket[b]);
+        index_write(rb, rb->index, region, slots * sizeof *region);
+        free(region);
+        rb->region_at[b] = at;
+        rb->region_mask[b] = slots - 1;
+        at += slots;
+    }
+    if (fflush(rb->index) != 0)
+        runtime_error("%s: cannot write a spill file: %s", rb->tmpdir, strerror(errno));
+}
+
+/* ORIGINAL's link of assignment `id` from the index on disk. */
+static bool index_lookup(rollback_t *rb, const uuid_t *id, link_record_t *out)
+{
+    uint64_t h = uuid_hash(id);
+    size_t b = (size_t)(h >> 56);
+    if (rb->region_empty[b] || !rb->index)
+        return false;
+    uint64_t mask = rb->region_mask[b], i = h & mask;
+    link_record_t chunk[PROBE_CHUNK];
+    for (;;) {
+        uint64_t n = mask + 1 - i < PROBE_CHUNK ? mask + 1 - i : PROBE_CHUNK;
+        off_t at = (off_t)((rb->region_at[b] + i) * sizeof *chunk);
+        ssize_t got = pread(fileno(rb->index), chunk, n * sizeof *chunk, at);
+        if (got != (ssize_t)(n * sizeof *chunk))
+            runtime_error("%s: cannot read a spill file: %s", rb->tmpdir,
+                          got < 0 ? strerror(errno) : "short read");
+        for (uint64_t k = 0; k < n; k++) {
+            if (!chunk[k].used)
+                return false;
+            if (uuid_eq(&chunk[k].id, id)) {
+                *out = chunk[k];
+                return true;
+            }
+        }
+        i = (i + n) & mask;     /* a region is never full: an empty slot ends it */
+    }
+}
+
+/* ORIGINAL's link of assignment `id`: side by side while the ids agree,
+** else from the index. */
+static bool original_link(rollback_t *rb, const uuid_t *id, link_record_t *out)
+{
+    if (rb->lockstep) {
+        row_t *r;
+        int got = rb->lockstep->next(rb->lockstep, &r);
+        if (got > 0 && read_link(r, rb->l_id, rb->l_project, rb->l_phase, out) &&
+            uuid_eq(&out->id, id))
+            return true;
+        if (got < 0)
+            runtime_error("%s: cannot be read to the end", rb->orig_header[T_ASSIGNMENTS]->source);
+        original_index_build(rb);
+    }
+    return index_lookup(rb, id, out);
+}
+
+/* The original project_phase_id of the assignment `id` of project
+** `project`, if ORIGINAL has it and its phase is still there in the same
+** project as in ORIGINAL (counted either way). */
+static const char *restorable(rollback_t *rb, const uuid_t *id, const project_t *project,
+                              link_record_t *link)
+{
+    if (!original_link(rb, id, link) || !uuid_eq(&link->project, &project->id)) {
+        rb->not_in_original++;
+        return NULL;
+    }
+    uuid_t phase;
+    size_t orig, now;
+    uuid_parse(link->phase, UUID_TEXT_LEN, &phase);
+    const plan_t *plan = rb->plan;
+    if (!uuidmap_get(&rb->orig_phases.index, &phase, &orig) ||
+        !uuidmap_get(&plan->phase_index, &phase, &now) || plan->phases[now].rejected ||
+        plan->phases[now].project == NO_INDEX ||
+        !uuid_eq(&plan->projects[plan->phases[now].project].id, &rb->orig_phases.project[orig])) {
+        rb->phase_gone++;
+        return NULL;
+    }
+    return link->phase;
 }
 
 static const table_t *add_column(rb_stage_t *s, const table_t *in, const char *col)
@@ -87,8 +401,19 @@ static stage_result_t phases_process(stage_t *self, row_t *row)
     rb_stage_t *s = (rb_stage_t *)self;
     if (!row)
         return STAGE_DROP;
+    rollback_t *rb = s->rb;
     int type = type_of_name(row->f[s->name].data);
     const char *text = type == PHASE_PLANNING ? "PLANNING" : "EXECUTION";
+    uuid_t id;
+    size_t orig;
+    /* --against: ORIGINAL's spelling of the same type ("execution") */
+    if (rb->against && s->id >= 0 && !row->f[s->id].null &&
+        uuid_parse(row->f[s->id].data, row->f[s->id].len, &id) &&
+        uuidmap_get(&rb->orig_phases.index, &id, &orig) &&
+        strcasecmp(rb->orig_phases.type[orig], text) == 0) {
+        text = rb->orig_phases.type[orig];
+        rb->types_restored++;
+    }
     row_push(row, text, strlen(text));
     row_seal(row);
     return STAGE_PASS;
@@ -111,6 +436,18 @@ static stage_result_t assignments_process(stage_t *self, row_t *row)
     if (!plan_noted(row, &project, &none, &date))
         runtime_error("internal error: rollback without validate");
     const project_t *pr = &plan->projects[project];
+    uuid_t id;
+    link_record_t link;
+    const char *original = NULL;
+    if (rb->against && s->id >= 0 && !row->f[s->id].null &&
+        uuid_parse(row->f[s->id].data, row->f[s->id].len, &id))
+        original = restorable(rb, &id, pr, &link);
+    if (original) {
+        rb->restored++;
+        row_push(row, original, UUID_TEXT_LEN);
+        row_seal(row);
+        return STAGE_PASS;
+    }
     if (pr->count == 0) {
         problem_field(rb->problems, s->in, row, (size_t)s->project,
                       "project has no phase to roll back to");
@@ -159,8 +496,8 @@ static stage_result_t check_phases_process(stage_t *self, row_t *row)
     rb->phases++;
     if (s->type >= 0 && !row->f[s->type].null) {
         rb->typed++;
-        rb->by_type[strcmp(row->f[s->type].data, "PLANNING") == 0 ? PHASE_PLANNING
-                                                                   : PHASE_EXECUTION]++;
+        rb->by_type[strcasecmp(row->f[s->type].data, "PLANNING") == 0 ? PHASE_PLANNING
+                                                                       : PHASE_EXECUTION]++;
     }
     return STAGE_PASS;
 }
@@ -222,19 +559,99 @@ stage_t *rollback_check_assignments_new(rollback_t *rb)
                         check_assignments_process);
 }
 
+/* ---- --against: ORIGINAL's column order ---- */
+
+typedef struct {
+    stage_t base;
+    rollback_t *rb;
+    table_id_t table;
+    size_t *from;           /* out column i is in column from[i]; NULL: as is */
+    size_t same_prefix;     /* columns that keep their place */
+    field_t *scratch;
+    table_t *out;           /* ORIGINAL's columns under this table's names */
+} reorder_t;
+
+/* ORIGINAL's order when the rows have exactly ORIGINAL's columns. */
+static const table_t *reorder_header(stage_t *self, const table_t *in)
+{
+    reorder_t *s = (reorder_t *)self;
+    const table_t *want = s->rb->orig_header[s->table];
+    free(s->from);
+    s->from = NULL;
+    if (!want || want->ncols != in->ncols)
+        return in;
+    size_t *from = xcalloc(in->ncols + 1, sizeof *from);
+    for (size_t i = 0; i < want->ncols; i++) {
+        int at = table_col(in, want->cols[i]);
+        if (at < 0) {
+            free(from);
+            return in;
+        }
+        from[i] = (size_t)at;
+    }
+    s->from = from;
+    s->same_prefix = 0;
+    while (s->same_prefix < in->ncols && from[s->same_prefix] == s->same_prefix)
+        s->same_prefix++;
+    s->scratch = xrealloc(s->scratch, (in->ncols + 1) * sizeof *s->scratch);
+    table_free(s->out);
+    s->out = table_new(in->name, in->source);
+    for (size_t i = 0; i < want->ncols; i++)
+        table_add_col(s->out, want->cols[i], strlen(want->cols[i]));
+    return s->out;
+}
+
+static stage_result_t reorder_process(stage_t *self, row_t *row)
+{
+    reorder_t *s = (reorder_t *)self;
+    if (!row || !s->from)
+        return STAGE_PASS;
+    for (size_t i = 0; i < row->n; i++)
+        s->scratch[i] = row->f[s->from[i]];
+    memcpy(row->f, s->scratch, row->n * sizeof *row->f);
+    if (row->plain > s->same_prefix)
+        row->plain = s->same_prefix;    /* only those are known plain still */
+    return STAGE_PASS;
+}
+
+static void reorder_free(stage_t *self)
+{
+    reorder_t *s = (reorder_t *)self;
+    free(s->from);
+    free(s->scratch);
+    table_free(s->out);
+    free(s);
+}
+
+stage_t *rollback_reorder_new(rollback_t *rb, table_id_t table)
+{
+    reorder_t *s = xcalloc(1, sizeof *s);
+    s->base.name = "rollback-reorder";
+    s->base.header = reorder_header;
+    s->base.process = reorder_process;
+    s->base.free = reorder_free;
+    s->rb = rb;
+    s->table = table;
+    return &s->base;
+}
+
 size_t rollback_checks(const rollback_t *rb, check_t out[ROLLBACK_CHECKS])
 {
     memset(out, 0, ROLLBACK_CHECKS * sizeof *out);
     out[0] = (check_t){1, "every phase has a phase_type", rb->typed == rb->phases, "", false};
     snprintf(out[0].detail, sizeof out[0].detail, "%llu of %llu phases",
              (unsigned long long)rb->typed, (unsigned long long)rb->phases);
+    char restored[48] = "";
+    if (rb->against)
+        snprintf(restored, sizeof restored, "%llu restored, ", (unsigned long long)rb->restored);
     /* a link by the first-phase rule is a guess: a WARN */
     out[1] = (check_t){2, "every assignment has a project_phase_id",
                        rb->linked == rb->assignments, "", rb->unmatched_to_first_phase > 0};
     snprintf(out[1].detail, sizeof out[1].detail,
-             "%llu of %llu assignments (%llu by date, %llu unmatched_to_first_phase)",
+             "%llu of %llu assignments (%s%llu by date, %llu unmatched_to_first_phase)",
              (unsigned long long)rb->linked, (unsigned long long)rb->assignments,
-             (unsigned long long)rb->matched, (unsigned long long)rb->unmatched_to_first_phase);
+             restored, (unsigned long long)rb->matched,
+             (unsigned long long)rb->unmatched_to_first_phase);
     out[2] = (check_t){3, "the new columns are gone", !rb->new_columns_left, "", false};
     snprintf(out[2].detail, sizeof out[2].detail, "%s%s",
              rb->new_columns_left ? "still there: " : "name, start_date, end_date, description absent",
@@ -248,6 +665,11 @@ size_t rollback_checks(const rollback_t *rb, check_t out[ROLLBACK_CHECKS])
 
 void rollback_numbers(const rollback_t *rb, rollback_numbers_t *out)
 {
+    out->against = rb->against;
+    out->restored = rb->restored;
+    out->not_in_original = rb->not_in_original;
+    out->phase_gone = rb->phase_gone;
+    out->types_restored = rb->types_restored;
     out->matched = rb->matched;
     out->unmatched_to_first_phase = rb->unmatched_to_first_phase;
     out->planning = rb->by_type[PHASE_PLANNING];

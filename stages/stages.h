@@ -150,7 +150,20 @@ stage_t *rollback_check_assignments_new(rollback_t *rb);
 size_t rollback_checks(const rollback_t *rb, check_t out[ROLLBACK_CHECKS]);
 typedef struct rollback_numbers {
     uint64_t matched, unmatched_to_first_phase, planning, execution;
+    bool against;               /* --against ORIGINAL */
+    uint64_t restored;          /* project_phase_id as in ORIGINAL */
+    uint64_t not_in_original;   /* not restored: no such id (or project) in ORIGINAL */
+    uint64_t phase_gone;        /* not restored: its original phase is not there */
+    uint64_t types_restored;    /* phases with ORIGINAL's phase_type text */
 } rollback_numbers_t;
+/* --against ORIGINAL: ORIGINAL's phases, through this stage first; then
+** its assignments, opened by `reopen` (once side by side with the
+** dataset's, and again from the start if their ids do not line up). */
+stage_t *rollback_original_phases_new(rollback_t *rb);
+void rollback_original_assignments(rollback_t *rb, source_t *(*reopen)(void *ctx), void *ctx);
+/* Puts the columns of `table` in ORIGINAL's order when they are the same
+** set (--against); else passes the rows as they are. */
+stage_t *rollback_reorder_new(rollback_t *rb, table_id_t table);
 void rollback_numbers(const rollback_t *rb, rollback_numbers_t *out);
 void rollback_free(rollback_t *rb);
 
@@ -236,6 +249,7 @@ typedef struct rollback_summary {
     const table_rows_t *rows;   /* 3 tables */
     const char *in_path, *out_path;
     bool dry_run;
+    const char *against;        /* --against ORIGINAL, or NULL */
 } rollback_summary_t;
 void rollback_summary_json(buf_t *out, const rollback_summary_t *in);
 void rollback_summary_text(FILE *out, const rollback_summary_t *in);

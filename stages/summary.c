@@ -505,10 +505,21 @@ void rollback_summary_json(buf_t *b, const rollback_summary_t *in)
                "  \"phases\": {\"total\": %" PRIu64
                ", \"by_type\": {\"PLANNING\": %" PRIu64 ", \"EXECUTION\": %" PRIu64 "}},\n",
                in->rows[1].out, n.planning, n.execution);
+    /* matched and unmatched_to_first_phase as before; how each link came
+    ** about beside them: restored (--against), or derived */
     buf_printf(b,
                "  \"assignments\": {\"total\": %" PRIu64 ", \"matched\": %" PRIu64
-               ", \"unmatched_to_first_phase\": %" PRIu64 "},\n  ",
-               in->rows[2].out, n.matched, n.unmatched_to_first_phase);
+               ", \"unmatched_to_first_phase\": %" PRIu64 ", \"links\": {\"restored\": %" PRIu64
+               ", \"by_date\": %" PRIu64 ", \"by_first_phase_rule\": %" PRIu64
+               ", \"derived_not_restored\": %" PRIu64 "}",
+               in->rows[2].out, n.matched, n.unmatched_to_first_phase, n.restored, n.matched,
+               n.unmatched_to_first_phase, n.matched + n.unmatched_to_first_phase);
+    if (n.against)
+        buf_printf(b,
+                   ", \"against\": {\"not_in_original\": %" PRIu64 ", \"phase_gone\": %" PRIu64
+                   ", \"phase_types_restored\": %" PRIu64 "}",
+                   n.not_in_original, n.phase_gone, n.types_restored);
+    buf_adds(b, "},\n  ");
     rows_json(b, in->rows);
     buf_adds(b, ",\n  ");
     checks_json(b, checks, ROLLBACK_CHECKS);
@@ -531,6 +542,37 @@ void rollback_summary_text(FILE *out, const rollback_summary_t *in)
             "assignments  %" PRIu64 ": %" PRIu64 " matched by date, %" PRIu64
             " unmatched_to_first_phase\n",
             in->rows[2].out, n.matched, n.unmatched_to_first_phase);
+    fprintf(out, "\nWhere each project_phase_id comes from:\n");
+    if (n.against)
+        fprintf(out,
+                "  %" PRIu64 " restored from %s: the id is there and its phase still is, in the "
+                "same project\n",
+                n.restored, in->against);
+    fprintf(out,
+            "  %" PRIu64 " by date: the phase of its project that contains its date\n"
+            "  %" PRIu64 " by the first-phase rule: no phase contains its date, so its "
+            "project's first phase\n",
+            n.matched, n.unmatched_to_first_phase);
+    uint64_t derived = n.matched + n.unmatched_to_first_phase;
+    if (n.against) {
+        fprintf(out,
+                "  of the %" PRIu64 " derived, %" PRIu64 " %s not in %s, %" PRIu64
+                " had a phase that is gone\n",
+                derived, n.not_in_original, n.not_in_original == 1 ? "was" : "were", in->against,
+                n.phase_gone);
+        if (n.types_restored > 0)
+            fprintf(out, "  %" PRIu64 " phase%s phase_type as %s spells it\n",
+                    n.types_restored, n.types_restored == 1 ? " has its" : "s have their",
+                    in->against);
+    }
+    if (derived > 0)
+        fprintf(out,
+                "These %" PRIu64 " link%s derived, not restored: an assignment the migration "
+                "moved or orphaned now points at the phase its date falls in (or its project's "
+                "first phase), not at the one it had.%s\n",
+                derived, derived == 1 ? " is" : "s are",
+                n.against ? "" : " rollback --against ORIGINAL (the export before the migration) "
+                                 "restores the links it still can.");
     fprintf(out, "\nChecks:\n");
     checks_text(out, checks, ROLLBACK_CHECKS);
     rows_text(out, in->rows);

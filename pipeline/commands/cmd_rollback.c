@@ -41,6 +41,10 @@ const char ROLLBACK_USAGE[] =
     "                    person goes to stderr); with --dry-run too\n"
     "  --strict          a check that warns (assignments linked by the first-phase\n"
     "                    rule) makes the exit status 1\n"
+    "  --against ORIGINAL  the old-schema export from before the migration: an\n"
+    "                    assignment found there by id whose phase is still there\n"
+    "                    gets its original project_phase_id back exactly; the\n"
+    "                    others are derived from dates\n"
     "  --rejects FILE    go on past bad rows: write them to FILE (table, line, id,\n"
     "                    column, value, reason, raw; - is stdout) and migrate the\n"
     "                    rest; exit 1\n"
@@ -49,11 +53,41 @@ const char ROLLBACK_USAGE[] =
     "moved (its date fell in another phase than it pointed at) or orphaned (its\n"
     "date fell in no phase) gets another project_phase_id than it had; one it\n"
     "kept gets the same. A cross-project link (a project_phase_id naming a phase\n"
-    "of another project) cannot come back.\n\n"
+    "of another project) cannot come back. --against ORIGINAL restores them.\n\n"
     "Exit status: 0 done (checks PASS or WARN); 1 done with findings (a failed\n"
     "check, rejected rows, a WARN with --strict); 2 usage error, a dataset in\n"
     "the old schema, bad input (an assignment whose project has no phase\n"
     "included) or an I/O failure, and then nothing was written.\n";
+
+/* ORIGINAL (--against) while the run reads it. */
+typedef struct {
+    dataset_t *ds;
+    problems_t *problems;
+} original_t;
+
+/* ORIGINAL's assignments from their first row (rollback_original_assignments). */
+static source_t *reopen_original(void *ctx)
+{
+    original_t *orig = ctx;
+    return open_table(orig->ds, T_ASSIGNMENTS, orig->problems);
+}
+
+/* --against ORIGINAL: its phases read into the rollback, its assignments
+** opened side by side with the dataset's; gives up (exit 2) on a dataset
+** that is not in the old schema. */
+static void open_original(const run_opts_t *o, rollback_t *rb, original_t *orig, run_t *r)
+{
+    orig->problems = &r->problems;
+    orig->ds = open_dataset(o->against, &r->problems);
+    source_t *phases = open_table(orig->ds, T_PHASES, &r->problems);
+    if (table_col(phases->table, "phase_type") < 0)
+        runtime_error("%s: no phase_type column: --against takes the old-schema export from "
+                      "before the migration", o->against);
+    stage_t *load[] = {rollback_original_phases_new(rb)};
+    run_chain(phases, load, 1, &r->problems);
+    source_free(phases);
+    rollback_original_assignments(rb, reopen_original, orig);
+}
 
 /* One run of rollback; -1 as migrate_once (cmd_migrate.c) when repeated
 ** assignment ids turn up at the end of the stream with --rejects. */
@@ -65,6 +99,9 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
     sink_t *sink = run_open_output(&r, SCHEMA_OLD);
     table_rows_t *rows = r.rows;
     rollback_t *rb = rollback_new(&r.plan, &r.problems, &rows[T_ASSIGNMENTS].rejected);
+    original_t original = {NULL, NULL};
+    if (o->against)
+        open_original(o, rb, &original, &r);
 
     stage_t *emit_projects[] = {write_new(sink, &rows[T_PROJECTS].out)};
     run_emit_held(&r, T_PROJECTS, emit_projects, ARRAY_LEN(emit_projects));
@@ -72,20 +109,21 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
     const char *drop_new[6];   /* name, start_date, end_date, description */
     schema_diff(T_PHASES, SCHEMA_NEW, SCHEMA_OLD, drop_new, ARRAY_LEN(drop_new));
     stage_t *emit_phases[] = {rollback_phases_new(rb), cut_new(drop_new),
-                              rollback_check_phases_new(rb), write_new(sink, &rows[T_PHASES].out)};
+                              rollback_check_phases_new(rb), rollback_reorder_new(rb, T_PHASES),
+                              write_new(sink, &rows[T_PHASES].out)};
     run_emit_held(&r, T_PHASES, emit_phases, ARRAY_LEN(emit_phases));
 
     source_t *assignments = open_table(r.ds, T_ASSIGNMENTS, &r.problems);
     stage_t *stream[] = {
         validate_assignments_new(&r.plan, &r.problems, &rows[T_ASSIGNMENTS].rejected, SCHEMA_NEW),
         rollback_assignments_new(rb), rollback_check_assignments_new(rb),
-        write_new(sink, &rows[T_ASSIGNMENTS].out)};
+        rollback_reorder_new(rb, T_ASSIGNMENTS), write_new(sink, &rows[T_ASSIGNMENTS].out)};
     rows[T_ASSIGNMENTS].in = run_chain(assignments, stream, ARRAY_LEN(stream), &r.problems);
     source_free(assignments);
 
     int status = -1;
     if (!run_streams_done(&r, known)) {
-        rollback_summary_t summary = {rb, rows, o->in, o->out, o->dry_run};
+        rollback_summary_t summary = {rb, rows, o->in, o->out, o->dry_run, o->against};
         buf_t json;
         buf_init(&json);
         rollback_summary_json(&json, &summary);
@@ -103,7 +141,8 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
         rollback_checks(rb, checks);
         status = run_end(&r, checks_accept(checks, ROLLBACK_CHECKS, o->strict));
     }
-    rollback_free(rb);
+    rollback_free(rb);     /* before ORIGINAL: it may hold one of its tables open */
+    dataset_close(original.ds);
     run_free(&r);
     return status;
 }

@@ -15,7 +15,7 @@
 
 enum {
     OPT_FORMAT, OPT_SPLIT, OPT_DRY_RUN, OPT_FORCE, OPT_QUIET, OPT_MAX_ERRORS, OPT_REJECTS,
-    OPT_HTML, OPT_JSON, OPT_STRICT
+    OPT_HTML, OPT_JSON, OPT_STRICT, OPT_AGAINST
 };
 
 /* migrate's options; rollback's are the same without --split and --html */
@@ -28,6 +28,7 @@ static const option_spec_t RUN_OPTIONS[] = {
     {"rejects", 0, "FILE", OPT_REJECTS},
     {"json", 0, NULL, OPT_JSON},
     {"strict", 0, NULL, OPT_STRICT},
+    {"against", 0, "ORIGINAL", OPT_AGAINST},
     {"split", 0, "POLICY", OPT_SPLIT},
     {"html", 0, "FILE", OPT_HTML},
 };
@@ -49,6 +50,11 @@ static void run_option(void *ctx, int id, const char *v)
     case OPT_QUIET: o->quiet = true; break;
     case OPT_JSON: o->json = true; break;
     case OPT_STRICT: o->strict = true; break;
+    case OPT_AGAINST:
+        if (strcmp(p->cmd, "rollback") != 0)
+            usage_error(p->cmd, "--against is an option of rollback and verify");
+        o->against = v;
+        break;
     case OPT_REJECTS: o->rejects = v; break;
     case OPT_HTML: o->html = v; break;
     case OPT_SPLIT:
@@ -117,6 +123,8 @@ void run_check_paths(const run_opts_t *o)
     paths_t p;
     paths_init(&p);
     dataset_inputs(&p, o->in);
+    if (o->against)
+        dataset_inputs(&p, o->against);
     paths_output(&p, "OUT", o->out);
     paths_output(&p, "--rejects", is_stdout(o->rejects) ? NULL : o->rejects);
     paths_output(&p, "--html", is_stdout(o->html) ? NULL : o->html);

@@ -24,6 +24,7 @@ typedef struct run_opts {
     bool quiet;             /* -q: no summary on stdout, no progress */
     bool json;              /* --json: the summary as JSON on stdout */
     bool strict;            /* --strict: a WARN check makes the exit status 1 */
+    const char *against;    /* rollback --against ORIGINAL: the links to restore */
 } run_opts_t;
 
 /* Parses "[--format F] [--dry-run] [--force] [--max-errors N]
