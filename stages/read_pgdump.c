@@ -14,8 +14,10 @@
 **  - plain: the script's `COPY schema.table (...) FROM stdin;` and the
 **    lines after it, up to `\.`.
 **
-** The bytes are read and inflated on a second thread, a ring of batches
-** ahead (ring.h), while the caller's thread decodes lines into rows.
+** The bytes are read, inflated and decoded into rows on a second thread,
+** a ring of batches ahead (ring.h), as the CSV reader does; every problem
+** is reported on the caller's thread when next() reaches its row, so the
+** problems and their order are those of reading without the thread.
 **
 ** COPY text (PostgreSQL's text format): one row a line, fields separated
 ** by tabs, `\N` alone is NULL, an empty field is the empty string;
@@ -33,6 +35,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "../pipeline/frame/chain.h"
+#include "../pipeline/frame/lookahead.h"
 #include "../pipeline/frame/progress.h"
 #include "../pipeline/frame/ring.h"
 #include "pgdump.h"
@@ -41,7 +45,7 @@
 #define BLOCK_DATA 1
 #define BLOCK_BLOBS 3
 #define READ_CHUNK ((size_t)256 * 1024)
-#define AHEAD_BATCH ((size_t)256 * 1024)
+#define AHEAD_BATCH ((size_t)128 * 1024)
 /* As the CSV reader's bound: a line holds at most this, a row keeps at
 ** most one field more than the columns (the rest are counted). */
 #define LINE_MAX_BYTES ((size_t)16 * 1024 * 1024)
@@ -101,14 +105,22 @@ static ssize_t blocks_read(bytesrc_t *self, void *buf, size_t n)
     b->zs.avail_out = n > UINT32_MAX ? UINT32_MAX : (uInt)n;
     while (b->zs.avail_out == (uInt)(n > UINT32_MAX ? UINT32_MAX : n)) {
         if (b->zs.avail_in == 0) {
-            ssize_t got = read_chunks(b, b->in, READ_CHUNK);
-            if (got < 0)
-                return -1;
-            if (got == 0)
+            /* many chunks at once: pg_dump's are 4 KiB, and zlib inflates
+            ** slowly near the ends of its input */
+            size_t have = 0;
+            while (have < READ_CHUNK) {
+                ssize_t got = read_chunks(b, b->in + have, READ_CHUNK - have);
+                if (got < 0)
+                    return -1;
+                if (got == 0)
+                    break;
+                have += (size_t)got;
+            }
+            if (have == 0)
                 return blocks_fail(b, "truncated archive: the compressed data of %s ends early",
                                    b->table);
             b->zs.next_in = b->in;
-            b->zs.avail_in = (uInt)got;
+            b->zs.avail_in = (uInt)have;
         }
         int rc = inflate(&b->zs, Z_NO_FLUSH);
         if (rc == Z_STREAM_END) {
@@ -275,94 +287,6 @@ static bytesrc_t *region_src_open(const char *path, uint64_t offset, uint64_t si
     r->f = f;
     r->left = size;
     return &r->base;
-}
-
-/* ---- bytes read and inflated ahead on a second thread ---- */
-
-typedef struct {
-    bytesrc_t base;
-    bytesrc_t *inner;
-    ring_t ring;
-    batch_t *taking;
-    size_t at;
-    bool ended;
-} ahead_src_t;
-
-static void ahead_run(void *arg)
-{
-    ahead_src_t *s = arg;
-    batch_t *b;
-    while ((b = ring_fill(&s->ring)) != NULL) {
-        buf_reserve(&b->data, AHEAD_BATCH);
-        while (b->data.len < AHEAD_BATCH) {
-            ssize_t got = s->inner->read(s->inner, b->data.data + b->data.len,
-                                         AHEAD_BATCH - b->data.len);
-            if (got <= 0) {
-                b->end = got < 0 ? -1 : 0;
-                break;
-            }
-            b->data.len += (size_t)got;
-        }
-        int end = b->end;
-        ring_filled(&s->ring);
-        if (end <= 0)
-            return;
-    }
-}
-
-static ssize_t ahead_read(bytesrc_t *self, void *buf, size_t n)
-{
-    ahead_src_t *s = (ahead_src_t *)self;
-    for (;;) {
-        if (s->ended)
-            return 0;
-        if (!s->taking) {
-            s->taking = ring_take(&s->ring);
-            s->at = 0;
-            if (!s->taking)
-                runtime_error("%s", s->ring.w.err);   /* out of memory on the thread */
-        }
-        batch_t *b = s->taking;
-        if (s->at < b->data.len) {
-            size_t k = b->data.len - s->at < n ? b->data.len - s->at : n;
-            memcpy(buf, b->data.data + s->at, k);
-            s->at += k;
-            return (ssize_t)k;
-        }
-        if (b->end < 0) {
-            /* the thread has ended: the inner source is ours to ask */
-            snprintf(s->base.err, sizeof s->base.err, "%s", s->inner->err);
-            return -1;
-        }
-        if (b->end == 0) {
-            s->ended = true;
-            return 0;
-        }
-        s->taking = NULL;
-        ring_release(&s->ring);
-    }
-}
-
-static void ahead_free(bytesrc_t *self)
-{
-    ahead_src_t *s = (ahead_src_t *)self;
-    ring_stop(&s->ring);
-    ring_destroy(&s->ring);
-    bytesrc_free(s->inner);
-    free(s);
-}
-
-/* `inner` (owned from now on) read on a second thread, ahead. */
-static bytesrc_t *ahead_src_new(bytesrc_t *inner, const char *what)
-{
-    ahead_src_t *s = xcalloc(1, sizeof *s);
-    s->base.path = inner->path;
-    s->base.read = ahead_read;
-    s->base.free = ahead_free;
-    s->inner = inner;
-    ring_init(&s->ring, AHEAD_BATCH);
-    ring_start(&s->ring, ahead_run, s, what);
-    return &s->base;
 }
 
 /* ---- COPY statements ---- */
@@ -577,10 +501,20 @@ copy_line_t copy_line_decode(const char *s, size_t len, row_t *row, size_t *bad_
 
 /* ---- the source ---- */
 
+/* A record's tag in a batch: TAG_OK, or a ragged row (TAG_FIELDS and its
+** number of fields), or the first field that is not text (its index, with
+** TAG_NUL if it holds a NUL byte). */
+#define TAG_OK UINT32_MAX
+#define TAG_NUL 0x80000000u
+#define TAG_FIELDS 0x40000000u
+
+enum pending { PENDING_NONE, PENDING_MESSAGE, PENDING_ESCAPE };
+
 typedef struct {
     source_t base;
-    bytesrc_t *bytes;
     problems_t *problems;
+    /* the reader's (the thread's, once started) */
+    bytesrc_t *bytes;
     char *chunk;
     size_t chunk_len, chunk_pos;
     bool eof;
@@ -588,12 +522,32 @@ typedef struct {
     int64_t lineno;         /* rows so far */
     row_t row;
     buf_t scratch;
-    int ended;              /* 1 until next() returned 0 or -1 */
     bool plain;             /* a script: the data must end with \. */
+    size_t ncols;
+    /* a fatal problem the reader found, reported by report_pending() on
+    ** the caller's thread once every row before it has been handed out */
+    enum pending pending;
+    char pending_msg[300];
+    int64_t pending_line;
+    size_t pending_field;
+    copy_line_t pending_escape;
+    buf_t pending_value;
+    /* the caller's: rows decoded on the thread, a few ahead (`look`) */
+    bool ahead;
+    ring_t ring;
+    batch_t *taking;
+    lookahead_t look;
+    int ended;              /* 1 until next() returned 0 or -1 */
 } copy_src_t;
 
+static void set_pending(copy_src_t *c, const char *msg)
+{
+    c->pending = PENDING_MESSAGE;
+    snprintf(c->pending_msg, sizeof c->pending_msg, "%s", msg);
+}
+
 /* The next line (without its LF): 1, 0 at the end of the bytes, -1 when
-** they cannot be read (a fatal problem reported). */
+** they cannot be read (then `pending` says why). */
 static int next_line(copy_src_t *c, const char **s, size_t *n)
 {
     buf_clear(&c->line);
@@ -603,7 +557,7 @@ static int next_line(copy_src_t *c, const char **s, size_t *n)
                 break;
             ssize_t got = c->bytes->read(c->bytes, c->chunk, READ_CHUNK);
             if (got < 0) {
-                problem_fatal(c->problems, c->base.table->source, "%s", c->bytes->err);
+                set_pending(c, c->bytes->err);
                 return -1;
             }
             c->chunk_len = (size_t)got;
@@ -618,9 +572,7 @@ static int next_line(copy_src_t *c, const char **s, size_t *n)
         const char *lf = memchr(start, '\n', avail);
         size_t piece = lf ? (size_t)(lf - start) : avail;
         if (c->line.len + piece > LINE_MAX_BYTES) {
-            problem_fatal(c->problems, c->base.table->source,
-                          "a line of COPY data longer than 16 MiB (row %lld)",
-                          (long long)c->lineno + 1);
+            set_pending(c, "a line of COPY data longer than 16 MiB");
             return -1;
         }
         c->chunk_pos += piece + (lf ? 1 : 0);
@@ -640,81 +592,260 @@ static int next_line(copy_src_t *c, const char **s, size_t *n)
     return 1;
 }
 
-static int copy_next(source_t *self, row_t **out)
+/* Reads and decodes one line into c->row: 1 a row (its tag in *tag), 0
+** the end of the data, -1 a fatal problem (pending). */
+static int read_row(copy_src_t *c, uint32_t *tag)
 {
-    copy_src_t *c = (copy_src_t *)self;
-    if (c->ended <= 0)
-        return c->ended;
-    const table_t *t = self->table;
     const char *s;
     size_t n;
     int got = next_line(c, &s, &n);
     if (got == 0 && c->plain) {
-        problem_fatal(c->problems, t->source,
-                      "truncated script: the COPY data ends without a line \\.");
-        got = -1;
+        set_pending(c, "truncated script: the COPY data ends without a line \\.");
+        return -1;
     }
-    if (got <= 0 || (n == 2 && s[0] == '\\' && s[1] == '.')) {
-        c->ended = got < 0 ? -1 : 0;
-        return c->ended;
+    if (got <= 0)
+        return got;
+    if (n == 2 && s[0] == '\\' && s[1] == '.') {
+        c->eof = true;      /* nothing after the end marker is data */
+        c->chunk_pos = c->chunk_len;
+        return 0;
     }
-    row_t *r = &c->row;
     c->lineno++;
+    row_t *r = &c->row;
     size_t total, bad = 0, at = 0;
-    copy_line_t got_line = decode_line(s, n, r, t->ncols + 1, &c->scratch, &total, &bad, &at);
-    if (got_line != COPY_LINE_OK) {
-        char name[32];
-        snprintf(name, sizeof name, "#%zu", bad + 1);
+    copy_line_t decoded = decode_line(s, n, r, c->ncols + 1, &c->scratch, &total, &bad, &at);
+    if (decoded != COPY_LINE_OK) {
         const char *end = memchr(s + at, '\t', n - at);
-        problem_at(c->problems, t, NULL, c->lineno, bad < t->ncols ? t->cols[bad] : name, s + at,
-                   end ? (size_t)(end - (s + at)) : n - at, "%s",
-                   got_line == COPY_LINE_BAD_ESCAPE
-                       ? "invalid escape: a backslash at the end of the line"
-                       : "invalid escape: \\. inside a line (it ends the data only alone on a "
-                         "line)");
-        c->problems->fatal++;
-        c->ended = -1;
+        c->pending = PENDING_ESCAPE;
+        c->pending_escape = decoded;
+        c->pending_line = c->lineno;
+        c->pending_field = bad;
+        buf_clear(&c->pending_value);
+        buf_add(&c->pending_value, s + at, end ? (size_t)(end - (s + at)) : n - at);
         return -1;
     }
     r->line = c->lineno;
     r->raw = s;
     r->raw_len = n;
-    r->broken = false;
-    if (total != t->ncols) {
+    *tag = TAG_OK;
+    if (total != c->ncols) {
+        *tag = TAG_FIELDS | (uint32_t)(total < TAG_FIELDS - 1 ? total : TAG_FIELDS - 1);
+    } else {
+        for (size_t i = 0; i < r->n; i++)
+            if (!r->f[i].null && !utf8_valid(r->f[i].data, r->f[i].len)) {
+                *tag = (uint32_t)i | (memchr(r->f[i].data, '\0', r->f[i].len) ? TAG_NUL : 0);
+                break;
+            }
+    }
+    return 1;
+}
+
+/* ---- lines that need no decoding ----
+**
+** Most lines of a dump hold no escape but \N for NULL, no byte past
+** ASCII and the right number of fields: take_fast_line() encodes such a
+** line into the batch straight from the chunk, as row_encode() would the
+** row read_row() makes of it, without building the row first. Any other
+** line (a backslash escape, UTF-8 to check, ragged, split across reads,
+** the end marker) goes to read_row(). */
+#define FAST_COLS_MAX 64
+
+/* If the chunk holds a whole plain line, encodes it into `b`, moves past
+** it and returns true; else false, and nothing has moved. */
+static bool take_fast_line(copy_src_t *c, batch_t *b)
+{
+    size_t ncols = c->ncols;
+    if (ncols == 0 || ncols > FAST_COLS_MAX)
+        return false;
+    const char *s = c->chunk + c->chunk_pos;
+    const char *lf = memchr(s, '\n', c->chunk_len - c->chunk_pos);
+    if (!lf)
+        return false;
+    size_t len = (size_t)(lf - s);
+    uint32_t lens[FAST_COLS_MAX];
+    size_t n = 0, start = 0, bytes_len = 0, plain = SIZE_MAX;
+    for (size_t i = 0;; i++) {
+        unsigned char ch = i < len ? (unsigned char)s[i] : '\t';
+        /* '-' up to DEL but the backslash: nothing to look at */
+        if ((unsigned)(ch - '-') < (unsigned)(0x80 - '-') && ch != '\\')
+            continue;
+        if (ch == '\t') {
+            if (n == ncols)
+                return false;   /* ragged */
+            size_t flen = i - start;
+            bool null = flen == 2 && s[start] == '\\';   /* \N, checked below */
+            lens[n] = null ? UINT32_MAX : (uint32_t)flen;
+            if (flen == 0 && plain == SIZE_MAX)
+                plain = n;      /* "" is quoted in CSV */
+            bytes_len += (null ? 0 : flen) + 1;
+            n++;
+            start = i + 1;
+            if (i >= len)
+                break;
+        } else if (ch == '\\') {
+            if (i != start || i + 1 >= len || s[i + 1] != 'N' || (i + 2 < len && s[i + 2] != '\t'))
+                return false;   /* an escape to decode, or the end marker */
+            i++;
+        } else if (ch >= 0x80 || ch == 0) {
+            return false;       /* UTF-8 to check */
+        } else if ((ch == ',' || ch == '"' || ch == '\r') && plain == SIZE_MAX) {
+            plain = n;          /* quoted in CSV */
+        }
+    }
+    if (n != ncols)
+        return false;
+    row_encoded_t h = {.line = ++c->lineno,
+                       .raw_len = len,
+                       .bytes_len = bytes_len,
+                       .n = (uint32_t)n,
+                       .plain = (uint32_t)(plain == SIZE_MAX ? n : plain),
+                       .tag = TAG_OK};
+    size_t size = row_encoded_size(n, bytes_len, len);
+    buf_reserve(&b->data, size);
+    char *head = b->data.data + b->data.len, *o = head + sizeof h;
+    memcpy(head, &h, sizeof h);
+    memcpy(o, lens, n * sizeof *lens);
+    o += n * sizeof *lens;
+    const char *f = s;
+    for (size_t i = 0; i < n; i++) {
+        size_t flen = lens[i] == UINT32_MAX ? 0 : lens[i];
+        memcpy(o, f, flen);
+        o[flen] = '\0';
+        o += flen + 1;
+        f += (lens[i] == UINT32_MAX ? 2 : flen) + 1;
+    }
+    memcpy(o, s, len);
+    memset(o + len, 0, size - (size_t)(o + len - head));
+    b->data.len += size;
+    b->data.data[b->data.len] = '\0';
+    b->count++;
+    c->chunk_pos += len + 1;
+    return true;
+}
+
+/* The thread: rows into the ring's batches, as row_encode() lays them. */
+static void ahead_run(void *arg)
+{
+    copy_src_t *c = arg;
+    batch_t *b;
+    while ((b = ring_fill(&c->ring)) != NULL) {
+        while (b->data.len < AHEAD_BATCH) {
+            if (take_fast_line(c, b))
+                continue;
+            uint32_t tag;
+            int got = read_row(c, &tag);
+            if (got <= 0) {
+                b->end = got;
+                break;
+            }
+            row_encode(&b->data, &c->row, tag);
+            b->count++;
+        }
+        int end = b->end;
+        ring_filled(&c->ring);
+        if (end <= 0)
+            return;
+    }
+}
+
+/* Reports the fatal problem the reader found; on the caller's thread. */
+static void report_pending(copy_src_t *c)
+{
+    const table_t *t = c->base.table;
+    if (c->pending == PENDING_MESSAGE) {
+        problem_fatal(c->problems, t->source, "%s", c->pending_msg);
+    } else if (c->pending == PENDING_ESCAPE) {
+        char name[32];
+        snprintf(name, sizeof name, "#%zu", c->pending_field + 1);
+        problem_at(c->problems, t, NULL, c->pending_line,
+                   c->pending_field < t->ncols ? t->cols[c->pending_field] : name,
+                   c->pending_value.data ? c->pending_value.data : "", c->pending_value.len, "%s",
+                   c->pending_escape == COPY_LINE_BAD_ESCAPE
+                       ? "invalid escape: a backslash at the end of the line"
+                       : "invalid escape: \\. inside a line (it ends the data only alone on a "
+                         "line)");
+        c->problems->fatal++;
+    }
+    c->pending = PENDING_NONE;
+}
+
+/* Reports what the tag of row `r` says is wrong with it; false if any. */
+static bool check_row(copy_src_t *c, row_t *r, uint32_t tag)
+{
+    const table_t *t = c->base.table;
+    if (tag == TAG_OK)
+        return true;
+    if (tag & TAG_FIELDS) {
+        size_t total = tag & ~TAG_FIELDS;
         if (total < t->ncols) {
             problem_at(c->problems, t, r, r->line, t->cols[total], NULL, 0,
                        "ragged row: %zu fields, the header has %zu", total, t->ncols);
         } else {
             char name[32];
             snprintf(name, sizeof name, "#%zu", t->ncols + 1);
-            problem_at(c->problems, t, r, r->line, name, r->f[t->ncols].data,
-                       r->f[t->ncols].len, "ragged row: %zu fields, the header has %zu", total,
-                       t->ncols);
+            problem_at(c->problems, t, r, r->line, name, r->f[t->ncols].data, r->f[t->ncols].len,
+                       "ragged row: %zu fields, the header has %zu", total, t->ncols);
         }
-        r->broken = true;
-    } else {
-        for (size_t i = 0; i < r->n; i++)
-            if (!r->f[i].null && !utf8_valid(r->f[i].data, r->f[i].len)) {
-                problem_field(c->problems, t, r, i,
-                              memchr(r->f[i].data, '\0', r->f[i].len)
-                                  ? "not text: contains a NUL byte"
-                                  : "not valid UTF-8");
-                r->broken = true;
-                break;
-            }
+        return false;
     }
-    *out = r;
-    return 1;
+    problem_field(c->problems, t, r, tag & ~TAG_NUL,
+                  tag & TAG_NUL ? "not text: contains a NUL byte" : "not valid UTF-8");
+    return false;
+}
+
+/* The lookahead's `ahead`: each row decoded goes to the chain's stages. */
+static void show_ahead(void *ctx, const row_t *row)
+{
+    const copy_src_t *c = ctx;
+    stages_prefetch(c->base.ahead_stages, c->base.ahead_n, row);
+}
+
+static int copy_next(source_t *self, row_t **out)
+{
+    copy_src_t *c = (copy_src_t *)self;
+    if (c->ended <= 0)
+        return c->ended;
+    for (;;) {
+        if (!c->taking) {
+            c->taking = ring_take(&c->ring);
+            if (!c->taking)
+                runtime_error("%s", c->ring.w.err);   /* out of memory on the thread */
+            lookahead_batch(&c->look, c->taking);
+        }
+        batch_t *b = c->taking;
+        uint32_t tag;
+        row_t *r = lookahead_next(&c->look, &tag);
+        if (r) {
+            r->broken = !check_row(c, r, tag);
+            *out = r;
+            return 1;
+        }
+        if (b->end <= 0) {
+            /* the thread has ended: its problem is ours to report */
+            if (b->end < 0)
+                report_pending(c);
+            c->ended = b->end;
+            return c->ended;
+        }
+        c->taking = NULL;
+        ring_release(&c->ring);
+    }
 }
 
 static void copy_free_source(source_t *self)
 {
     copy_src_t *c = (copy_src_t *)self;
+    if (c->ahead) {
+        ring_stop(&c->ring);
+        ring_destroy(&c->ring);
+        lookahead_free(&c->look);
+    }
     bytesrc_free(c->bytes);
     table_free(self->table);
     row_free(&c->row);
     buf_free(&c->line);
     buf_free(&c->scratch);
+    buf_free(&c->pending_value);
     free(c->chunk);
     free(c);
 }
@@ -758,6 +889,8 @@ static bool find_copy_statement(copy_src_t *c, const char *schema, const char *t
                       "no COPY data for %s.%s in the script (dumped with --inserts, or "
                       "without the table?)",
                       schema, table);
+    else
+        report_pending(c);
     return false;
 }
 
@@ -771,10 +904,10 @@ source_t *copy_source_open(bytesrc_t *bytes, table_t *header, const char *find_s
     c->bytes = bytes;
     c->problems = problems;
     c->chunk = xmalloc(READ_CHUNK);
-    c->ended = 1;
     row_init(&c->row);
     buf_init(&c->line);
     buf_init(&c->scratch);
+    buf_init(&c->pending_value);
     if (find) {
         c->plain = true;
         if (!find_copy_statement(c, find_schema, find)) {
@@ -782,6 +915,12 @@ source_t *copy_source_open(bytesrc_t *bytes, table_t *header, const char *find_s
             return NULL;
         }
     }
+    c->ncols = c->base.table->ncols;
+    lookahead_init(&c->look, show_ahead, c);
+    ring_init(&c->ring, AHEAD_BATCH);
+    c->ahead = true;
+    c->ended = 1;
+    ring_start(&c->ring, ahead_run, c, c->base.table->source);
     return &c->base;
 }
 
@@ -868,7 +1007,7 @@ source_t *pgdump_table(pgdump_t *a, const char *table, problems_t *problems)
         table_free(header);
     } else {
         progress_reading(buf_str(&shown));
-        src = copy_source_open(ahead_src_new(bytes, buf_str(&shown)), header,
+        src = copy_source_open(bytes, header,
                                a->kind == PGDUMP_PLAIN ? a->schema : NULL,
                                a->kind == PGDUMP_PLAIN ? table : NULL, problems);
     }
