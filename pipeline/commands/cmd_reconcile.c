@@ -21,9 +21,9 @@
 #include "run.h"
 
 const char RECONCILE_USAGE[] =
-    "usage: phasemig reconcile [--out FILE] [--json] EXPECTED ACTUAL\n\n"
+    "usage: phasemig reconcile [--out FILE] [--json] [--schema NAME] EXPECTED ACTUAL\n\n"
     "Compares two datasets of the same schema (each a directory of CSV or gzip\n"
-    "CSV files, or a SQLite file), e.g. this tool's migrate output with an export\n"
+    "CSV files, a SQLite file or a pg_dump archive), e.g. this tool's migrate output with an export\n"
     "of the live database after its migration. Rows are keyed by id, columns\n"
     "matched by name, values compared by type (50000 equals 50000.00; dates as\n"
     "dates; timestamps as timestamps; ids case-insensitively; NULL differs from\n"
@@ -36,18 +36,22 @@ const char RECONCILE_USAGE[] =
     "  --out FILE   write the difference rows to FILE (all at once or not at all;\n"
     "               - is stdout, as without --out)\n"
     "  --json       the summary as JSON\n"
+    "  --schema NAME  a pg_dump archive's tables are those of schema NAME\n"
+    "               (default: public)\n"
     "  -h, --help   this text\n\n"
     "Exit status: 0 identical; 1 different; 2 usage error or unreadable input.\n";
 
-enum { RECONCILE_JSON, RECONCILE_OUT };
+enum { RECONCILE_JSON, RECONCILE_OUT, RECONCILE_SCHEMA };
 static const option_spec_t RECONCILE_OPTIONS[] = {
     {"json", 0, NULL, RECONCILE_JSON},
     {"out", 0, "FILE", RECONCILE_OUT},
+    {"schema", 0, "NAME", RECONCILE_SCHEMA},
 };
 
 typedef struct {
     bool json;
     const char *out;
+    const char *schema;     /* a pg_dump archive's schema (NULL: public) */
 } reconcile_opts_t;
 
 static void reconcile_option(void *ctx, int id, const char *value)
@@ -55,6 +59,8 @@ static void reconcile_option(void *ctx, int id, const char *value)
     reconcile_opts_t *o = ctx;
     if (id == RECONCILE_JSON)
         o->json = true;
+    else if (id == RECONCILE_SCHEMA)
+        o->schema = value;
     else
         o->out = value;
 }
@@ -88,7 +94,7 @@ int cmd_reconcile(int argc, char **argv)
     progress_start(0, false);
     for (int side = 0; side < 2; side++) {
         progress_phase(side == 1 ? "reading actual" : "reading expected");
-        dataset_t *ds = open_dataset(paths[side], &problems);
+        dataset_t *ds = open_dataset(paths[side], o.schema, &problems);
         for (int t = 0; t < T_COUNT; t++) {
             source_t *src = open_table(ds, (table_id_t)t, &problems);
             /* the reading and fingerprints on a worker, the rest here */
@@ -112,7 +118,7 @@ int cmd_reconcile(int argc, char **argv)
             if (!ds) {
                 progress_phase(side == 1 ? "reading actual, the rows that differ"
                                          : "reading expected, the rows that differ");
-                ds = open_dataset(paths[side], &problems);
+                ds = open_dataset(paths[side], o.schema, &problems);
             }
             source_t *src = open_table(ds, (table_id_t)t, &problems);
             stage_t *collect[] = {reconcile_collect_new(rc, t, side == 1)};

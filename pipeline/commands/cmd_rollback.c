@@ -23,7 +23,8 @@
 const char ROLLBACK_USAGE[] =
     "usage: phasemig rollback [OPTIONS] IN OUT\n"
     "       phasemig rollback --dry-run [OPTIONS] IN [OUT]\n\n"
-    "Reads the new-schema dataset IN and writes it in the old schema into the\n"
+    "Reads the new-schema dataset IN (CSV, SQLite or a pg_dump archive, as for\n"
+    "migrate) and writes it in the old schema into the\n"
     "directory OUT, as the live migration's downgrade: phase_type from the phase\n"
     "name (PLANNING when it contains 'planning', else EXECUTION), and each\n"
     "assignment's project_phase_id from its date (else its project's first\n"
@@ -36,6 +37,8 @@ const char ROLLBACK_USAGE[] =
     "                    is named, not created)\n"
     "  -f, --force       replace OUT if it exists and is not empty\n"
     "  --max-errors N    stop reading after N problems (default: collect all)\n"
+    "  --schema NAME     a pg_dump archive's tables are those of schema NAME\n"
+    "                    (default: public)\n"
     "  -q, --quiet       no summary on stdout\n"
     "  --json            print summary.json's object on stdout (the summary for a\n"
     "                    person goes to stderr); with --dry-run too\n"
@@ -78,7 +81,7 @@ static source_t *reopen_original(void *ctx)
 static void open_original(const run_opts_t *o, rollback_t *rb, original_t *orig, run_t *r)
 {
     orig->problems = &r->problems;
-    orig->ds = open_dataset(o->against, &r->problems);
+    orig->ds = open_dataset(o->against, o->schema, &r->problems);
     source_t *phases = open_table(orig->ds, T_PHASES, &r->problems);
     if (table_col(phases->table, "phase_type") < 0)
         runtime_error("%s: no phase_type column: --against takes the old-schema export from "

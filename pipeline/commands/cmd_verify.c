@@ -19,9 +19,10 @@
 #include "run.h"
 
 const char VERIFY_USAGE[] =
-    "usage: phasemig verify [--against ORIGINAL] [--json] [--strict] DATASET\n\n"
+    "usage: phasemig verify [--against ORIGINAL] [--json] [--strict] [--schema NAME]\n"
+    "                       DATASET\n\n"
     "Runs the nine checks on the new-schema DATASET (a directory of CSV or gzip\n"
-    "CSV files, or a SQLite file): every phase has name and dates, the old\n"
+    "CSV files, a SQLite file or a pg_dump archive): every phase has name and dates, the old\n"
     "columns are gone, start <= end, the phase names, each project's phases\n"
     "cover its dates exactly, budgets (compared per project and overall with the\n"
     "old-schema ORIGINAL when given), the SQLite date indexes, and that each\n"
@@ -33,21 +34,25 @@ const char VERIFY_USAGE[] =
     "  --against ORIGINAL  the old-schema dataset the budgets must equal\n"
     "  --json              print the checks as JSON\n"
     "  --strict            a WARN makes the exit status 1\n"
+    "  --schema NAME       a pg_dump archive's tables are those of schema NAME\n"
+    "                      (default: public)\n"
     "  -h, --help          this text\n\n"
     "Exit status: 0 no check fails (WARNs are printed); 1 a check fails, or\n"
     "warns with --strict; 2 usage error, unreadable input, or a dataset in the\n"
     "old schema (use phasemig migrate).\n";
 
-enum { VERIFY_JSON, VERIFY_AGAINST, VERIFY_STRICT };
+enum { VERIFY_JSON, VERIFY_AGAINST, VERIFY_STRICT, VERIFY_SCHEMA };
 static const option_spec_t VERIFY_OPTIONS[] = {
     {"json", 0, NULL, VERIFY_JSON},
     {"against", 0, "ORIGINAL", VERIFY_AGAINST},
     {"strict", 0, NULL, VERIFY_STRICT},
+    {"schema", 0, "NAME", VERIFY_SCHEMA},
 };
 
 typedef struct {
     bool json, strict;
     const char *against;
+    const char *schema;     /* a pg_dump archive's schema (NULL: public) */
 } verify_opts_t;
 
 /* One option of verify into its options. */
@@ -58,6 +63,8 @@ static void verify_option(void *ctx, int id, const char *value)
         o->json = true;
     else if (id == VERIFY_STRICT)
         o->strict = true;
+    else if (id == VERIFY_SCHEMA)
+        o->schema = value;
     else
         o->against = value;
 }
@@ -77,7 +84,7 @@ int cmd_verify(int argc, char **argv)
     problems_t problems;
     problems_init(&problems, 0);
     verify_t *verify = verify_new();
-    dataset_t *ds = open_dataset(dataset, &problems);
+    dataset_t *ds = open_dataset(dataset, o.schema, &problems);
     table_t *phases_header = NULL;
     for (int t = 0; t < T_COUNT; t++) {
         source_t *src = open_table(ds, (table_id_t)t, &problems);
@@ -101,7 +108,7 @@ int cmd_verify(int argc, char **argv)
         verify_sqlite_db(verify, ds->db);
     dataset_close(ds);
     if (against) {
-        dataset_t *original = open_dataset(against, &problems);
+        dataset_t *original = open_dataset(against, o.schema, &problems);
         source_t *src = open_table(original, T_PHASES, &problems);
         stage_t *check[] = {verify_original_phases_new(verify)};
         run_chain(src, check, 1, &problems);

@@ -15,7 +15,7 @@
 
 enum {
     OPT_FORMAT, OPT_SPLIT, OPT_DRY_RUN, OPT_FORCE, OPT_QUIET, OPT_MAX_ERRORS, OPT_REJECTS,
-    OPT_HTML, OPT_JSON, OPT_STRICT, OPT_AGAINST
+    OPT_HTML, OPT_JSON, OPT_STRICT, OPT_AGAINST, OPT_SCHEMA
 };
 
 /* migrate's options; rollback's are the same without --split and --html */
@@ -29,6 +29,7 @@ static const option_spec_t RUN_OPTIONS[] = {
     {"json", 0, NULL, OPT_JSON},
     {"strict", 0, NULL, OPT_STRICT},
     {"against", 0, "ORIGINAL", OPT_AGAINST},
+    {"schema", 0, "NAME", OPT_SCHEMA},
     {"split", 0, "POLICY", OPT_SPLIT},
     {"html", 0, "FILE", OPT_HTML},
 };
@@ -56,6 +57,7 @@ static void run_option(void *ctx, int id, const char *v)
         o->against = v;
         break;
     case OPT_REJECTS: o->rejects = v; break;
+    case OPT_SCHEMA: o->schema = v; break;
     case OPT_HTML: o->html = v; break;
     case OPT_SPLIT:
         if (strcmp(v, "midpoint") == 0)
@@ -180,9 +182,9 @@ uint64_t run_chain_ahead(source_t *src, stage_t **stages, size_t n, size_t k,
     return rows;
 }
 
-dataset_t *open_dataset(const char *path, problems_t *problems)
+dataset_t *open_dataset(const char *path, const char *schema, problems_t *problems)
 {
-    dataset_t *ds = dataset_open(path, problems);
+    dataset_t *ds = dataset_open_schema(path, schema, problems);
     if (!ds)
         give_up(problems);
     return ds;
@@ -239,7 +241,7 @@ void run_begin(run_t *r, const run_opts_t *o, const id_repeats_t *known, schema_
     r->plan.known_repeats = *known;
     for (int t = 0; t < T_COUNT; t++)
         r->rows[t] = (table_rows_t){schema_table_name((table_id_t)t), 0, 0, 0};
-    r->ds = open_dataset(o->in, &r->problems);
+    r->ds = open_dataset(o->in, o->schema, &r->problems);
     progress_start(dataset_bytes(r->ds) * passes, o->quiet);
 
     /* the small tables, held in the plan */

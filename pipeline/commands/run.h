@@ -25,6 +25,7 @@ typedef struct run_opts {
     bool json;              /* --json: the summary as JSON on stdout */
     bool strict;            /* --strict: a WARN check makes the exit status 1 */
     const char *against;    /* rollback --against ORIGINAL: the links to restore */
+    const char *schema;     /* --schema NAME: a pg_dump archive's schema (NULL: public) */
 } run_opts_t;
 
 /* Parses "[--format F] [--dry-run] [--force] [--max-errors N]
@@ -59,8 +60,9 @@ uint64_t run_chain(source_t *src, stage_t **stages, size_t n, problems_t *proble
 uint64_t run_chain_ahead(source_t *src, stage_t **stages, size_t n, size_t k,
                          problems_t *problems);
 
-/* Opens a dataset, or gives up. */
-dataset_t *open_dataset(const char *path, problems_t *problems);
+/* Opens a dataset (`schema`: a pg_dump archive's tables' schema, NULL:
+** public), or gives up. */
+dataset_t *open_dataset(const char *path, const char *schema, problems_t *problems);
 /* Opens a table of a dataset, or gives up. */
 source_t *open_table(dataset_t *ds, table_id_t table, problems_t *problems);
 
