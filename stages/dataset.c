@@ -82,7 +82,8 @@ dataset_t *dataset_open_schema(const char *path, const char *schema, problems_t 
         return d;
     if (!has_sqlite_header(path)) {
         problem_fatal(problems, path,
-                      "not a dataset: neither a directory of CSV files nor a SQLite database");
+                      "not a dataset: neither a directory of CSV files, a SQLite database nor a "
+                      "pg_dump archive");
         dataset_close(d);
         return NULL;
     }
