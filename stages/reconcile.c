@@ -427,6 +427,13 @@ static uint64_t fmix64(uint64_t k)
     return k ^ (k >> 33);
 }
 
+/* Hashes a value of an id column that is a UUID: its 16 bytes. */
+static void fp_uuid(fp_state_t *h, const uuid_t *u)
+{
+    fp_word(h, 1);
+    fp_bytes(h, u->b, 16);
+}
+
 /* Hashes one value as its type normalises it: two values that
 ** equal_values() finds equal hash alike (a value that does not parse as
 ** its type is hashed as text, as equal_values() compares it then). */
@@ -440,8 +447,7 @@ static void fp_value(fp_state_t *h, value_type_t type, const field_t *f)
     case AS_ID: {
         uuid_t u;
         if (uuid_parse(f->data, f->len, &u)) {
-            fp_word(h, 1);
-            fp_bytes(h, u.b, 16);
+            fp_uuid(h, &u);
             return;
         }
         break;
@@ -710,12 +716,15 @@ static void totals_merge(totals_t *into, const totals_t *from, int side)
     }
 }
 
-/* Counts a phase's budgets, or an assignment, in its project's totals. */
-static void count_totals(fingerprint_t *f, const row_t *row)
+/* Counts a phase's budgets, or an assignment, in its project's totals
+** (`parsed`: its project_id, NULL if that is no UUID). */
+static void count_totals(fingerprint_t *f, const row_t *row, const uuid_t *parsed)
 {
     const field_t *project = &row->f[f->project];
     uuid_t id;
-    if (project->null || !uuid_parse(project->data, project->len, &id))
+    if (parsed)
+        id = *parsed;
+    else
         memset(&id, 0xff, sizeof id);   /* rows of no readable project */
     size_t at = totals_of(&f->totals, &id, project->data, project->len);
     if (f->table == 2) {
@@ -785,28 +794,40 @@ static stage_result_t fingerprint_process(stage_t *self, row_t *row)
         totals_free(&f->totals);
         return STAGE_PASS;
     }
-    if (f->project >= 0 && (size_t)f->project < row->n)
-        count_totals(f, row);
+    /* the id and project_id parsed once, for the fingerprint, the key and
+    ** the totals */
+    static const field_t absent = {"", 0, true};
+    const field_t *id = (size_t)f->id < row->n ? &row->f[f->id] : &absent;
+    uuid_t key, project;
+    bool id_is_uuid = !id->null && uuid_parse(id->data, id->len, &key);
+    bool has_project = f->project >= 0 && (size_t)f->project < row->n;
+    const field_t *pf = has_project ? &row->f[f->project] : NULL;
+    bool project_is_uuid = pf && !pf->null && uuid_parse(pf->data, pf->len, &project);
+    if (has_project)
+        count_totals(f, row, project_is_uuid ? &project : NULL);
     fp_state_t h = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull};
     for (size_t k = 0; k < f->ncols; k++) {
         size_t i = f->by_name[k];
         if (i >= row->n)
             continue;   /* compared only where both rows have the field */
         fp_word(&h, f->name_hash[i]);
-        fp_value(&h, f->types[i], &row->f[i]);
+        const uuid_t *parsed = i == (size_t)f->id && id_is_uuid                        ? &key
+                               : has_project && i == (size_t)f->project && project_is_uuid ? &project
+                                                                                         : NULL;
+        if (parsed && f->types[i] == AS_ID)
+            fp_uuid(&h, parsed);   /* as fp_value() hashes a UUID it parses */
+        else
+            fp_value(&h, f->types[i], &row->f[i]);
     }
     entry_t head = {.seq = f->seq++, .idlen = ID_FROM_KEY};
     head.fp[0] = fmix64(h.a ^ h.b);
     head.fp[1] = fmix64(h.b + 0x9e3779b97f4a7c15ull * h.a);
 
     /* the key: the UUID's bytes, or the id's text if it is no UUID */
-    static const field_t absent = {"", 0, true};
-    const field_t *id = (size_t)f->id < row->n ? &row->f[f->id] : &absent;
-    uuid_t key;
     const void *keybytes = id->data;
     const char *idtext = NULL;
     head.keylen = (uint32_t)id->len;
-    if (!id->null && uuid_parse(id->data, id->len, &key)) {
+    if (id_is_uuid) {
         keybytes = key.b;
         head.keylen = sizeof key.b;
         head.flags = KEY_IS_UUID;
