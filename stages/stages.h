@@ -206,6 +206,16 @@ typedef struct report_input {
     const check_t *checks;
     size_t nchecks;
 } report_input_t;
+/* What the page says of where it comes from (report_about; zero until
+** then). */
+typedef struct report_about {
+    const char *version;        /* phasemig's */
+    uint64_t in_bytes;          /* the input's size */
+    uint64_t rows_in[3];        /* rows read: projects, phases, assignments */
+    bool dry_run;
+    const char *out_path;
+} report_about_t;
+void report_about(report_t *r, const report_about_t *about);
 void report_html(buf_t *b, const report_t *r, const report_input_t *in);
 void report_free(report_t *r);
 

@@ -28,6 +28,9 @@ for exp in fixtures/expected/migrate/*/ fixtures/expected/rollback/*/; do
         [ -e "$f" ] || continue
         case $(basename "$f") in
         dataset.db) sqlite3 "$f" .dump >"$exp/dataset.sql" ;;
+        # the report's fixed head is kept once, in fixtures/expected/report-head.html
+        report.html) sed -n '1,/^<\/head>$/p' "$f" >fixtures/expected/report-head.html
+            sed "s|$work|WORK|g; 1,/^<\/head>\$/d" "$f" >"$exp/report.html" ;;
         *) cp "$f" "$exp/" ;;
         esac
     done

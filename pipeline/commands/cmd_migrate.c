@@ -113,6 +113,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         count_evidence(&r, split);
     remap_plan(&r.plan, o->split, &r.problems);
     report_t *report = report_new(&r.plan);
+    uint64_t in_bytes = dataset_bytes(r.ds);   /* the report's fingerprint of IN */
     sink_t *sink = run_open_output(&r, SCHEMA_NEW);
     char *diff_path = o->dry_run ? NULL : output_path(&r.out, "diff.csv");
     /* written on its own thread, as the tables are (a quarter of the bytes) */
@@ -175,6 +176,12 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         buf_t html;
         buf_init(&html);
         report_input_t report_in = {o->in, o->split, rows[T_PROJECTS].out, checks, VERIFY_CHECKS};
+        report_about_t about = {phasemig_version,
+                                in_bytes,
+                                {rows[T_PROJECTS].in, rows[T_PHASES].in, rows[T_ASSIGNMENTS].in},
+                                o->dry_run,
+                                o->out};
+        report_about(report, &about);
         report_html(&html, report, &report_in);
         staged_file_t html_file = {0};
         if (o->html) {

@@ -19,6 +19,10 @@ int cmd_rollback(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 
+/* "0.2.0", set by main() from PHASEMIG_VERSION (main.c, where the
+** Makefile reads it), for what names the version: the report. */
+extern const char *phasemig_version;
+
 extern const char MIGRATE_USAGE[];
 extern const char VERIFY_USAGE[];
 extern const char ROLLBACK_USAGE[];

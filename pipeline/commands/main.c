@@ -76,6 +76,7 @@ static bool asks_for_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    phasemig_version = PHASEMIG_VERSION;
     if (argc < 2)
         usage_error(NULL, "no command given");
     const char *first = argv[1];

@@ -12,6 +12,9 @@
 #include "../frame/errors.h"
 #include "../frame/options.h"
 #include "../frame/progress.h"
+#include "commands.h"
+
+const char *phasemig_version;
 
 enum {
     OPT_FORMAT, OPT_SPLIT, OPT_DRY_RUN, OPT_FORCE, OPT_QUIET, OPT_MAX_ERRORS, OPT_REJECTS,
