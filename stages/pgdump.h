@@ -11,8 +11,9 @@
 ** columns of the archive's own COPY statement. Each table read is one
 ** pass over its data; nothing else in the archive is inflated.
 **
-** Two files: read_pgdump_toc.c reads headers and tables of contents,
-** read_pgdump.c reads a table's data and decodes COPY text.
+** Three files: read_pgdump_toc.c reads headers and tables of contents,
+** read_pgdump.c finds a table's data (and parses COPY statements),
+** read_pgdump_copy.c decodes COPY text into rows on a reader thread.
 */
 #ifndef PHASEMIG_PGDUMP_H
 #define PHASEMIG_PGDUMP_H
@@ -93,7 +94,7 @@ const pgdump_member_t *pgdump_member(const pgdump_t *a, const char *name);
 ** when it does not fit in 63 bits. */
 bool pgdump_read_int(FILE *f, int int_size, int64_t *out);
 
-/* ---- COPY text (read_pgdump.c) ---- */
+/* ---- COPY text (read_pgdump.c: statements; read_pgdump_copy.c: data) ---- */
 
 /* Parses `COPY [schema.]table (col, ...) FROM stdin;` (identifiers bare
 ** or double-quoted), giving the schema ("" if none), the table and the

@@ -86,6 +86,7 @@ static void toc_fail(toc_reader_t *r, bool truncated, const char *why)
     snprintf(r->why, sizeof r->why, "%s", why);
 }
 
+/* No problem met so far. */
 static bool toc_ok(const toc_reader_t *r)
 {
     return !r->truncated && !r->corrupt;
@@ -102,6 +103,7 @@ static int toc_byte(toc_reader_t *r)
     return ch;
 }
 
+/* An integer (0 after a problem). */
 static int64_t toc_int(toc_reader_t *r)
 {
     int64_t v = 0;
