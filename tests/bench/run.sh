@@ -53,6 +53,19 @@ for n in ${*:-1000000}; do
     rm -rf "$dir/out"
     warm "$in.gz"/*.csv
     row "migrate csv.gz->csv.gz" ./phasemig migrate -q --format csv.gz "$in.gz" "$dir/out"
+    # from the backup a planner administrator holds: pg_dump -Fc (gzip) of
+    # the same tables (tests/bench/pgdump.sh, made once), beside csv.gz->csv,
+    # which inflates the same bytes
+    [ -f "$in.dump" ] || tests/bench/pgdump.sh "$in" "$in.dump" ||
+        echo "(no pg_dump archive: its rows are left out)"
+    if [ -f "$in.dump" ]; then
+        rm -rf "$dir/out"
+        warm "$in.gz"/*.csv
+        row "migrate csv.gz->csv" ./phasemig migrate -q "$in.gz" "$dir/out"
+        rm -rf "$dir/out"
+        warm "$in.dump"
+        row "migrate pg_dump -Fc->csv" ./phasemig migrate -q "$in.dump" "$dir/out"
+    fi
     rm -rf "$dir/out"
     warm "$in"/*.csv
     row "migrate csv->sqlite" ./phasemig migrate -q --format sqlite "$in" "$dir/out"
@@ -94,9 +107,12 @@ for n in ${*:-1000000}; do
     row "write the output (dd)" sh -c "cat '$dir/out'/*.csv | dd of='$dir/copy' bs=1M conv=fsync status=none"
     rm -f "$dir/copy"
     awk '{ t[$1 " " $2] = $NF } END {
-        printf "ratios: csv->csv / sqlite3 script %.2f, csv->csv / libcsv floor %.2f, csv.gz / gzip %.2f\n",
+        printf "ratios: csv->csv / sqlite3 script %.2f, csv->csv / libcsv floor %.2f, csv.gz / gzip %.2f",
             t["migrate csv->csv"] / t["sqlite3 script"], t["migrate csv->csv"] / t["bare libcsv"],
-            t["migrate csv.gz->csv.gz"] / t["gzip -dc"] }' "$dir/times"
+            t["migrate csv.gz->csv.gz"] / t["gzip -dc"]
+        if (t["migrate pg_dump"] > 0)
+            printf ", pg_dump -Fc / csv.gz (->csv) %.2f", t["migrate pg_dump"] / t["migrate csv.gz->csv"]
+        printf "\n" }' "$dir/times"
     awk '{ n = $0; sub(/ [^ ]*$/, "", n); v[n] = $NF } END {
         printf "reconcile: identical / migrate csv->csv %.2f, shuffled+1%% / identical %.2f", v["reconcile identical"] / v["migrate csv->csv"], v["reconcile shuffled+1%"] / v["reconcile identical"]
         if (v["duckdb reconcile identical"] > 0)
