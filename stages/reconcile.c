@@ -717,10 +717,11 @@ static void totals_merge(totals_t *into, const totals_t *from, int side)
 }
 
 /* Counts a phase's budgets, or an assignment, in its project's totals
-** (`parsed`: its project_id, NULL if that is no UUID). */
-static void count_totals(fingerprint_t *f, const row_t *row, const uuid_t *parsed)
+** (`project`: its project_id field; `parsed`: that as a UUID, NULL if it
+** is none). */
+static void count_totals(fingerprint_t *f, const row_t *row, const field_t *project,
+                         const uuid_t *parsed)
 {
-    const field_t *project = &row->f[f->project];
     uuid_t id;
     if (parsed)
         id = *parsed;
@@ -801,10 +802,12 @@ static stage_result_t fingerprint_process(stage_t *self, row_t *row)
     uuid_t key, project;
     bool id_is_uuid = !id->null && uuid_parse(id->data, id->len, &key);
     bool has_project = f->project >= 0 && (size_t)f->project < row->n;
-    const field_t *pf = has_project ? &row->f[f->project] : NULL;
-    bool project_is_uuid = pf && !pf->null && uuid_parse(pf->data, pf->len, &project);
-    if (has_project)
-        count_totals(f, row, project_is_uuid ? &project : NULL);
+    bool project_is_uuid = false;
+    if (has_project) {
+        const field_t *pf = &row->f[f->project];
+        project_is_uuid = !pf->null && uuid_parse(pf->data, pf->len, &project);
+        count_totals(f, row, pf, project_is_uuid ? &project : NULL);
+    }
     fp_state_t h = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull};
     for (size_t k = 0; k < f->ncols; k++) {
         size_t i = f->by_name[k];
@@ -893,7 +896,7 @@ static stage_result_t load_process(stage_t *self, row_t *row)
     if (!row)
         return STAGE_PASS;
     rc->rows[l->table][l->side]++;
-    entry_t head;
+    entry_t head = {0};
     if (row->raw_len >= sizeof head)
         memcpy(&head, row->raw, sizeof head);
     if (row->n != 0 || row->raw_len < sizeof head || row->raw_len != head.size)
