@@ -388,7 +388,7 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
     if (!r)
         return STAGE_PASS;
     uuid_t project;
-    day_t date;
+    day_t date = 0;     /* read only with its project found, which sets it */
     size_t at, planned = NO_INDEX, planned_phase;
     struct vspan span = {0, 0, NO_SPAN};    /* its project's phases in ranges */
     bool noted = plan_noted(r, &planned, &planned_phase, &date);
