@@ -73,20 +73,20 @@ for n in ${*:-1000000}; do
     row "migrate --dry-run" ./phasemig migrate -q --dry-run "$in"
     rm -rf "$dir/out" && ./phasemig migrate -q "$in" "$dir/out"
     # reconcile's inputs: the output, a copy of it, and the copy shuffled with 1% changed
-    rm -rf "$dir/same" "$dir/var" && mkdir "$dir/same" && cp "$dir/out"/*.csv "$dir/same/" &&
-        tests/bench/variant.sh "$dir/out" "$dir/var"
+    rm -rf "$dir/same" "$dir/shuffled" && mkdir "$dir/same" && cp "$dir/out"/*.csv "$dir/same/" &&
+        tests/bench/variant.sh "$dir/out" "$dir/shuffled"
     warm "$dir/out"/*.csv "$dir/same"/*.csv
     row "reconcile identical" ./phasemig reconcile --out "$dir/rec.csv" "$dir/out" "$dir/same"
-    warm "$dir/out"/*.csv "$dir/var"/*.csv
+    warm "$dir/out"/*.csv "$dir/shuffled"/*.csv
     # exit status 1: differences found, as expected here
-    row "reconcile shuffled+1%" sh -c './phasemig reconcile --json --out "$1/rec.csv" "$1/out" "$1/var"; [ $? = 1 ]' sh "$dir"
+    row "reconcile shuffled+1%" sh -c './phasemig reconcile --json --out "$1/rec.csv" "$1/out" "$1/shuffled"; [ $? = 1 ]' sh "$dir"
     pm_rec=$(sed -n 's/.*"resource_assignments": {.*"missing": \([0-9]*\), "extra": \([0-9]*\), "changed": \([0-9]*\),.*/missing \1 extra \2 changed \3/p' "$dir/stdout.txt")
     if [ -n "$duckdb" ]; then
         warm "$dir/out"/*.csv "$dir/same"/*.csv
         row "duckdb reconcile identical" node tests/bench/duckdb.mjs reconcile "$dir/out" "$dir/same" "$dir/rec-duck.csv"
         duck_same=$(cat "$dir/stdout.txt")
-        warm "$dir/out"/*.csv "$dir/var"/*.csv
-        row "duckdb reconcile shuffled+1%" node tests/bench/duckdb.mjs reconcile "$dir/out" "$dir/var" "$dir/rec-duck.csv"
+        warm "$dir/out"/*.csv "$dir/shuffled"/*.csv
+        row "duckdb reconcile shuffled+1%" node tests/bench/duckdb.mjs reconcile "$dir/out" "$dir/shuffled" "$dir/rec-duck.csv"
         duck_rec=$(cat "$dir/stdout.txt")
         rm -rf "$dir/out-duck"
         warm "$in"/*.csv
@@ -94,7 +94,7 @@ for n in ${*:-1000000}; do
         duck_mig=$(cat "$dir/stdout.txt")
         rm -rf "$dir/out-duck" "$dir/rec-duck.csv"
     fi
-    rm -rf "$dir/same" "$dir/var"
+    rm -rf "$dir/same" "$dir/shuffled"
     rm -rf "$in/out-sql" && mkdir "$in/out-sql"
     warm "$in"/*.csv
     row "sqlite3 script" sh -c "cd '$in' && sqlite3 :memory: < '$PWD/tests/bench/migrate.sql'"
