@@ -102,13 +102,27 @@ CREATE TABLE archive.resource_assignments AS SELECT * FROM public.resource_assig
 SQL
 }
 
-# make_db DB DIR TYPED: DB holding DIR's tables and the others; their CSV
-# export (what phasemig reads for comparison) in $WORK/pgd/DB.csv
+# EDGE_TEXT: rows for the edge-cases database whose text COPY must escape
+# (tab, backslash, LF, CR, a backslash before N and before a dot), with
+# quotes, commas, non-ASCII, a lone "\." value, and "" beside NULL
+EDGE_TEXT="INSERT INTO public.projects (id, name, region, start_date, end_date, description) VALUES
+ ('10000000-0000-4000-8000-0000000000e1', E'tab\\there', E'back\\\\slash \\\\N \\\\.', '2024-01-01', '2024-02-01',
+  E'line\\nfeed and\\r\\ncrlf, \"quoted\", caf\u00e9 \u65e5\u672c'),
+ ('10000000-0000-4000-8000-0000000000e2', '', NULL, '2024-01-01', '2024-02-01', E'\\\\.');
+INSERT INTO public.resource_assignments (id, note, project_id, project_phase_id, assignment_date)
+ VALUES ('40000000-0000-4000-8000-0000000000e1', E'a\\tb\\\\c\\nd\u00e9', '10000000-0000-4000-8000-000000000001',
+  '20000000-0000-4000-8000-000000000011', '2024-03-01');"
+
+# make_db DB DIR TYPED [SQL]: DB holding DIR's tables (then SQL run) and
+# the others; their CSV export (what phasemig reads for comparison) in
+# $WORK/pgd/DB.csv
 make_db() {
     local db=$1 t
     pgd postgres -c "CREATE DATABASE $db" || return 1
     if [ -n "$3" ]; then pgd "$db" -f docs/schema-old.sql || return 1; fi
-    load_tables "$db" "$2" "$3" && other_tables "$db" || return 1
+    load_tables "$db" "$2" "$3" || return 1
+    if [ -n "${4:-}" ]; then pgd "$db" -c "$4" || return 1; fi
+    other_tables "$db" || return 1
     mkdir -p "$WORK/pgd/$db.csv"
     for t in projects project_phases resource_assignments; do
         pgd "$db" -c "\\copy public.$t TO '$WORK/pgd/$db.csv/$t.csv' CSV HEADER" || return 1
@@ -294,7 +308,8 @@ if [ -f "$PGD_DIR/data/postmaster.pid" ]; then
     else
         "$GENDUMP" 100000 "$WORK/pgd/gen100k" >/dev/null
         expect "pgdump: the seed database (old schema, typed)" make_db seed fixtures/planner-seed typed
-        expect "pgdump: the edge-cases database (text columns)" make_db edge fixtures/edge-cases ""
+        expect "pgdump: the edge-cases database (text columns; tabs, backslashes, newlines added)" \
+            make_db edge fixtures/edge-cases "" "$EDGE_TEXT"
         expect "pgdump: the 100000-assignment database (old schema, typed)" make_db gen "$WORK/pgd/gen100k" typed
         for db in seed edge gen; do
             expect "pgdump: pg_dump of $db in eight ways" dump_all "$db"
