@@ -76,10 +76,90 @@ static void summary_json_streams_in_bounded_pieces(void **state)
     plan_free(&plan);
 }
 
+/* A check is PASS, WARN or FAIL; a WARN passes unless strict. */
+static void warn_passes_unless_strict(void **state)
+{
+    (void)state;
+    check_t checks[2] = {{1, "a", true, "", false}, {9, "b", true, "", true}};
+    assert_string_equal(check_status(&checks[0]), "PASS");
+    assert_string_equal(check_status(&checks[1]), "WARN");
+    assert_true(checks_pass(checks, 2));
+    assert_true(checks_warn(checks, 2));
+    assert_true(checks_accept(checks, 2, false));
+    assert_false(checks_accept(checks, 2, true));
+    assert_true(checks_accept(checks, 1, true));
+    checks[1].ok = false;   /* a FAIL that also warned is a FAIL */
+    assert_string_equal(check_status(&checks[1]), "FAIL");
+    assert_false(checks_warn(checks, 2));
+    assert_false(checks_accept(checks, 2, false));
+    buf_t b;
+    buf_init(&b);
+    checks_json(&b, checks, 2);
+    assert_non_null(strstr(buf_str(&b), "\"id\": 9, \"name\": \"b\", \"ok\": false, \"status\": \"FAIL\""));
+    buf_free(&b);
+}
+
+/* Orphans in words name every cause, a zero too; between phases only
+** when there are some. */
+static void orphans_in_words(void **state)
+{
+    (void)state;
+    char text[300];
+    orphan_causes_t o = {1, 29894, 0, 0};
+    orphans_words(text, sizeof text, &o);
+    assert_string_equal(text, "1 dated before its project's start, 29894 after its end, 0 in a "
+                              "project with no phase");
+    o.between_phases = 2;
+    orphans_words(text, sizeof text, &o);
+    assert_string_equal(text, "1 dated before its project's start, 29894 after its end, 0 in a "
+                              "project with no phase, 2 between its project's phases");
+    buf_t b;
+    buf_init(&b);
+    orphans_json(&b, &o);
+    assert_string_equal(buf_str(&b), "\"orphaned_by_cause\": {\"before_start\": 1, "
+                                     "\"after_end\": 29894, \"no_phase\": 0, "
+                                     "\"between_phases\": 2}");
+    buf_free(&b);
+}
+
+/* The header of project_phases (and resource_assignments) tells the
+** schema; a dataset that is neither is left to the rules. */
+static void schema_told_by_headers(void **state)
+{
+    (void)state;
+    table_t *old = table_new("project_phases", "p"), *fresh = table_new("project_phases", "p"),
+            *odd = table_new("project_phases", "p"), *links = table_new("resource_assignments", "a");
+    static const char *const old_cols[] = {"id", "project_id", "phase_type"};
+    static const char *const new_cols[] = {"id", "project_id", "name", "start_date", "end_date"};
+    for (size_t i = 0; i < ARRAY_LEN(old_cols); i++)
+        table_add_col(old, old_cols[i], strlen(old_cols[i]));
+    for (size_t i = 0; i < ARRAY_LEN(new_cols); i++)
+        table_add_col(fresh, new_cols[i], strlen(new_cols[i]));
+    table_add_col(odd, "id", 2);
+    table_add_col(links, "project_phase_id", 16);
+    assert_null(schema_refusal(old, links, SCHEMA_OLD));
+    assert_null(schema_refusal(fresh, NULL, SCHEMA_NEW));
+    assert_null(schema_refusal(odd, NULL, SCHEMA_NEW));
+    assert_null(schema_refusal(odd, NULL, SCHEMA_OLD));
+    assert_string_equal(schema_refusal(old, links, SCHEMA_NEW),
+                        "this dataset has phase_type and project_phase_id: it is in the old "
+                        "schema; use phasemig migrate");
+    assert_string_equal(schema_refusal(fresh, NULL, SCHEMA_OLD),
+                        "this dataset has named, dated phases and no phase_type: it is in the "
+                        "new schema; use phasemig verify or phasemig rollback");
+    table_free(old);
+    table_free(fresh);
+    table_free(odd);
+    table_free(links);
+}
+
 int run_summary_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(summary_json_streams_in_bounded_pieces),
+        cmocka_unit_test(warn_passes_unless_strict),
+        cmocka_unit_test(orphans_in_words),
+        cmocka_unit_test(schema_told_by_headers),
     };
     return cmocka_run_group_tests_name("summary", tests, NULL, NULL);
 }
