@@ -815,13 +815,8 @@ void report_html(buf_t *b, const report_t *r, const report_input_t *in)
                count_text(about->rows_in[1], n3), count_text(about->rows_in[2], n4));
     buf_printf(b, " &middot; split policy %s &middot; ",
                in->split == SPLIT_EVIDENCE ? "evidence" : "midpoint");
-    if (about->dry_run)
-        buf_adds(b, "a dry run: nothing written");
-    else {
-        buf_adds(b, "written to <code>");
-        html_text(b, about->out_path ? about->out_path : "OUT");
-        buf_adds(b, "</code>");
-    }
+    /* OUT is not named: the same input gives the same page wherever it goes */
+    buf_adds(b, about->dry_run ? "a dry run: nothing written" : "migrated, beside this report");
     buf_adds(b, "</p>\n<section id=\"headline\">");
     const struct {
         const char *cls, *name;

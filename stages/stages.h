@@ -213,7 +213,6 @@ typedef struct report_about {
     uint64_t in_bytes;          /* the input's size */
     uint64_t rows_in[3];        /* rows read: projects, phases, assignments */
     bool dry_run;
-    const char *out_path;
 } report_about_t;
 void report_about(report_t *r, const report_about_t *about);
 void report_html(buf_t *b, const report_t *r, const report_input_t *in);

@@ -179,8 +179,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         report_about_t about = {phasemig_version,
                                 in_bytes,
                                 {rows[T_PROJECTS].in, rows[T_PHASES].in, rows[T_ASSIGNMENTS].in},
-                                o->dry_run,
-                                o->out};
+                                o->dry_run};
         report_about(report, &about);
         report_html(&html, report, &report_in);
         staged_file_t html_file = {0};
