@@ -144,6 +144,14 @@ against_new_schema() {
     fails_cleanly "$WORK/rb" "phasemig: fixtures/user-phases: no phase_type column: --against takes the old-schema export from before the migration"
 }
 
+# --against a path that is not there: the input's problem, exit 2, nothing written
+against_missing() {
+    rm -rf "$WORK/m" "$WORK/rb" && mkdir "$WORK/rb" && "$PHASEMIG" migrate -q fixtures/planner-seed "$WORK/m" || return 1
+    run_phasemig rollback --against "$WORK/nowhere" "$WORK/m" "$WORK/rb/out"
+    fails_cleanly "$WORK/rb" "WORK/nowhere: cannot open: No such file or directory
+phasemig: 1 problem in the input; nothing written"
+}
+
 # --strict: a link by the first-phase rule is a WARN, exit 1
 strict_first_phase_rule() {
     rm -rf "$WORK/r" && run_phasemig rollback --strict fixtures/user-phases "$WORK/r"
@@ -157,5 +165,6 @@ expect "rollback: --against an ORIGINAL in another order (the index on disk)" sh
 expect "rollback: --against: what cannot be restored is derived and counted" partly_restored
 expect "rollback: without --against the links are said to be derived" says_links_are_derived
 expect "rollback: --against a new-schema dataset is refused" against_new_schema
+expect "rollback: --against a path that is not there" against_missing
 expect "rollback: --strict makes the first-phase rule's WARN exit 1" strict_first_phase_rule
 expect "migrate: --against is not migrate's" usage_error "phasemig: migrate: --against is an option of rollback and verify" migrate --against x y z
