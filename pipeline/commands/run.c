@@ -325,11 +325,13 @@ void run_commit(run_t *r)
 int run_end(run_t *r, bool checks_accepted)
 {
     const run_opts_t *o = r->o;
+    /* a dry run says what the real run would write, not that it wrote */
     if (o->rejects && r->problems.count > 0)
-        fprintf(stderr, "phasemig: %zu problem%s; the rows rejected are in %s%s\n",
-                r->problems.count, r->problems.count == 1 ? "" : "s",
-                is_stdout(o->rejects) ? "stdout" : o->rejects,
-                o->dry_run ? " (not written: dry run)" : "");
+        fprintf(stderr, "phasemig: %zu problem%s; %s %s\n", r->problems.count,
+                r->problems.count == 1 ? "" : "s",
+                o->dry_run && !is_stdout(o->rejects) ? "the real run writes the rows rejected to"
+                                                     : "the rows rejected are in",
+                is_stdout(o->rejects) ? "stdout" : o->rejects);
     if (fflush(stdout) != 0)
         runtime_error("stdout: write failed: %s", strerror(errno));
     return checks_accepted && r->problems.count == 0 ? 0 : 1;

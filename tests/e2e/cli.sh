@@ -149,6 +149,21 @@ expect "cli: a non-empty OUT is refused and left alone" refuses_non_empty_out
 expect "cli: --force replaces a non-empty OUT" force_replaces
 expect "cli: an empty OUT directory is used" empty_out_is_fine
 expect "cli: --dry-run writes nothing" dry_run_writes_nothing
+
+# a dry run names the files the real run writes as such: the rejects file,
+# diff.csv (past 20 projects with changes), summary.json
+dry_run_names_files_truly() {
+    rm -rf "$WORK/gen" "$WORK/rj.csv" && "$GENDUMP" 20000 "$WORK/gen" >/dev/null || return 1
+    run_phasemig migrate --dry-run --rejects "$WORK/rj.csv" fixtures/bad/ragged-row
+    same <(echo 1) "$WORK/status" && [ ! -e "$WORK/rj.csv" ] &&
+        grep -qx 'phasemig: 2 problems; the real run writes the rows rejected to WORK/rj.csv' "$WORK/stderr" || return 1
+    run_phasemig migrate --dry-run "$WORK/gen" "$WORK/out"
+    grep -q '^  ... and [0-9]* more projects with changes (the real run writes every one to WORK/out/diff.csv, a row each)$' "$WORK/stdout" &&
+        grep -q '^  ... and [0-9]* more projects where the policies differ (the real run lists them all in WORK/out/summary.json)$' "$WORK/stdout" &&
+        grep -q '^Diff preview, the first rows of each section ([0-9]* rows in all; the real run writes every one to WORK/out/diff.csv):$' "$WORK/stdout" &&
+        ! grep -q '(see diff.csv)\|(summary.json)' "$WORK/stdout"
+}
+expect "cli: a dry run says what the real run writes where it names a file" dry_run_names_files_truly
 expect "cli: the seed's summary says 300 move from Execution to Planning" seed_story
 
 # make install and uninstall: tests/e2e/packaging.sh
