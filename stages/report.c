@@ -791,8 +791,7 @@ static void findings(buf_t *b, const report_t *r, const report_input_t *in,
     }
     if (c->moved > 0)
         buf_printf(b, "<li class=\"note\"><b>NOTE</b> %s assignment%s silently change phase: "
-                      "dated on the other side of their project's cut than the phase they "
-                      "pointed at</li>",
+                      "their date falls in another phase than the one they pointed at</li>",
                    count_text(c->moved, n), c->moved == 1 ? "" : "s");
     if (!any)
         buf_adds(b, "<li class=\"pass\"><b>PASS</b> every check passes</li>");
