@@ -184,16 +184,11 @@ static bool read_header(pgdump_t *a, toc_reader_t *r, int want_format, problems_
         (format == ARCHIVE_FORMAT_TAR || format == ARCHIVE_FORMAT_DIRECTORY))
         format = want_format;
     if (format != want_format) {
-        static const char *const names[] = {[ARCHIVE_FORMAT_CUSTOM] = "custom",
-                                            [ARCHIVE_FORMAT_TAR] = "tar",
-                                            [ARCHIVE_FORMAT_DIRECTORY] = "directory"};
-        const char *name = format >= 0 && format < (int)ARRAY_LEN(names) && names[format]
-                               ? names[format]
-                               : NULL;
-        if (name && want_format == ARCHIVE_FORMAT_CUSTOM)
+        if (want_format == ARCHIVE_FORMAT_CUSTOM &&
+            (format == ARCHIVE_FORMAT_TAR || format == ARCHIVE_FORMAT_DIRECTORY))
             problem_fatal(problems, a->path,
-                          "the table of contents of a %s-format archive: give the %s", name,
-                          format == ARCHIVE_FORMAT_DIRECTORY ? "directory" : "tar file");
+                          "the table of contents (toc.dat) of a directory- or tar-format "
+                          "archive: give its directory or tar file");
         else
             problem_fatal(problems, a->path, "corrupt archive header: format %d", format);
         return false;

@@ -328,6 +328,8 @@ if [ -f "$PGD_DIR/data/postmaster.pid" ]; then
         fi
         # bad real archives
         expect "pgdump: a -Fd archive without a table's data file" fd_missing_file
+        expect "pgdump: a -Fd archive's toc.dat given alone: give the directory" bad_archive "$WORK/pgd/seed.fd/toc.dat" \
+            "WORK/pgd/seed.fd/toc.dat: the table of contents (toc.dat) of a directory- or tar-format archive: give its directory or tar file"
         expect "pgdump: a corrupt deflate block in a real -Fc archive" fc_corrupt
     fi
 fi
