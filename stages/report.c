@@ -273,6 +273,7 @@ stage_t *report_marks_new(report_t *r)
 ** separators; coordinates are printed with one decimal, so the same input
 ** gives the same bytes. */
 
+/* Text as HTML: the markup characters escaped. */
 static void html_text(buf_t *b, const char *s)
 {
     for (; *s; s++) {
@@ -500,6 +501,7 @@ static void project_orphans(const report_t *r, size_t index, orphan_causes_t *o)
 enum { COL_EXEC_TO_PLAN, COL_PLAN_TO_EXEC, COL_OTHER_PROJECT, COL_BEFORE, COL_AFTER,
        COL_NO_PHASE, COL_CHANGES, COUNT_COLS };
 
+/* Project index's counts for the projects table. */
 static void project_counts(const report_t *r, size_t index, uint64_t out[COUNT_COLS])
 {
     const move_matrix_t *m = &r->plan->moves[index];
@@ -515,6 +517,7 @@ static void project_counts(const report_t *r, size_t index, uint64_t out[COUNT_C
     out[COL_CHANGES] = move_matrix_changes(m);
 }
 
+/* The count columns of one row of the projects table (empty for 0). */
 static void count_cells(buf_t *b, const uint64_t v[COUNT_COLS])
 {
     for (int k = 0; k < COUNT_COLS; k++) {
@@ -530,6 +533,7 @@ static void count_cells(buf_t *b, const uint64_t v[COUNT_COLS])
 ** instead of 5.5 s as one table). */
 #define TABLE_CHUNK 200
 
+/* Opens a chunk of the projects table (the first with the column heads). */
 static void table_start(buf_t *b, bool with_head, split_policy_t split)
 {
     buf_adds(b, "<div class=\"chunk\"><table class=\"projects\"><colgroup><col class=\"name\">"

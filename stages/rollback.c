@@ -126,6 +126,7 @@ typedef struct {
     int id, project, type;
 } orig_stage_t;
 
+/* Where ORIGINAL's phases keep id, project and type; their column order. */
 static const table_t *orig_phases_header(stage_t *self, const table_t *in)
 {
     orig_stage_t *s = (orig_stage_t *)self;
@@ -163,6 +164,7 @@ static stage_result_t orig_phases_process(stage_t *self, row_t *row)
     return STAGE_DROP;
 }
 
+/* Frees the stage; what it recorded is the rollback's. */
 static void orig_stage_free(stage_t *self)
 {
     free(self);
@@ -223,12 +225,15 @@ static bool read_link(const row_t *r, int id, int project, int phase, link_recor
     return true;
 }
 
+/* Writes one block to a spill file, or ends the run (disk full). */
 static void index_write(rollback_t *rb, FILE *f, const void *p, size_t size)
 {
     if (fwrite(p, size, 1, f) != 1)
         runtime_error("%s: cannot write a spill file: %s", rb->tmpdir, strerror(errno));
 }
 
+/* Slots of a region: a power of two at least twice its records, so that
+** probes stay short and an empty slot always ends one. */
 static uint64_t region_slots(uint64_t records)
 {
     uint64_t slots = 1;
@@ -601,6 +606,8 @@ static const table_t *reorder_header(stage_t *self, const table_t *in)
     return s->out;
 }
 
+/* Puts the row's fields in ORIGINAL's order (the field records move;
+** their bytes stay where they are). */
 static stage_result_t reorder_process(stage_t *self, row_t *row)
 {
     reorder_t *s = (reorder_t *)self;
@@ -614,6 +621,7 @@ static stage_result_t reorder_process(stage_t *self, row_t *row)
     return STAGE_PASS;
 }
 
+/* Frees the stage, its order and its header. */
 static void reorder_free(stage_t *self)
 {
     reorder_t *s = (reorder_t *)self;
