@@ -7,9 +7,9 @@
 ** as COPY text with every kind of escape), and before them an unrelated
 ** table and a large-object block, which a reader must skip.
 **
-** VARIANT is VERSION-COMPRESSION[-FLAG...]: VERSION 1.14, 1.15, 1.16 (or
+** VARIANT is VERSION-COMPRESSION[-FLAG...]: VERSION 1.13 to 1.16 (or
 ** 1.17, which no PostgreSQL writes); COMPRESSION none, gzip, lz4, zstd
-** (1.14: none or gzip, as a level); FLAGs: piped (no data offsets, as
+** (before 1.15: none or gzip, as a level); FLAGs: piped (no data offsets, as
 ** pg_dump writes to a pipe), corrupt (a byte of the assignments' deflate
 ** stream changed), truncated (the file cut inside the assignments' data),
 ** ragged (an assignment line with a field too many), escape (a line
@@ -168,7 +168,8 @@ static void toc(buf_t *b, const entry_t *e, size_t n, bool offsets)
         put_str(b, e[i].copy);
         put_str(b, strcmp(e[i].desc, "BLOBS") == 0 ? NULL : "public");
         put_str(b, "");                 /* tablespace */
-        put_str(b, "");                 /* table access method */
+        if (vmin >= 14)
+            put_str(b, "");             /* table access method */
         if (vmin >= 16)
             put_int(b, 'r');            /* relkind */
         put_str(b, "postgres");

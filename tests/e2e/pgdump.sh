@@ -16,7 +16,7 @@
 # of each must write exactly what migrate of the CSV export writes
 # (report.html apart from its line naming the input).
 #
-# The handcrafted archives of fixtures/pgdump (tests/mkarchive.c: 1.14,
+# The handcrafted archives of fixtures/pgdump (tests/mkarchive.c: 1.13, 1.14,
 # 1.15, 1.16 headers, gzip and none, with and without offsets) must give
 # what fixtures/pgdump/csv gives, and the bad ones their exact message.
 #
@@ -260,7 +260,7 @@ fc_corrupt() {
 }
 
 mkdir -p "$WORK/pgd"
-for v in 1.14-gzip 1.15-gzip 1.15-none 1.16-gzip 1.16-none 1.16-gzip-piped 1.15-none-piped; do
+for v in 1.13-gzip 1.14-gzip 1.15-gzip 1.15-none 1.16-gzip 1.16-none 1.16-gzip-piped 1.15-none-piped; do
     expect "pgdump: handcrafted $v archive migrates as its CSV" fixture_as_csv "$v"
 done
 F=fixtures/pgdump
