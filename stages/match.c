@@ -80,10 +80,21 @@ static stage_result_t match_process(stage_t *self, row_t *row)
         change = "moved", c->moved++;
     move_matrix_t *mm = &plan->moves[project];
     int kind = from->project != project ? FROM_OTHER_PROJECT : from->type;
-    if (mm->n[kind][to]++ == 0 || date < mm->first[kind][to])
-        mm->first[kind][to] = date;
-    if (mm->n[kind][to] == 1 || date > mm->last[kind][to])
-        mm->last[kind][to] = date;
+    uint64_t before = mm->n[kind][to]++;
+    bool has_phase = pr->phase[PHASE_PLANNING] != NO_INDEX || pr->phase[PHASE_EXECUTION] != NO_INDEX;
+    if (to == TO_NONE && has_phase && date > pr->end) {
+        /* after the end: dated apart, so that each cause has its dates */
+        if (mm->after_end[kind]++ == 0 || date < mm->after_first[kind])
+            mm->after_first[kind] = date;
+        if (mm->after_end[kind] == 1 || date > mm->after_last[kind])
+            mm->after_last[kind] = date;
+    } else {
+        uint64_t others = before - (to == TO_NONE ? mm->after_end[kind] : 0);
+        if (others == 0 || date < mm->first[kind][to])
+            mm->first[kind][to] = date;
+        if (others == 0 || date > mm->last[kind][to])
+            mm->last[kind][to] = date;
+    }
     row_push(row, change, strlen(change));
     if (implicit == NO_INDEX || implicit == pointed)
         row_push(row, NULL, 0);

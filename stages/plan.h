@@ -33,6 +33,11 @@ typedef struct move_matrix {
     /* the first and last assignment_date of each cell, when n > 0 (so
     ** that a move can be explained: "dated 2024-02-01..2024-04-30") */
     day_t first[FROM_KINDS][TO_KINDS], last[FROM_KINDS][TO_KINDS];
+    /* of the orphaned (TO_NONE), those dated after the project's end,
+    ** apart: the TO_NONE cell's dates are of the others (before its start,
+    ** or of a project without phase) when there are any */
+    uint64_t after_end[FROM_KINDS];
+    day_t after_first[FROM_KINDS], after_last[FROM_KINDS];
 } move_matrix_t;
 
 #define UUID_TEXT_LEN 36

@@ -348,6 +348,37 @@ static day_t cut_of(const plan_t *plan, const project_t *p)
     return plan->phases[planning].end;
 }
 
+/* The orphaned of a project (moves) that pointed at `from`, a line per cause:
+** "3 assignments pointed at Execution but are dated
+** 2023-07-30..2023-08-11, before the project's start 2023-08-26: they fall
+** in no phase (orphaned)". */
+static void explain_orphans(FILE *out, const move_matrix_t *moves, int from, bool no_phase,
+                            const char *start, const char *end)
+{
+    const char *pointed = from == FROM_OTHER_PROJECT ? "a phase of another project"
+                                                     : FROM_NAMES[from];
+    uint64_t after = moves->after_end[from], others = moves->n[from][TO_NONE] - after;
+    for (int group = 0; group < 2; group++) {
+        uint64_t n = group == 0 ? others : after;
+        if (n == 0)
+            continue;
+        char when[32];
+        if (group == 0)
+            dated(when, moves->first[from][TO_NONE], moves->last[from][TO_NONE]);
+        else
+            dated(when, moves->after_first[from], moves->after_last[from]);
+        fprintf(out, "    %" PRIu64 " assignment%s pointed at %s %s %s %s, ", n, n == 1 ? "" : "s",
+                pointed, from == FROM_OTHER_PROJECT ? "and" : "but", n == 1 ? "is" : "are", when);
+        if (no_phase)
+            fprintf(out, "and the project has no phase");
+        else if (group == 0)
+            fprintf(out, "before the project's start %s", start);
+        else
+            fprintf(out, "after the project's end %s", end);
+        fprintf(out, ": %s in no phase (orphaned)\n", n == 1 ? "it falls" : "they fall");
+    }
+}
+
 /* Each change of project p in words, with its reason: "180 assignments
 ** pointed at Execution but are dated 2024-02-01..2024-04-30, on or before
 ** the cut 2024-10-15: they now fall in Planning". */
@@ -365,6 +396,10 @@ static void explain_moves(FILE *out, const plan_t *plan, const project_t *p,
             uint64_t n = moves->n[f][t];
             if (!move_is_change(f, t) || n == 0)
                 continue;
+            if (t == TO_NONE) {
+                explain_orphans(out, moves, f, no_phase, start, end);
+                continue;
+            }
             bool one = n == 1;
             char when[32];
             dated(when, moves->first[f][t], moves->last[f][t]);
@@ -372,18 +407,6 @@ static void explain_moves(FILE *out, const plan_t *plan, const project_t *p,
                     f == FROM_OTHER_PROJECT ? "a phase of another project" : FROM_NAMES[f]);
             fprintf(out, f == FROM_OTHER_PROJECT ? " and %s %s" : " but %s %s",
                     one ? "is" : "are", when);
-            if (t == TO_NONE) {
-                if (no_phase)
-                    fprintf(out, ", and the project has no phase");
-                else if (moves->last[f][t] < p->start)
-                    fprintf(out, ", before the project's start %s", start);
-                else if (moves->first[f][t] > p->end)
-                    fprintf(out, ", after the project's end %s", end);
-                else
-                    fprintf(out, ", outside the project's dates %s..%s", start, end);
-                fprintf(out, ": %s in no phase (orphaned)\n", one ? "it falls" : "they fall");
-                continue;
-            }
             if (cut >= 0)
                 fprintf(out, ", %s the cut %s", t == TO_PLANNING ? "on or before" : "after",
                         cut_text);

@@ -89,6 +89,9 @@ orphans_warn() {
     # the WARN comes right after the headline numbers, before the moves
     sed -n '7,8p' "$WORK/stdout" | grep -q '^WARN [0-9]* assignments are orphaned (in no phase): [0-9]* dated before its project.s start, [0-9]* after its end, 0 in a project with no phase$' ||
         { sed -n '1,9p' "$WORK/stdout"; return 1; }
+    # each cause in its own line of a project, with its own dates
+    grep -q "^    [0-9]* assignments\? pointed at [A-Za-z]* but \(is\|are\) dated [0-9-]*\(\.\.[0-9-]*\)\?, before the project's start [0-9-]*: \(it falls\|they fall\) in no phase (orphaned)$" "$WORK/stdout" &&
+        grep -q "^    [0-9]* assignments\? pointed at [A-Za-z]* but \(is\|are\) dated [0-9-]*\(\.\.[0-9-]*\)\?, after the project's end [0-9-]*: \(it falls\|they fall\) in no phase (orphaned)$" "$WORK/stdout" || return 1
     grep -q '"orphaned_by_cause": {"before_start": [0-9]*, "after_end": [0-9]*, "no_phase": 0, "between_phases": 0}}' "$WORK/m/summary.json" &&
         grep -q '"id": 9, [^}]*"ok": true, "status": "WARN"' "$WORK/m/summary.json" || return 1
     run_phasemig verify "$WORK/m"
