@@ -340,7 +340,7 @@ static const char HEAD[] =
     "table{border-collapse:collapse;margin:4px 0}td,th{border:1px solid #d0d7de;"
     "padding:2px 6px;text-align:left}td.n,th.n{text-align:right}\n"
     "table.projects{table-layout:fixed;width:100%}col.name{width:330px}col.dates{width:170px}"
-    "col.cut{width:90px}\n.chunk{content-visibility:auto;contain-intrinsic-size:auto 6000px}\n"
+    "col.cut{width:90px}\n.chunk{content-visibility:auto;contain-intrinsic-size:auto 4900px}\n"
     "table.projects td{overflow-wrap:anywhere}tr.total td{font-weight:bold;background:#f6f8fa}.pass{color:#1a7f37}"
     ".warn{color:#9a6700}.fail{color:#cf222e}\n"
     "td.pass,td.warn,td.fail{font-weight:bold}\n"
