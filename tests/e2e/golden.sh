@@ -36,3 +36,28 @@ for cmd in migrate rollback; do
         expect "golden: $cmd $(basename "$exp")" golden "$cmd" "$(basename "$exp")"
     done
 done
+
+# diff.csv's context columns agree with the tables, on generated data: an
+# assignment row's project_id and assignment_date are the assignment's, its
+# before_phase and after_phase the names of the phases its before and after
+# ids name (after empty when orphaned); schema and phase rows leave them empty.
+diff_context_agrees() {
+    rm -rf "$WORK/gen" "$WORK/m" && "$GENDUMP" 20000 "$WORK/gen" >/dev/null &&
+        "$PHASEMIG" migrate -q "$WORK/gen" "$WORK/m" || return 1
+    same <(head -n 1 "$WORK/m/diff.csv") \
+        <(echo table,id,change,field,before,after,project_id,assignment_date,before_phase,after_phase) || return 1
+    "$CSVCOLS" "$WORK/m/project_phases.csv" id,name | tail -n +2 >"$WORK/names"
+    "$CSVCOLS" "$WORK/gen/resource_assignments.csv" id,project_id,assignment_date | tail -n +2 >"$WORK/ctx"
+    awk -F, 'FILENAME == ARGV[1] { name[$1] = $2; next }
+             FILENAME == ARGV[2] { ctx[$1] = $2 "," $3; next }
+             FNR == 1 { next }
+             $1 != "resource_assignments" || $2 == "" { if ($7 $8 $9 $10 != "") { print "context on line " FNR; bad = 1 } next }
+             { rows++
+               if ($7 "," $8 != ctx[$2]) { print "line " FNR ": " $7 "," $8 " is not " ctx[$2]; bad = 1 }
+               if ($9 != name[$5]) { print "line " FNR ": before_phase " $9 ", not " name[$5]; bad = 1 }
+               if ($10 != ($6 == "" ? "" : name[$6])) { print "line " FNR ": after_phase " $10; bad = 1 }
+               if ($3 == "orphaned" && ($6 != "" || $10 != "")) { print "line " FNR ": orphaned with a phase"; bad = 1 } }
+             END { if (rows < 1000) { print "only " rows " assignment rows"; bad = 1 } exit bad }' \
+        "$WORK/names" "$WORK/ctx" "$WORK/m/diff.csv"
+}
+expect "golden: diff.csv's context columns agree with the tables (generated data)" diff_context_agrees
