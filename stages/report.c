@@ -287,6 +287,26 @@ static void html_text(buf_t *b, const char *s)
     }
 }
 
+/* Where the page goes while it is made: with sinks, whatever b holds past
+** PAGE_DRAIN_AT is written to each and dropped, so that the page of 50,000
+** projects (9 MB) is never held whole; without, b keeps all of it. */
+#define PAGE_DRAIN_AT ((size_t)64 * 1024)
+typedef struct {
+    buf_t *b;
+    bytesink_t *const *outs;
+    size_t nouts;
+} page_t;
+
+/* Hands on what the page holds once it is large (or at the end: at_least 0). */
+static void page_drain(const page_t *pg, size_t at_least)
+{
+    if (pg->nouts == 0 || pg->b->len < at_least || pg->b->len == 0)
+        return;
+    for (size_t i = 0; i < pg->nouts; i++)
+        pg->outs[i]->write(pg->outs[i], pg->b->data, pg->b->len);
+    buf_clear(pg->b);
+}
+
 /* "1,234,567" into out. */
 static const char *count_text(uint64_t n, char out[32])
 {
@@ -551,9 +571,10 @@ static void table_start(buf_t *b, bool with_head, split_policy_t split)
 }
 
 /* Every project with changes, the most changed first, totals first. */
-static void projects_table(buf_t *b, const report_t *r, const size_t *order, size_t n,
+static void projects_table(const page_t *pg, const report_t *r, const size_t *order, size_t n,
                            split_policy_t split)
 {
+    buf_t *b = pg->b;
     const plan_t *plan = r->plan;
     char count[32];
     buf_printf(b, "<section id=\"projects\"><h2>Every project with changes: %s, the most changed "
@@ -596,6 +617,7 @@ static void projects_table(buf_t *b, const report_t *r, const size_t *order, siz
         project_counts(r, order[k], v);
         count_cells(b, v);
         buf_adds(b, "\n");
+        page_drain(pg, PAGE_DRAIN_AT);
     }
     buf_adds(b, "</tbody></table></div></section>\n");
 }
@@ -802,8 +824,10 @@ static void findings(buf_t *b, const report_t *r, const report_input_t *in,
     buf_adds(b, "</ul></section>\n");
 }
 
-void report_html(buf_t *b, const report_t *r, const report_input_t *in)
+/* The page into pg (see page_t). */
+static void page(const page_t *pg, const report_t *r, const report_input_t *in)
 {
+    buf_t *b = pg->b;
     const plan_t *plan = r->plan;
     const assignment_counts_t *c = &plan->counts;
     const report_about_t *about = &r->about;
@@ -846,7 +870,7 @@ void report_html(buf_t *b, const report_t *r, const report_input_t *in)
 
     size_t *order;
     size_t changed = plan_projects_by_changes(plan, false, &order);
-    projects_table(b, r, order, changed, in->split);
+    projects_table(pg, r, order, changed, in->split);
     size_t drawn = changed < REPORT_PROJECTS ? changed : REPORT_PROJECTS;
     if (drawn > 0)
         buf_printf(b, "<section id=\"timelines\"><h2>Timelines of the %zu project%s with the "
@@ -876,6 +900,7 @@ void report_html(buf_t *b, const report_t *r, const report_input_t *in)
         buf_adds(b, "</p>\n");
         timeline(b, r, order[k]);
         buf_adds(b, "</section>\n");
+        page_drain(pg, PAGE_DRAIN_AT);
     }
     if (drawn > 0) {
         if (changed > drawn)
@@ -916,4 +941,23 @@ void report_html(buf_t *b, const report_t *r, const report_input_t *in)
                    count_text(both, n), count_text(moved[SPLIT_MIDPOINT], n2),
                    count_text(moved[SPLIT_EVIDENCE], n3));
     buf_adds(b, "</body></html>\n");
+}
+
+void report_html(buf_t *b, const report_t *r, const report_input_t *in)
+{
+    page_t pg = {b, NULL, 0};
+    page(&pg, r, in);
+}
+
+void report_write(bytesink_t *const *outs, size_t nouts, const report_t *r,
+                  const report_input_t *in)
+{
+    if (nouts == 0)
+        return;     /* a dry run without --html: no page to make */
+    buf_t b;
+    buf_init(&b);
+    page_t pg = {&b, outs, nouts};
+    page(&pg, r, in);
+    page_drain(&pg, 0);
+    buf_free(&b);
 }

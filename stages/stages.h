@@ -215,7 +215,13 @@ typedef struct report_about {
     bool dry_run;
 } report_about_t;
 void report_about(report_t *r, const report_about_t *about);
+/* The page, whole, into b. */
 void report_html(buf_t *b, const report_t *r, const report_input_t *in);
+/* The page to each of outs[0..nouts) as it is made, in pieces of about
+** 64 KiB: memory does not grow with the page (9 MB at 50,000 projects).
+** The caller closes the sinks; none: nothing is made. */
+void report_write(bytesink_t *const *outs, size_t nouts, const report_t *r,
+                  const report_input_t *in);
 void report_free(report_t *r);
 
 /* ---- summary.c ---- */
