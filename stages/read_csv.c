@@ -29,10 +29,8 @@
 #include <csv.h>
 #include <string.h>
 
-#include "../pipeline/frame/chain.h"
-#include "../pipeline/frame/lookahead.h"
 #include "../pipeline/frame/progress.h"
-#include "../pipeline/frame/ring.h"
+#include "../pipeline/frame/readahead.h"
 #include "stages.h"
 
 #define CSV_CHUNK ((size_t)256 * 1024)
@@ -82,12 +80,9 @@ typedef struct {
     /* a fatal problem found while parsing, reported by report_pending() */
     enum pending pending;
     const char *pending_rule;
-    /* read-ahead: the thread parses into the ring's batches; the caller
-    ** decodes `taking` (NULL: none yet) a few records ahead (`look`). */
-    bool ahead;
-    ring_t ring;
-    batch_t *taking;
-    lookahead_t look;
+    /* read-ahead: the thread parses into ahead.ring's batches; the caller
+    ** takes the records (readahead.h) */
+    readahead_t ahead;
     int ended;              /* the caller's: 1 until next() returned 0 or -1 */
 } csv_src_t;
 
@@ -446,7 +441,7 @@ static void ahead_run(void *arg)
 {
     csv_src_t *c = arg;
     batch_t *b;
-    while ((b = ring_fill(&c->ring)) != NULL) {
+    while ((b = ring_fill(&c->ahead.ring)) != NULL) {
         while (b->data.len < AHEAD_BATCH_BYTES) {
             if (take_plain_line(c, b))
                 continue;
@@ -461,26 +456,16 @@ static void ahead_run(void *arg)
             b->count++;
         }
         int end = b->end;
-        ring_filled(&c->ring);
+        ring_filled(&c->ahead.ring);
         if (end <= 0)
             return;
     }
 }
 
-/* The lookahead's `ahead`: each record decoded goes to the chain's stages. */
-static void show_ahead(void *ctx, const row_t *row)
-{
-    const csv_src_t *c = ctx;
-    stages_prefetch(c->base.ahead_stages, c->base.ahead_n, row);
-}
-
 static void start_ahead(csv_src_t *c)
 {
-    lookahead_init(&c->look, show_ahead, c);
-    ring_init(&c->ring, AHEAD_BATCH_BYTES);
-    c->ahead = true;
     c->ended = 1;
-    ring_start(&c->ring, ahead_run, c, c->base.table->source);
+    readahead_start(&c->ahead, &c->base, AHEAD_BATCH_BYTES, ahead_run, c, c->base.table->source);
 }
 
 static int csv_next(source_t *self, row_t **row)
@@ -488,41 +473,23 @@ static int csv_next(source_t *self, row_t **row)
     csv_src_t *c = (csv_src_t *)self;
     if (c->ended <= 0)
         return c->ended;
-    for (;;) {
-        if (!c->taking) {
-            c->taking = ring_take(&c->ring);
-            if (!c->taking)
-                runtime_error("%s", c->ring.w.err);   /* out of memory on the thread */
-            lookahead_batch(&c->look, c->taking);
-        }
-        batch_t *b = c->taking;
-        uint32_t bad;
-        row_t *r = lookahead_next(&c->look, &bad);
-        if (r) {
-            r->broken = !check_row_shape(c, r, bad);
-            *row = r;
-            return 1;
-        }
-        if (b->end <= 0) {
-            /* the thread has ended: its row, raw text and problem are ours */
-            if (b->end < 0)
-                report_pending(c);
-            c->ended = b->end;
-            return c->ended;
-        }
-        c->taking = NULL;
-        ring_release(&c->ring);
+    uint32_t bad;
+    int got = readahead_next(&c->ahead, row, &bad);
+    if (got == 1) {
+        (*row)->broken = !check_row_shape(c, *row, bad);
+        return 1;
     }
+    /* the thread has ended: its row, raw text and problem are ours */
+    if (got < 0)
+        report_pending(c);
+    c->ended = got;
+    return got;
 }
 
 static void csv_free_source(source_t *self)
 {
     csv_src_t *c = (csv_src_t *)self;
-    if (c->ahead) {
-        ring_stop(&c->ring);
-        ring_destroy(&c->ring);
-        lookahead_free(&c->look);
-    }
+    readahead_stop(&c->ahead);
     csv_free(&c->parser);
     bytesrc_free(c->bytes);
     table_free(c->base.table);

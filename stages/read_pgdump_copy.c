@@ -21,9 +21,7 @@
 */
 #include <string.h>
 
-#include "../pipeline/frame/chain.h"
-#include "../pipeline/frame/lookahead.h"
-#include "../pipeline/frame/ring.h"
+#include "../pipeline/frame/readahead.h"
 #include "pgdump.h"
 #include "stages.h"
 
@@ -193,11 +191,8 @@ typedef struct {
     size_t pending_field;
     copy_line_t pending_escape;
     buf_t pending_value;
-    /* the caller's: rows decoded on the thread, a few ahead (`look`) */
-    bool ahead;
-    ring_t ring;
-    batch_t *taking;
-    lookahead_t look;
+    /* rows decoded on the thread, taken by the caller (readahead.h) */
+    readahead_t ahead;
     int ended;              /* 1 until next() returned 0 or -1 */
 } copy_src_t;
 
@@ -390,7 +385,7 @@ static void ahead_run(void *arg)
 {
     copy_src_t *c = arg;
     batch_t *b;
-    while ((b = ring_fill(&c->ring)) != NULL) {
+    while ((b = ring_fill(&c->ahead.ring)) != NULL) {
         while (b->data.len < AHEAD_BATCH) {
             if (take_fast_line(c, b))
                 continue;
@@ -404,7 +399,7 @@ static void ahead_run(void *arg)
             b->count++;
         }
         int end = b->end;
-        ring_filled(&c->ring);
+        ring_filled(&c->ahead.ring);
         if (end <= 0)
             return;
     }
@@ -455,13 +450,6 @@ static bool check_row(copy_src_t *c, row_t *r, uint32_t tag)
     return false;
 }
 
-/* The lookahead's `ahead`: each row decoded goes to the chain's stages. */
-static void show_ahead(void *ctx, const row_t *row)
-{
-    const copy_src_t *c = ctx;
-    stages_prefetch(c->base.ahead_stages, c->base.ahead_n, row);
-}
-
 /* source next: the rows the thread decoded, each checked (problems
 ** reported here, in input order); the thread's fatal problem at its place. */
 static int copy_next(source_t *self, row_t **out)
@@ -469,42 +457,24 @@ static int copy_next(source_t *self, row_t **out)
     copy_src_t *c = (copy_src_t *)self;
     if (c->ended <= 0)
         return c->ended;
-    for (;;) {
-        if (!c->taking) {
-            c->taking = ring_take(&c->ring);
-            if (!c->taking)
-                runtime_error("%s", c->ring.w.err);   /* out of memory on the thread */
-            lookahead_batch(&c->look, c->taking);
-        }
-        batch_t *b = c->taking;
-        uint32_t tag;
-        row_t *r = lookahead_next(&c->look, &tag);
-        if (r) {
-            r->broken = !check_row(c, r, tag);
-            *out = r;
-            return 1;
-        }
-        if (b->end <= 0) {
-            /* the thread has ended: its problem is ours to report */
-            if (b->end < 0)
-                report_pending(c);
-            c->ended = b->end;
-            return c->ended;
-        }
-        c->taking = NULL;
-        ring_release(&c->ring);
+    uint32_t tag;
+    int got = readahead_next(&c->ahead, out, &tag);
+    if (got == 1) {
+        (*out)->broken = !check_row(c, *out, tag);
+        return 1;
     }
+    /* the thread has ended: its problem is ours to report */
+    if (got < 0)
+        report_pending(c);
+    c->ended = got;
+    return got;
 }
 
 /* source free: stops the thread wherever it is. */
 static void copy_free_source(source_t *self)
 {
     copy_src_t *c = (copy_src_t *)self;
-    if (c->ahead) {
-        ring_stop(&c->ring);
-        ring_destroy(&c->ring);
-        lookahead_free(&c->look);
-    }
+    readahead_stop(&c->ahead);
     bytesrc_free(c->bytes);
     table_free(self->table);
     row_free(&c->row);
@@ -581,10 +551,7 @@ source_t *copy_source_open(bytesrc_t *bytes, table_t *header, const char *find_s
         }
     }
     c->ncols = c->base.table->ncols;
-    lookahead_init(&c->look, show_ahead, c);
-    ring_init(&c->ring, AHEAD_BATCH);
-    c->ahead = true;
     c->ended = 1;
-    ring_start(&c->ring, ahead_run, c, c->base.table->source);
+    readahead_start(&c->ahead, &c->base, AHEAD_BATCH, ahead_run, c, c->base.table->source);
     return &c->base;
 }
