@@ -12,6 +12,7 @@
 ** ones by count only), for the diff; the cut stage drops them and
 ** project_phase_id afterwards.
 */
+#include <inttypes.h>
 #include <string.h>
 
 #include "stages.h"
@@ -80,6 +81,11 @@ static stage_result_t match_process(stage_t *self, row_t *row)
         change = "moved", c->moved++;
     move_matrix_t *mm = &plan->moves[project];
     int kind = from->project != project ? FROM_OTHER_PROJECT : from->type;
+    if (mm->n[kind][to] == MOVE_COUNT_MAX)
+        runtime_error("project %s has more than %" PRIu32 " assignments of one kind of move: "
+                      "more than phasemig counts",
+                      plan_id_text(&pr->id, pr->id_as_read, (char[UUID_TEXT_LEN + 1]){0}),
+                      (uint32_t)MOVE_COUNT_MAX);
     uint64_t before = mm->n[kind][to]++;
     bool has_phase = pr->phase[PHASE_PLANNING] != NO_INDEX || pr->phase[PHASE_EXECUTION] != NO_INDEX;
     if (to == TO_NONE && has_phase && date > pr->end) {

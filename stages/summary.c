@@ -302,7 +302,7 @@ void summary_json(bytesink_t *out, const summary_input_t *in)
                     buf_adds(b, "null");
                 buf_printf(b, ", \"from\": \"%s\", \"to\": \"%s\", \"count\": %" PRIu64 "}",
                            f == FROM_OTHER_PROJECT ? "other project" : FROM_NAMES[f],
-                           t == TO_NONE ? "none" : TO_NAMES[t], moves->n[f][t]);
+                           t == TO_NONE ? "none" : TO_NAMES[t], (uint64_t)moves->n[f][t]);
             }
         drain(b, out, JSON_DRAIN_AT);
     }
@@ -317,12 +317,12 @@ void summary_json(bytesink_t *out, const summary_input_t *in)
 }
 
 /* One line per kind of change: "180 move from Execution to Planning". */
-static void print_moves(FILE *out, const move_matrix_t *moves)
+static void print_moves(FILE *out, const uint64_t n[FROM_KINDS][TO_KINDS])
 {
     for (int f = 0; f < FROM_KINDS; f++)
         for (int t = 0; t < TO_KINDS; t++)
-            if (move_is_change(f, t) && moves->n[f][t] > 0)
-                fprintf(out, "    %" PRIu64 " %s from %s to %s\n", moves->n[f][t],
+            if (move_is_change(f, t) && n[f][t] > 0)
+                fprintf(out, "    %" PRIu64 " %s from %s to %s\n", n[f][t],
                         t == TO_NONE ? "orphaned" : "move", FROM_NAMES[f], TO_NAMES[t]);
 }
 
@@ -491,14 +491,13 @@ void summary_text(FILE *out, const summary_input_t *in)
                     in->dry_run ? "the real run writes every one to" : "every one is in",
                     diff_file);
         }
-        move_matrix_t all;
-        memset(&all, 0, sizeof all);
+        uint64_t all[FROM_KINDS][TO_KINDS] = {{0}};
         for (size_t k = 0; k < n; k++)
             for (int f = 0; f < FROM_KINDS; f++)
                 for (int t = 0; t < TO_KINDS; t++)
-                    all.n[f][t] += plan->moves[order[k]].n[f][t];
+                    all[f][t] += plan->moves[order[k]].n[f][t];
         fprintf(out, "  in all, over %zu project%s:\n", n, n == 1 ? "" : "s");
-        print_moves(out, &all);
+        print_moves(out, (const uint64_t(*)[TO_KINDS])all);
     }
     free(order);
 

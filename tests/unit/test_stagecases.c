@@ -397,10 +397,77 @@ static void stage_cases(void **state)
     assert_int_equal(failed, 0);
 }
 
+/* The child's part of match_stops_past_a_full_cell: project P1 with a
+** Planning phase, its Planning-to-Planning cell one short of full, and
+** two rows straight into match, as validate leaves them (noted). */
+typedef struct {
+    plan_t plan;
+    problems_t pr;
+    stage_t *match;
+    row_t row;
+} full_cell_t;
+
+static void run_past_a_full_cell(void *arg)
+{
+    full_cell_t *fc = arg;
+    fc->match = match_new(&fc->plan);
+    table_t *header = table_new("resource_assignments", "test");
+    fc->match->header(fc->match, header);   /* match keeps a copy */
+    table_free(header);
+    day_t day;
+    date_parse("2024-03-01", 10, &day);
+    for (int i = 0; i < 2; i++) {
+        row_reset(&fc->row);
+        row_seal(&fc->row);
+        plan_note(&fc->row, 0, fc->plan.projects[0].phase[PHASE_PLANNING], day);
+        fc->match->process(fc->match, &fc->row);
+    }
+}
+
+/* A cell of a project's move matrix counts in 32 bits: one assignment
+** past MOVE_COUNT_MAX stops the run with an error (exit 2) naming the
+** project, instead of a count that wraps to 0. */
+static void match_stops_past_a_full_cell(void **state)
+{
+    (void)state;
+    full_cell_t fc;
+    plan_init(&fc.plan);
+    problems_init(&fc.pr, 0);
+    row_init(&fc.row);
+    uint64_t rejected = 0;
+    char *projects = expand_ids("id,start_date,end_date\nP1,2024-01-01,2024-12-31\n");
+    char *phases = expand_ids("id,project_id,phase_type,capital_budget,expense_budget,"
+                              "total_budget\nF1,P1,PLANNING,1.00,0.00,1.00\n");
+    stage_t *vp[] = {validate_projects_new(&fc.plan, &fc.pr, &rejected)};
+    run_cut(csv_of(projects, "projects", &fc.pr), vp, 1, 0, &fc.pr);
+    stage_t *vf[] = {validate_phases_new(&fc.plan, &fc.pr, &rejected, SCHEMA_OLD)};
+    run_cut(csv_of(phases, "project_phases", &fc.pr), vf, 1, 0, &fc.pr);
+    free(projects);
+    free(phases);
+    remap_plan(&fc.plan, SPLIT_MIDPOINT, &fc.pr);
+    fc.plan.moves[0].n[PHASE_PLANNING][TO_PLANNING] = MOVE_COUNT_MAX - 1;
+    int status;
+    char *err = unit_exit_of(run_past_a_full_cell, &fc, &status);
+    buf_t text;
+    buf_init(&text);
+    buf_adds(&text, err);
+    shrink_ids(&text);
+    assert_string_equal(buf_str(&text),
+                        "phasemig: project P1 has more than 4294967295 assignments of one kind "
+                        "of move: more than phasemig counts\n");
+    assert_int_equal(status, 2);
+    free(err);
+    buf_free(&text);
+    row_free(&fc.row);
+    problems_free(&fc.pr);
+    plan_free(&fc.plan);
+}
+
 int run_stagecase_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stage_cases),
+        cmocka_unit_test(match_stops_past_a_full_cell),
     };
     return cmocka_run_group_tests_name("stage cases (tests/stages)", tests, NULL, NULL);
 }

@@ -21,6 +21,13 @@ static inline uuid_t unit_uuid(size_t i)
     return u;
 }
 
+/* Runs fn(arg) in a child process, which is expected to end the run
+** (runtime_error(), give_up()): returns what it wrote to stderr (the
+** caller frees it) and its exit status in *status. What the child had
+** allocated when it exited is still reachable from `arg`, or static in a
+** file, so that LeakSanitizer does not count it. */
+char *unit_exit_of(void (*fn)(void *arg), void *arg, int *status);
+
 int run_values_tests(void);
 int run_csv_tests(void);
 int run_uuidmap_tests(void);
