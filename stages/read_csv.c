@@ -19,12 +19,13 @@
 ** field that is not UTF-8 is a problem of that row alone: the row is
 ** still handed out, marked broken, for validate to drop (or reject).
 **
-** Past the header, records are parsed on a second thread, ahead of the
-** stages: it encodes them into batches that next() decodes, in order, on
-** the caller's thread. Every problem is reported on the caller's thread
-** when next() reaches the point of the input where it was found, so the
-** problems and their order are the same as without the thread; a fatal
-** one found ahead is kept (`pending`) until then.
+** Past the header, records are parsed in batches (source.fill(), stage.h),
+** which the chain may fill on a thread of its own, ahead of the stages:
+** they are encoded there and decoded, in order, where the rows are taken.
+** Every problem is reported there (check(), failed()) when the taker
+** reaches the point of the input where it was found, so the problems and
+** their order are the same with the thread or without; a fatal one found
+** ahead is kept (`pending`) until then.
 */
 #include <csv.h>
 #include <string.h>
@@ -41,12 +42,11 @@
 ** chain_run_ahead): docs/formats.md. */
 #define RECORD_MAX ((size_t)16 * 1024 * 1024)
 #define COLUMNS_MAX 4096
-#define AHEAD_BATCH_BYTES ((size_t)128 * 1024)
 
-/* Records parsed ahead go in the batches of a ring (pipeline/ring.h),
-** encoded as row_encode() does; a batch's `end` says what follows its
-** records: 1 more batches, 0 the end of the table, -1 the `pending`
-** problem. The thread also checks the fields' UTF-8; a record's tag
+/* Records parsed go in batches (pipeline/frame/ring.h), encoded as
+** row_encode() does; a batch's `end` says what follows its records: 1
+** more batches, 0 the end of the table, -1 the `pending` problem. The
+** filling also checks the fields' UTF-8; a record's tag
 ** (`bad`) is the first field that is not text, or NO_BAD_FIELD, with
 ** BAD_IS_NUL set if it holds a NUL byte. */
 #define NO_BAD_FIELD UINT32_MAX
@@ -80,10 +80,8 @@ typedef struct {
     /* a fatal problem found while parsing, reported by report_pending() */
     enum pending pending;
     const char *pending_rule;
-    /* read-ahead: the thread parses into ahead.ring's batches; the caller
-    ** takes the records (readahead.h) */
-    readahead_t ahead;
-    int ended;              /* the caller's: 1 until next() returned 0 or -1 */
+    /* next(): the batches filled and taken on the caller's thread */
+    readahead_t taking;
 } csv_src_t;
 
 /* How many fields of a record are kept: one past the header's, enough
@@ -435,61 +433,49 @@ static bool take_plain_line(csv_src_t *c, batch_t *b)
     return true;
 }
 
-/* ---- read-ahead ---- */
+/* ---- batches (stage.h: source.fill) ---- */
 
-static void ahead_run(void *arg)
+static void csv_fill(source_t *self, batch_t *b, size_t bytes)
 {
-    csv_src_t *c = arg;
-    batch_t *b;
-    while ((b = ring_fill(&c->ahead.ring)) != NULL) {
-        while (b->data.len < AHEAD_BATCH_BYTES) {
-            if (take_plain_line(c, b))
-                continue;
-            int got = parse_record(c);
-            if (got <= 0) {
-                b->end = got;
-                break;
-            }
-            row_encode(&b->data, &c->row,
-                       c->fields_past ? FIELDS_PAST | (uint32_t)c->fields_past
-                                      : first_bad_field(&c->row));
-            b->count++;
-        }
-        int end = b->end;
-        ring_filled(&c->ahead.ring);
-        if (end <= 0)
+    csv_src_t *c = (csv_src_t *)self;
+    while (b->data.len < bytes) {
+        if (take_plain_line(c, b))
+            continue;
+        int got = parse_record(c);
+        if (got <= 0) {
+            b->end = got;
             return;
+        }
+        row_encode(&b->data, &c->row,
+                   c->fields_past ? FIELDS_PAST | (uint32_t)c->fields_past
+                                  : first_bad_field(&c->row));
+        b->count++;
     }
 }
 
-static void start_ahead(csv_src_t *c)
+static bool csv_check(source_t *self, row_t *row, uint32_t bad)
 {
-    c->ended = 1;
-    readahead_start(&c->ahead, &c->base, AHEAD_BATCH_BYTES, ahead_run, c, c->base.table->source);
+    return check_row_shape((csv_src_t *)self, row, bad);
+}
+
+/* The filling has ended: its row, raw text and problem are ours. */
+static void csv_failed(source_t *self)
+{
+    report_pending((csv_src_t *)self);
 }
 
 static int csv_next(source_t *self, row_t **row)
 {
     csv_src_t *c = (csv_src_t *)self;
-    if (c->ended <= 0)
-        return c->ended;
-    uint32_t bad;
-    int got = readahead_next(&c->ahead, row, &bad);
-    if (got == 1) {
-        (*row)->broken = !check_row_shape(c, *row, bad);
-        return 1;
-    }
-    /* the thread has ended: its row, raw text and problem are ours */
-    if (got < 0)
-        report_pending(c);
-    c->ended = got;
-    return got;
+    if (!c->taking.started)
+        readahead_start(&c->taking, self, false, NULL, NULL);
+    return readahead_next(&c->taking, row);
 }
 
 static void csv_free_source(source_t *self)
 {
     csv_src_t *c = (csv_src_t *)self;
-    readahead_stop(&c->ahead);
+    readahead_stop(&c->taking);
     csv_free(&c->parser);
     bytesrc_free(c->bytes);
     table_free(c->base.table);
@@ -505,6 +491,9 @@ source_t *csv_source_open(bytesrc_t *bytes, const char *table_name, const char *
 {
     csv_src_t *c = xcalloc(1, sizeof *c);
     c->base.next = csv_next;
+    c->base.fill = csv_fill;
+    c->base.check = csv_check;
+    c->base.failed = csv_failed;
     c->base.free = csv_free_source;
     c->base.table = table_new(table_name, display);
     progress_reading(display);
@@ -556,6 +545,5 @@ source_t *csv_source_open(bytesrc_t *bytes, const char *table_name, const char *
                 csv_free_source(&c->base);
                 return NULL;
             }
-    start_ahead(c);
     return &c->base;
 }

@@ -14,10 +14,11 @@
 ** their row, as in CSV. A row with more or fewer fields than the COPY
 ** statement's columns is a ragged row, as in CSV.
 **
-** The bytes are read, inflated and decoded into rows on a second thread,
-** a ring of batches ahead (ring.h), as the CSV reader does; every problem
-** is reported on the caller's thread when next() reaches its row, so the
-** problems and their order are those of reading without the thread.
+** The bytes are read, inflated and decoded into rows in batches
+** (source.fill(), stage.h), as the CSV reader does, which the chain may
+** fill on a thread of its own; every problem is reported where the rows
+** are taken, when the taker reaches its row, so the problems and their
+** order are the same with the thread or without.
 */
 #include <string.h>
 
@@ -26,7 +27,6 @@
 #include "stages.h"
 
 #define READ_CHUNK ((size_t)256 * 1024)
-#define AHEAD_BATCH ((size_t)128 * 1024)
 /* As the CSV reader's bound: a line holds at most this, a row keeps at
 ** most one field more than the columns (the rest are counted). */
 #define LINE_MAX_BYTES ((size_t)16 * 1024 * 1024)
@@ -172,7 +172,7 @@ enum pending { PENDING_NONE, PENDING_MESSAGE, PENDING_ESCAPE };
 typedef struct {
     source_t base;
     problems_t *problems;
-    /* the reader's (the thread's, once started) */
+    /* fill()'s (on the chain's read-ahead thread, if any) */
     bytesrc_t *bytes;
     char *chunk;
     size_t chunk_len, chunk_pos;
@@ -191,9 +191,8 @@ typedef struct {
     size_t pending_field;
     copy_line_t pending_escape;
     buf_t pending_value;
-    /* rows decoded on the thread, taken by the caller (readahead.h) */
-    readahead_t ahead;
-    int ended;              /* 1 until next() returned 0 or -1 */
+    /* next(): the batches filled and taken on the caller's thread */
+    readahead_t taking;
 } copy_src_t;
 
 /* Keeps a fatal problem for report_pending(), in the reader's words. */
@@ -380,28 +379,21 @@ static bool take_fast_line(copy_src_t *c, batch_t *b)
     return true;
 }
 
-/* The thread: rows into the ring's batches, as row_encode() lays them. */
-static void ahead_run(void *arg)
+/* source fill: rows into a batch, as row_encode() lays them. */
+static void copy_fill(source_t *self, batch_t *b, size_t bytes)
 {
-    copy_src_t *c = arg;
-    batch_t *b;
-    while ((b = ring_fill(&c->ahead.ring)) != NULL) {
-        while (b->data.len < AHEAD_BATCH) {
-            if (take_fast_line(c, b))
-                continue;
-            uint32_t tag;
-            int got = read_row(c, &tag);
-            if (got <= 0) {
-                b->end = got;
-                break;
-            }
-            row_encode(&b->data, &c->row, tag);
-            b->count++;
-        }
-        int end = b->end;
-        ring_filled(&c->ahead.ring);
-        if (end <= 0)
+    copy_src_t *c = (copy_src_t *)self;
+    while (b->data.len < bytes) {
+        if (take_fast_line(c, b))
+            continue;
+        uint32_t tag;
+        int got = read_row(c, &tag);
+        if (got <= 0) {
+            b->end = got;
             return;
+        }
+        row_encode(&b->data, &c->row, tag);
+        b->count++;
     }
 }
 
@@ -450,31 +442,32 @@ static bool check_row(copy_src_t *c, row_t *r, uint32_t tag)
     return false;
 }
 
-/* source next: the rows the thread decoded, each checked (problems
-** reported here, in input order); the thread's fatal problem at its place. */
+/* source check: what the tag of a row says is wrong with it. */
+static bool copy_check(source_t *self, row_t *row, uint32_t tag)
+{
+    return check_row((copy_src_t *)self, row, tag);
+}
+
+/* source failed: the filling has ended; its problem is ours to report. */
+static void copy_failed(source_t *self)
+{
+    report_pending((copy_src_t *)self);
+}
+
+/* source next: the batches filled and taken on the caller's thread. */
 static int copy_next(source_t *self, row_t **out)
 {
     copy_src_t *c = (copy_src_t *)self;
-    if (c->ended <= 0)
-        return c->ended;
-    uint32_t tag;
-    int got = readahead_next(&c->ahead, out, &tag);
-    if (got == 1) {
-        (*out)->broken = !check_row(c, *out, tag);
-        return 1;
-    }
-    /* the thread has ended: its problem is ours to report */
-    if (got < 0)
-        report_pending(c);
-    c->ended = got;
-    return got;
+    if (!c->taking.started)
+        readahead_start(&c->taking, self, false, NULL, NULL);
+    return readahead_next(&c->taking, out);
 }
 
-/* source free: stops the thread wherever it is. */
+/* source free */
 static void copy_free_source(source_t *self)
 {
     copy_src_t *c = (copy_src_t *)self;
-    readahead_stop(&c->ahead);
+    readahead_stop(&c->taking);
     bytesrc_free(c->bytes);
     table_free(self->table);
     row_free(&c->row);
@@ -534,6 +527,9 @@ source_t *copy_source_open(bytesrc_t *bytes, table_t *header, const char *find_s
 {
     copy_src_t *c = xcalloc(1, sizeof *c);
     c->base.next = copy_next;
+    c->base.fill = copy_fill;
+    c->base.check = copy_check;
+    c->base.failed = copy_failed;
     c->base.free = copy_free_source;
     c->base.table = header;
     c->bytes = bytes;
@@ -551,7 +547,5 @@ source_t *copy_source_open(bytesrc_t *bytes, table_t *header, const char *find_s
         }
     }
     c->ncols = c->base.table->ncols;
-    c->ended = 1;
-    readahead_start(&c->ahead, &c->base, AHEAD_BATCH, ahead_run, c, c->base.table->source);
     return &c->base;
 }

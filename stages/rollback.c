@@ -550,7 +550,9 @@ stage_t *rollback_phases_new(rollback_t *rb)
 
 stage_t *rollback_assignments_new(rollback_t *rb)
 {
-    return rb_stage_new(rb, "rollback-assignments", assignments_header, assignments_process);
+    stage_t *s = rb_stage_new(rb, "rollback-assignments", assignments_header, assignments_process);
+    s->reports_problems = true;   /* a link that cannot be undone */
+    return s;
 }
 
 stage_t *rollback_check_phases_new(rollback_t *rb)

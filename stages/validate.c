@@ -582,6 +582,7 @@ static stage_t *validate_new(plan_t *plan, problems_t *problems, uint64_t *rejec
 {
     validate_t *v = xcalloc(1, sizeof *v);
     v->base.name = name;
+    v->base.reports_problems = true;
     v->base.header = header;
     v->base.process = process;
     v->base.free = validate_free;

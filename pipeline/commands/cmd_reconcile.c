@@ -97,10 +97,12 @@ int cmd_reconcile(int argc, char **argv)
         dataset_t *ds = open_dataset(paths[side], o.schema, &problems);
         for (int t = 0; t < T_COUNT; t++) {
             source_t *src = open_table(ds, (table_id_t)t, &problems);
-            /* the reading and fingerprints on a worker, the rest here */
+            /* the cut: the fingerprints on a thread of their own, the
+            ** rest on this one */
             stage_t *load[] = {reconcile_fingerprint_new(rc, t, side == 1),
                                reconcile_load_new(rc, t, side == 1)};
-            run_chain_ahead(src, load, 2, 1, &problems);
+            const size_t after_fingerprint = 1;
+            run_chain_ahead(src, load, ARRAY_LEN(load), after_fingerprint, &problems);
             source_free(src);
         }
         dataset_close(ds);

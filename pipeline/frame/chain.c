@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "progress.h"
 #include "lookahead.h"
+#include "readahead.h"
 #include "ring.h"
 
 void source_free(source_t *s) { if (s) s->free(s); }
@@ -47,7 +48,8 @@ static void flush(stage_t **stages, size_t n)
         stages[i]->process(stages[i], NULL);
 }
 
-void stages_prefetch(stage_t *const *stages, size_t n, const row_t *row)
+/* Offers `row` to the prefetch() of each of stages[0..n) that has one. */
+static void stages_prefetch(stage_t *const *stages, size_t n, const row_t *row)
 {
     for (size_t i = 0; i < n; i++)
         if (stages[i]->prefetch)
@@ -67,10 +69,35 @@ static void prefetch_part(void *ctx, const row_t *row)
     stages_prefetch(p->stages, p->n, row);
 }
 
-/* The next row of `src` for a chain: 1, 0 at the end (or when `problems`
-** is full), -1 when the table cannot be read further. Checks for an
+/* Where a chain takes its rows: the source's next(), or, from a source
+** that fills batches (stage.h), a read-ahead on a thread of its own,
+** each row shown to the prefetch() of `part` a few rows before its turn.
+** The source has not been read before. */
+typedef struct {
+    source_t *src;
+    part_t part;
+    readahead_t ahead;      /* started when src->fill */
+} reader_t;
+
+static void reader_open(reader_t *r, source_t *src, stage_t **stages, size_t n)
+{
+    r->src = src;
+    r->part = (part_t){stages, n};
+    r->ahead.started = false;
+    if (src->fill)
+        readahead_start(&r->ahead, src, true, prefetch_part, &r->part);
+}
+
+/* Stops the read-ahead wherever it is. */
+static void reader_close(reader_t *r)
+{
+    readahead_stop(&r->ahead);
+}
+
+/* The next row for a chain: 1, 0 at the end (or when `problems` is
+** full), -1 when the table cannot be read further. Checks for an
 ** interrupt and counts progress every 1024 rows when `tick` is not NULL. */
-static int next_row(source_t *src, problems_t *problems, unsigned *tick, row_t **row)
+static int next_row(reader_t *r, problems_t *problems, unsigned *tick, row_t **row)
 {
     if (tick && (++*tick & 0x3ff) == 0) {
         check_interrupted();
@@ -78,7 +105,7 @@ static int next_row(source_t *src, problems_t *problems, unsigned *tick, row_t *
     }
     if (problems_full(problems))
         return 0;
-    return src->next(src, row);
+    return r->src->fill ? readahead_next(&r->ahead, row) : r->src->next(r->src, row);
 }
 
 int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
@@ -86,16 +113,16 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
 {
     if (!headers_usable(src, stages, n, problems))
         return -1;
-    src->ahead_stages = stages;
-    src->ahead_n = n;
+    reader_t reader;
+    reader_open(&reader, src, stages, n);
     row_t *row;
     unsigned tick = 0;
     int got;
-    while ((got = next_row(src, problems, &tick, &row)) > 0) {
+    while ((got = next_row(&reader, problems, &tick, &row)) > 0) {
         (*rows)++;
         passes(stages, n, row);
     }
-    src->ahead_n = 0;
+    reader_close(&reader);
     flush(stages, n);
     check_interrupted();
     return got < 0 ? -1 : 0;
@@ -106,7 +133,7 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
 #define AHEAD_BATCH_BYTES ((size_t)256 * 1024)
 
 typedef struct {
-    source_t *src;
+    reader_t reader;        /* the worker's, once started */
     stage_t **stages;
     size_t k;
     problems_t *problems;
@@ -122,7 +149,7 @@ static void ahead_run(void *arg)
     batch_t *b;
     while ((b = ring_fill(&a->ring)) != NULL) {
         while (b->data.len < AHEAD_BATCH_BYTES) {
-            int got = next_row(a->src, a->problems, NULL, &row);
+            int got = next_row(&a->reader, a->problems, NULL, &row);
             if (got <= 0) {
                 b->end = got;
                 break;
@@ -147,11 +174,15 @@ static void ahead_run(void *arg)
 int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problems_t *problems,
                     uint64_t *rows)
 {
+    for (size_t i = k; i < n; i++)
+        if (stages[i]->reports_problems)
+            runtime_error("internal error: the stage %s reports problems and cannot run behind "
+                          "the chain's cut (after stage %zu of %zu)",
+                          stages[i]->name, k, n);
     if (!headers_usable(src, stages, n, problems))
         return -1;
-    ahead_t a = {.src = src, .stages = stages, .k = k, .problems = problems};
-    src->ahead_stages = stages;   /* on the worker, which alone reads src */
-    src->ahead_n = k;
+    ahead_t a = {.stages = stages, .k = k, .problems = problems};
+    reader_open(&a.reader, src, stages, k);   /* read by the worker alone */
     ring_init(&a.ring, AHEAD_BATCH_BYTES);
     ring_start(&a.ring, ahead_run, &a, src->table->source);
     /* each batch's rows are shown to the second part's prefetch() a few
@@ -180,7 +211,7 @@ int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problem
     if (b)   /* the stream ended, the worker's own part too */
         flush(stages + k, n - k);
     bool failed = ring_stop(&a.ring);
-    src->ahead_n = 0;
+    reader_close(&a.reader);
     if (failed) {
         char err[ERROR_MAX];
         snprintf(err, sizeof err, "%s", a.ring.w.err);

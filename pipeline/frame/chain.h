@@ -9,9 +9,10 @@
 /* Pushes every row of `src` through stages[0..n) in order: a row goes to
 ** the next stage while each says STAGE_PASS. At the end every stage gets
 ** the NULL row, in order. Stops reading early when `problems` is full.
-** Counts the rows read in *rows. A source that reads ahead shows each row
-** to every stage's prefetch() before the first stage has it
-** (source.ahead_stages). Returns 0, or -1 when the source could not be
+** Counts the rows read in *rows. A source that fills batches (stage.h)
+** is read on a thread of its own, a few batches ahead (readahead.h), and
+** each row is shown to every stage's prefetch() a few rows before the
+** first stage has it. Returns 0, or -1 when the source could not be
 ** read to its end or a stage found the table unusable (fatal). */
 int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
               uint64_t *rows);
@@ -20,18 +21,16 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
 ** worker, ahead of stages[k..n) on this thread; the rows that pass the
 ** first part cross in batches, encoded (row_encode()), in order. Each
 ** part's rows are offered to its stages' prefetch() a few rows before
-** process(): the first part's by the source (source.ahead_stages), the
+** process(): the first part's as the source's rows are decoded (a source
+** that fills batches is read on a third thread, as in chain_run()), the
 ** second's as each batch is decoded (lookahead.h). The two parts take
 ** their NULL rows at the same time, each part's stages in order. Until the worker is done only it touches
 ** `problems`, so every stage that reports a problem (or reads the
-** collector) must be in the first part; the rest may only count and
-** write. Same rows, same problems, same order as chain_run(). */
+** collector) must be in the first part: one behind the cut (its
+** reports_problems set) ends the run with an internal error before a row
+** is read. The rest may only count and write. Same rows, same problems, same order as chain_run(). */
 int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problems_t *problems,
                     uint64_t *rows);
-
-/* Offers `row` to the prefetch() of each of stages[0..n) that has one (a
-** source's, for its ahead_stages). */
-void stages_prefetch(stage_t *const *stages, size_t n, const row_t *row);
 
 /* Calls each stage's header function in order, starting from `in`;
 ** returns the header of the rows that leave the last stage. */

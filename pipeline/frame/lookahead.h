@@ -3,7 +3,8 @@
 ** their turn, so that each can be shown to the stages' prefetch() before
 ** they process it: with tens of thousands of projects each row's lookups
 ** are cache misses, and asked ahead, the misses of several rows overlap.
-** The CSV reader's next() and chain_run_ahead's second part use it.
+** A source's read-ahead (readahead.c) and chain_run_ahead's second part
+** use it.
 **
 ** Ownership: the rows are the lookahead's; a row handed out stays valid
 ** until the next lookahead_next() or lookahead_free(), and points into

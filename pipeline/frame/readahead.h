@@ -1,14 +1,17 @@
 /*
-** readahead.h: a source's records produced on a thread of their own, and
-** handed out on the caller's thread in order, each shown to the chain's
-** prefetch() a few records before its turn (lookahead.h). The CSV reader
-** and the pg_dump COPY reader are its two users: each gives the producer
-** (a function that fills the ring's batches with row_encode()d records,
-** ring_fill() / ring_filled()) and checks each record it gets back.
+** readahead.h: the records of a source that decodes in batches
+** (source.fill(), stage.h) handed out in order, each checked by the
+** source's check() as it is taken and shown to a prefetch function a few
+** records before its turn (lookahead.h).
 **
-** Ownership: the producer thread touches only the batch it fills; every
-** other field is the caller's. A row handed out is valid until the next
-** readahead_next() or readahead_stop().
+** Threaded, fill() runs on a thread of its own a ring's batches ahead of
+** the taker: only the chain (chain.c) starts one. Unthreaded, fill() runs
+** on the taker's thread whenever the batch runs out: that is the next()
+** of such a source, for whoever reads it outside a chain.
+**
+** Ownership: the filling thread touches only the source's fill() state
+** and the batch it fills; every field here is the taker's. A row handed
+** out is valid until the next readahead_next() or readahead_stop().
 */
 #ifndef PHASEMIG_READAHEAD_H
 #define PHASEMIG_READAHEAD_H
@@ -20,25 +23,32 @@
 #include "ring.h"
 #include "stage.h"
 
+/* The bytes of records a batch holds before it is handed on: enough that
+** a hand-off is rare, few enough that the ring stays in the cache. */
+#define READAHEAD_BATCH_BYTES ((size_t)128 * 1024)
+
 typedef struct readahead {
-    ring_t ring;            /* the producer fills it: ring_fill(&ra->ring) */
+    source_t *src;
+    bool threaded;
+    ring_t ring;            /* threaded: the thread fills it */
+    batch_t own;            /* unthreaded: the one batch, filled here */
     lookahead_t look;
     batch_t *taking;        /* the batch being handed out, or NULL */
-    const source_t *src;    /* whose ahead_stages see each row decoded */
+    int ended;              /* 1 until readahead_next() returned 0 or -1 */
     bool started;
 } readahead_t;
 
-/* Starts produce(arg) on a worker thread (`what` names the file), with
-** batches of about `batch_bytes`; the rows decoded are shown to
-** src->ahead_stages, read when each row is decoded. */
-void readahead_start(readahead_t *ra, const source_t *src, size_t batch_bytes,
-                     void (*produce)(void *arg), void *arg, const char *what);
-/* The next record: 1 with *row and its tag (row_encode()'s) in *tag; 0
-** at the end of the stream; -1 when the producer ended on a failure of
-** its own (its batch's end was -1: the caller reports what it kept). A
+/* Starts handing out the records of `src` (which has fill()): on a
+** thread of its own when `threaded`; each row decoded is shown to
+** prefetch(ctx, row) first (NULL: to none). */
+void readahead_start(readahead_t *ra, source_t *src, bool threaded,
+                     void (*prefetch)(void *ctx, const row_t *row), void *ctx);
+/* The next record, checked (the source's check(); a row it finds wrong
+** is marked broken): 1 with *row; 0 at the end of the table; -1 when it
+** cannot be read further (the source's failed() has reported why). A
 ** runtime_error() on the thread (out of memory) ends the run here. */
-int readahead_next(readahead_t *ra, row_t **row, uint32_t *tag);
-/* Stops the producer wherever it is and frees everything (nothing if it
+int readahead_next(readahead_t *ra, row_t **row);
+/* Stops the thread wherever it is and frees everything (nothing if it
 ** was never started). */
 void readahead_stop(readahead_t *ra);
 

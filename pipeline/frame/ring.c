@@ -20,6 +20,20 @@ void ring_start(ring_t *r, void (*fn)(void *arg), void *arg, const char *what)
     r->started = true;
 }
 
+void batch_clear(batch_t *b, size_t batch_bytes)
+{
+    buf_clear(&b->data);
+    if (b->data.cap > 4 * batch_bytes) {   /* it held a huge record */
+        buf_free(&b->data);
+        buf_init(&b->data);
+    }
+    /* the last record goes past batch_bytes: room for it, or the buffer
+    ** would double to hold a few bytes more */
+    buf_reserve(&b->data, batch_bytes + RING_SLACK);
+    b->count = b->read = 0;
+    b->end = 1;
+}
+
 batch_t *ring_fill(ring_t *r)
 {
     pthread_mutex_lock(&r->w.lock);
@@ -33,16 +47,7 @@ batch_t *ring_fill(ring_t *r)
     if (abandon)
         return NULL;
     batch_t *b = &r->batch[r->fill];
-    buf_clear(&b->data);
-    if (b->data.cap > 4 * r->batch_bytes) {   /* it held a huge record */
-        buf_free(&b->data);
-        buf_init(&b->data);
-    }
-    /* the last record goes past batch_bytes: room for it, or the buffer
-    ** would double to hold a few bytes more */
-    buf_reserve(&b->data, r->batch_bytes + RING_SLACK);
-    b->count = b->read = 0;
-    b->end = 1;
+    batch_clear(b, r->batch_bytes);
     return b;
 }
 

@@ -25,7 +25,7 @@
 #define RING_BATCHES 4
 #define RING_SLACK ((size_t)64 * 1024)
 
-typedef struct {
+typedef struct batch {
     buf_t data;
     size_t count;           /* records in data */
     size_t read;            /* the producer's: rows read to fill it */
@@ -46,6 +46,9 @@ typedef struct {
 } ring_t;
 
 void ring_init(ring_t *r, size_t batch_bytes);
+/* Empties `b` for filling (count, read 0, end 1), with room for
+** batch_bytes and the record that goes past it. */
+void batch_clear(batch_t *b, size_t batch_bytes);
 /* Starts the producer: fn(arg) on a worker thread (worker_start(); `what`
 ** names the file it serves). */
 void ring_start(ring_t *r, void (*fn)(void *arg), void *arg, const char *what);

@@ -21,23 +21,33 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "bytes.h"
 #include "problems.h"
 #include "row.h"
 
+struct batch;   /* ring.h */
 typedef struct source source_t;
 struct source {
     table_t *table;     /* the header, owned by the source */
     /* 1: *row is the next record; 0: end of table; -1: the table cannot be
     ** read further (a fatal problem has been reported). */
     int (*next)(source_t *self, row_t **row);
-    /* Set by the chain before the first next() (0: none): a source that
-    ** decodes rows ahead (lookahead.h) offers each one to the prefetch()
-    ** of these stages a few rows before next() hands it out. */
-    struct stage **ahead_stages;
-    size_t ahead_n;
+    /* Optional (NULL: none), for a source that decodes its records in
+    ** batches; its next() is then readahead_next(), unthreaded
+    ** (readahead.h). fill() appends records to `b` (row_encode(), each
+    ** with a tag) until it holds `bytes` or more, or sets b->end (0: the
+    ** table has ended; -1: it cannot be read further). check() gets each
+    ** record as it is taken, in order, with its tag, reports what is
+    ** wrong with it and says whether it is whole; failed() reports why
+    ** fill() ended with -1. The chain may run fill() on a thread of its
+    ** own (chain.c, the only one that does): fill() touches nothing that
+    ** check() and failed() touch, which run where the rows are taken. */
+    void (*fill)(source_t *self, struct batch *b, size_t bytes);
+    bool (*check)(source_t *self, row_t *row, uint32_t tag);
+    void (*failed)(source_t *self);
     void (*free)(source_t *self);
 };
 
@@ -46,6 +56,10 @@ typedef enum { STAGE_PASS, STAGE_DROP } stage_result_t;
 typedef struct stage stage_t;
 struct stage {
     const char *name;
+    /* Whether process() reports problems (problems.h) or reads their
+    ** collector: such a stage runs on the thread that owns the collector,
+    ** never behind a chain's cut (chain_run_ahead() refuses it). */
+    bool reports_problems;
     /* Given the header of the rows coming in, returns the header of the
     ** rows going out (may be `in`; owned by the stage). Called once before
     ** the first row. NULL: the header is unchanged. */

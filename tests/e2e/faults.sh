@@ -187,13 +187,14 @@ expect "faults: a SQLite file missing a table" sqlite_missing_table
 expect "faults: an input that does not exist" missing_input
 # Each of the eight threads of a CSV migrate failing to start, in turn
 # (build/fail_pthread.so: pthread_create fails after N successes): one
-# line naming the file the thread was for, exit 2, nothing left. The last
-# runs validate ahead of the rest of the assignments' chain.
+# line naming the file the thread was for, exit 2, nothing left. The chain
+# starts the last two when it runs: the assignments' reader, then validate
+# ahead of the rest of the assignments' chain.
 thread_cannot_start() {
     local n want files=(fixtures/planner-seed/projects.csv fixtures/planner-seed/project_phases.csv
         WORK/ts/out.phasemig-XXXXXX/diff.csv WORK/ts/out.phasemig-XXXXXX/projects.csv
-        WORK/ts/out.phasemig-XXXXXX/project_phases.csv fixtures/planner-seed/resource_assignments.csv
-        WORK/ts/out.phasemig-XXXXXX/resource_assignments.csv fixtures/planner-seed/resource_assignments.csv)
+        WORK/ts/out.phasemig-XXXXXX/project_phases.csv WORK/ts/out.phasemig-XXXXXX/resource_assignments.csv
+        fixtures/planner-seed/resource_assignments.csv fixtures/planner-seed/resource_assignments.csv)
     for n in 0 1 2 3 4 5 6 7; do
         rm -rf "$WORK/ts" && mkdir "$WORK/ts" || return 1
         FAIL_PTHREAD_AFTER=$n LD_PRELOAD=$ROOT/build/fail_pthread.so \

@@ -282,6 +282,53 @@ static void prefetch_not_cut(void **state)
     check_prefetches(NOT_CUT);
 }
 
+/* The child's part of a_stage_that_reports_problems_behind_the_cut. */
+typedef struct {
+    problems_t pr;
+    source_t *src;
+    stage_t *stages[2];
+    uint64_t rows;
+} behind_t;
+
+static void run_behind_the_cut(void *arg)
+{
+    behind_t *b = arg;
+    chain_run_ahead(b->src, b->stages, 2, 1, &b->pr, &b->rows);
+}
+
+/* A stage that reports problems, placed behind the cut, would touch the
+** collector on the main thread while the worker does: the chain refuses
+** it before a row is read, with an internal error (exit 2), whatever the
+** stage is. */
+static void a_stage_that_reports_problems_behind_the_cut(void **state)
+{
+    (void)state;
+    behind_t b = {.rows = 0};
+    problems_init(&b.pr, 0);
+    buf_t out;
+    buf_init(&out);
+    b.src = csv_of("id\nx\n", &b.pr);
+    b.stages[0] = test_stage(render_process, &b.pr, &out);
+    b.stages[1] = test_stage(mark_process, &b.pr, NULL);
+    b.stages[1]->reports_problems = true;
+    int status;
+    char *err = unit_exit_of(run_behind_the_cut, &b, &status);
+    assert_string_equal(err, "phasemig: internal error: the stage test reports problems and cannot "
+                             "run behind the chain's cut (after stage 1 of 2)\n");
+    assert_int_equal(status, 2);
+    free(err);
+    /* the same stages, the reporting one first: the chain runs */
+    stage_t *swapped[] = {b.stages[1], b.stages[0]};
+    assert_int_equal(chain_run_ahead(b.src, swapped, 2, 1, &b.pr, &b.rows), 0);
+    assert_int_equal(b.rows, 1);
+    assert_string_equal(buf_str(&out), "2 note 6 -2 1: 1[x] 6[pushed] <x>\nend\n");
+    for (size_t i = 0; i < 2; i++)
+        stage_free(b.stages[i]);
+    source_free(b.src);
+    problems_free(&b.pr);
+    buf_free(&out);
+}
+
 int run_chain_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +338,7 @@ int run_chain_tests(void)
         cmocka_unit_test(prefetch_behind_the_cut),
         cmocka_unit_test(prefetch_before_the_cut),
         cmocka_unit_test(prefetch_not_cut),
+        cmocka_unit_test(a_stage_that_reports_problems_behind_the_cut),
     };
     return cmocka_run_group_tests_name("chain", tests, NULL, NULL);
 }
