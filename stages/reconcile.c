@@ -42,6 +42,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../pipeline/frame/json.h"
 #include "stages.h"
 
 #define PARTITION_BITS 10

@@ -232,6 +232,7 @@ typedef struct table_rows {
 typedef struct summary_input {
     const plan_t *plan;
     verify_t *verify;
+    const check_t *checks;      /* VERIFY_CHECKS, verify_checks()'s, computed once */
     const table_rows_t *rows;   /* 3 tables */
     const char *in_path, *out_path;
     bool dry_run;
@@ -255,12 +256,12 @@ const char *check_status(const check_t *c);
 ** and in words ("1 dated before its project's start, ..."). */
 void orphans_json(buf_t *b, const orphan_causes_t *o);
 void orphans_words(char *out, size_t size, const orphan_causes_t *o);
-void json_string(buf_t *b, const char *s);
 void rows_json(buf_t *b, const table_rows_t *rows);
 void rows_text(FILE *out, const table_rows_t *rows);
 
 typedef struct rollback_summary {
     const rollback_t *rollback;
+    const check_t *checks;      /* ROLLBACK_CHECKS, rollback_checks()'s, computed once */
     const table_rows_t *rows;   /* 3 tables */
     const char *in_path, *out_path;
     bool dry_run;

@@ -5,6 +5,7 @@
 */
 #include <inttypes.h>
 
+#include "../pipeline/frame/json.h"
 #include "stages.h"
 
 #define SHOWN_PROJECTS 20
@@ -12,20 +13,6 @@
 static const char *const FROM_NAMES[FROM_KINDS] = {"Planning", "Execution",
                                                    "a phase of another project"};
 static const char *const TO_NAMES[TO_KINDS] = {"Planning", "Execution", "no phase"};
-
-void json_string(buf_t *b, const char *s)
-{
-    buf_addc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            buf_printf(b, "\\%c", *p);
-        else if (*p < 0x20)
-            buf_printf(b, "\\u%04x", *p);
-        else
-            buf_addc(b, (char)*p);
-    }
-    buf_addc(b, '"');
-}
 
 const char *check_status(const check_t *c)
 {
@@ -245,8 +232,7 @@ void summary_json(bytesink_t *out, const summary_input_t *in)
     buf_init(&json);
     buf_t *b = &json;
     const plan_t *plan = in->plan;
-    check_t checks[VERIFY_CHECKS];
-    verify_checks(in->verify, checks);
+    const check_t *checks = in->checks;
     const char *const *names;
     const uint64_t *counts;
     size_t nnames = verify_names(in->verify, &names, &counts);
@@ -437,8 +423,7 @@ static void findings_text(FILE *out, const check_t *checks, size_t n,
 void summary_text(FILE *out, const summary_input_t *in)
 {
     const plan_t *plan = in->plan;
-    check_t checks[VERIFY_CHECKS];
-    verify_checks(in->verify, checks);
+    const check_t *checks = in->checks;
     const char *const *names;
     const uint64_t *counts;
     size_t nnames = verify_names(in->verify, &names, &counts);
@@ -518,8 +503,7 @@ void summary_text(FILE *out, const summary_input_t *in)
 
 void rollback_summary_json(buf_t *b, const rollback_summary_t *in)
 {
-    check_t checks[ROLLBACK_CHECKS];
-    rollback_checks(in->rollback, checks);
+    const check_t *checks = in->checks;
     rollback_numbers_t n;
     rollback_numbers(in->rollback, &n);
     buf_printf(b, "{\n  \"projects\": %" PRIu64 ",\n", in->rows[0].out);
@@ -550,8 +534,7 @@ void rollback_summary_json(buf_t *b, const rollback_summary_t *in)
 
 void rollback_summary_text(FILE *out, const rollback_summary_t *in)
 {
-    check_t checks[ROLLBACK_CHECKS];
-    rollback_checks(in->rollback, checks);
+    const check_t *checks = in->checks;
     rollback_numbers_t n;
     rollback_numbers(in->rollback, &n);
     if (in->dry_run)

@@ -22,6 +22,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "../pipeline/frame/json.h"
 #include "../stages/stages.h"
 
 #define SPILL_CACHE_KIB 32768   /* SQLite page cache; sorts spill to temporary files */

@@ -156,9 +156,11 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         diff_schema_new(diff, assignments->table),
         verify_assignments_new(verify),
         write_new(sink, &rows[T_ASSIGNMENTS].out)};
-    /* validate (the stage that reports problems) on a thread of its own,
-    ** the rest on this one: the work split about in half */
-    rows[T_ASSIGNMENTS].in = run_chain_ahead(assignments, stream, ARRAY_LEN(stream), 1, &r.problems);
+    /* the cut: validate (the stage that reports problems) on a thread of
+    ** its own, the rest on this one: the work split about in half */
+    const size_t after_validate = 1;
+    rows[T_ASSIGNMENTS].in =
+        run_chain_ahead(assignments, stream, ARRAY_LEN(stream), after_validate, &r.problems);
     source_free(assignments);
     if (o->split == SPLIT_MIDPOINT)
         split_choose(split);   /* the evidence policy's numbers, for comparison */
@@ -168,11 +170,18 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         diff_close(diff);
         if (o->format == FORMAT_SQLITE && !o->dry_run)
             verify_sqlite_output(&r, verify);
-        summary_input_t summary = {&r.plan,   verify,     rows,
-                                   o->in,     o->out,     o->dry_run,
-                                   o->split,  diff_preview(diff), diff_rows(diff)};
-        check_t checks[VERIFY_CHECKS];
+        check_t checks[VERIFY_CHECKS];   /* once: every presenter reads these */
         verify_checks(verify, checks);
+        summary_input_t summary = {.plan = &r.plan,
+                                   .verify = verify,
+                                   .checks = checks,
+                                   .rows = rows,
+                                   .in_path = o->in,
+                                   .out_path = o->out,
+                                   .dry_run = o->dry_run,
+                                   .split = o->split,
+                                   .diff_preview = diff_preview(diff),
+                                   .diff_rows = diff_rows(diff)};
         report_input_t report_in = {o->in, o->split, rows[T_PROJECTS].out, checks, VERIFY_CHECKS};
         report_about_t about = {phasemig_version,
                                 in_bytes,

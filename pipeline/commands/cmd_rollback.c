@@ -130,7 +130,15 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
 
     int status = -1;
     if (!run_streams_done(&r, known)) {
-        rollback_summary_t summary = {rb, rows, o->in, o->out, o->dry_run, o->against};
+        check_t checks[ROLLBACK_CHECKS];   /* once: every presenter reads these */
+        rollback_checks(rb, checks);
+        rollback_summary_t summary = {.rollback = rb,
+                                      .checks = checks,
+                                      .rows = rows,
+                                      .in_path = o->in,
+                                      .out_path = o->out,
+                                      .dry_run = o->dry_run,
+                                      .against = o->against};
         buf_t json;
         buf_init(&json);
         rollback_summary_json(&json, &summary);
@@ -144,8 +152,6 @@ static int rollback_once(const run_opts_t *o, id_repeats_t *known)
         if (o->json)
             fwrite(json.data, 1, json.len, stdout);
         buf_free(&json);
-        check_t checks[ROLLBACK_CHECKS];
-        rollback_checks(rb, checks);
         status = run_end(&r, checks_accept(checks, ROLLBACK_CHECKS, o->strict));
     }
     rollback_free(rb);     /* before ORIGINAL: it may hold one of its tables open */

@@ -15,6 +15,7 @@
 #include "../../stages/stages.h"
 #include "commands.h"
 #include "../frame/errors.h"
+#include "../frame/json.h"
 #include "../frame/options.h"
 #include "run.h"
 

@@ -58,7 +58,9 @@ static void summary_json_streams_in_bounded_pieces(void **state)
     table_rows_t rows[3] = {{"projects", PROJECTS, PROJECTS, 0},
                             {"project_phases", 0, 0, 0},
                             {"resource_assignments", 0, 0, 0}};
-    summary_input_t in = {.plan = &plan, .verify = v, .rows = rows, .in_path = "in",
+    check_t checks[VERIFY_CHECKS];
+    verify_checks(v, checks);
+    summary_input_t in = {.plan = &plan, .verify = v, .checks = checks, .rows = rows, .in_path = "in",
                           .out_path = "out", .split = SPLIT_MIDPOINT};
     record_sink_t sink = {.base = {.path = "summary.json", .write = record_write}};
     buf_init(&sink.all);
