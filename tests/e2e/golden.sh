@@ -1,5 +1,5 @@
 # Golden tests: for each fixtures/expected/CMD/NAME (CMD migrate or
-# rollback; the word REJECTS in `args` stands for a rejects file, compared
+# rollback; `why`, one line: what it shows, the test's name; the word REJECTS in `args` stands for a rejects file, compared
 # with rejects.csv), run CMD on
 # fixtures/NAME (or the fixture named in its `input` file) with the options
 # in its `args` file and compare status,
@@ -20,7 +20,7 @@ golden() {
     local f rc=0
     for f in "$exp"/*; do
         case $(basename "$f") in
-        args | input | status | stdout | stderr) ;;
+        args | input | status | stdout | stderr | why) ;;
         dataset.sql) same "$f" <(sqlite3 "$WORK/out/dataset.db" .dump) || rc=1 ;;
         # the head is compared once (tests/e2e/report.sh), the rest here
         report.html) same "$f" <(sed "s|$WORK|WORK|g; 1,/^<\/head>\$/d" "$WORK/out/report.html") || rc=1 ;;
@@ -33,7 +33,11 @@ golden() {
 
 for cmd in migrate rollback; do
     for exp in fixtures/expected/$cmd/*/; do
-        expect "golden: $cmd $(basename "$exp")" golden "$cmd" "$(basename "$exp")"
+        if [ -s "$exp/why" ]; then
+            expect "golden: $cmd $(basename "$exp"): $(cat "$exp/why")" golden "$cmd" "$(basename "$exp")"
+        else
+            expect "golden: $cmd $(basename "$exp") says why it exists (a why file)" false
+        fi
     done
 done
 
