@@ -21,16 +21,18 @@
 #include "../memsrc.h"
 #include "unit.h"
 
-enum { S_PROJECTS, S_PHASES, S_ASSIGNMENTS, S_PHASES_OUT, S_ASSIGNMENTS_OUT, S_PROBLEMS,
-       S_COUNT };
+/* The inputs, then the outputs, in the order a case shows them. */
+enum { S_PROJECTS, S_PHASES, S_ASSIGNMENTS, S_ORIGINAL_PHASES, S_PHASES_OUT, S_ASSIGNMENTS_OUT,
+       S_DIFF, S_CHECKS, S_PROBLEMS, S_COUNT };
 static const char *const SECTION_NAMES[S_COUNT] = {
-    "projects:", "phases:", "assignments:", "phases out:", "assignments out:", "problems:"};
+    "projects:",  "phases:", "assignments:", "original phases:", "phases out:", "assignments out:",
+    "diff:",      "checks:", "problems:"};
 
 typedef struct {
     char *file;
     int line;               /* of its first comment line */
     char *title;            /* its first comment line */
-    char *command;          /* "migrate [--split evidence]" */
+    char *command;          /* "migrate [--split evidence]", "verify", "rollback" */
     buf_t section[S_COUNT];
     bool has[S_COUNT];
 } stage_case_t;
@@ -186,77 +188,217 @@ static void run_cut(source_t *src, stage_t **stages, size_t n, size_t cut, probl
     source_free(src);
 }
 
-/* What case `c` gives with the assignments' chain cut after `cut` stages
-** (0: one thread): each expected section's text, in order. */
-static void run_case(const stage_case_t *c, size_t cut, buf_t *out)
+/* A bytesink that keeps what is written to it (diff.csv). */
+typedef struct {
+    bytesink_t base;
+    buf_t got;
+} kept_bytes_t;
+
+static void kept_write(bytesink_t *self, const void *p, size_t n)
+{
+    buf_add(&((kept_bytes_t *)self)->got, p, n);
+}
+
+static void kept_nothing(bytesink_t *self)
+{
+    (void)self;   /* the case owns it: its bytes are read after the run */
+}
+
+/* A case's input tables (S_PROJECTS..S_ORIGINAL_PHASES) with their ids
+** expanded; NULL for a section the case does not have. */
+typedef struct {
+    char *text[S_PHASES_OUT];
+    plan_t plan;
+    problems_t pr;
+    uint64_t rejected;
+    table_t *phase_header;
+} case_input_t;
+
+/* Expands the inputs and, when `load` (verify reads the tables as they
+** are), validates projects and phases into the plan as a run does, in
+** `schema`. */
+static void input_open(case_input_t *in, const stage_case_t *c, bool load, schema_t schema)
+{
+    memset(in, 0, sizeof *in);
+    for (int s = S_PROJECTS; s < S_PHASES_OUT; s++)
+        in->text[s] = c->has[s] ? expand_ids(buf_str((buf_t *)&c->section[s])) : NULL;
+    plan_init(&in->plan);
+    problems_init(&in->pr, 0);
+    if (!load)
+        return;
+    stage_t *vp[] = {validate_projects_new(&in->plan, &in->pr, &in->rejected)};
+    run_cut(csv_of(in->text[S_PROJECTS], "projects", &in->pr), vp, 1, 0, &in->pr);
+    source_t *phases = csv_of(in->text[S_PHASES], "project_phases", &in->pr);
+    stage_t *vf[] = {validate_phases_new(&in->plan, &in->pr, &in->rejected, schema)};
+    in->phase_header = table_copy(phases->table);
+    run_cut(phases, vf, 1, 0, &in->pr);
+}
+
+/* The problems (and warnings) as printed, with ids as names, after the
+** sections already in `out`. */
+static void input_close(case_input_t *in, buf_t *out)
+{
+    char *msgs = NULL;
+    size_t msgs_len = 0;
+    FILE *m = open_memstream(&msgs, &msgs_len);
+    problems_print_warnings(&in->pr, m);
+    if (in->pr.count > 0)
+        problems_print(&in->pr, m);
+    fclose(m);
+    buf_add(out, msgs, msgs_len);
+    free(msgs);
+    shrink_ids(out);
+    table_free(in->phase_header);
+    plan_free(&in->plan);
+    problems_free(&in->pr);
+    for (int s = S_PROJECTS; s < S_PHASES_OUT; s++)
+        free(in->text[s]);
+}
+
+/* Appends the checks as printed ("  PASS 1 ...") to `out`. */
+static void checks_to(buf_t *out, const check_t *checks, size_t n)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    checks_text(m, checks, n);
+    fclose(m);
+    buf_add(out, text, len);
+    free(text);
+}
+
+/* migrate: remap's phases, match's assignments (cut after `cut` stages of
+** validate, match, diff), diff.csv's rows and the problems. */
+static void run_migrate(const stage_case_t *c, size_t cut, buf_t *out)
 {
     split_policy_t policy = strstr(c->command, "--split evidence") ? SPLIT_EVIDENCE : SPLIT_MIDPOINT;
-    char *text[3];
-    for (int s = S_PROJECTS; s <= S_ASSIGNMENTS; s++)
-        text[s] = expand_ids(buf_str((buf_t *)&c->section[s]));
-    plan_t plan;
-    plan_init(&plan);
-    problems_t pr;
-    problems_init(&pr, 0);
-    uint64_t rejected = 0;
-
-    source_t *projects = csv_of(text[S_PROJECTS], "projects", &pr);
-    stage_t *vp[] = {validate_projects_new(&plan, &pr, &rejected)};
-    run_cut(projects, vp, 1, 0, &pr);
-    source_t *phases = csv_of(text[S_PHASES], "project_phases", &pr);
-    stage_t *vf[] = {validate_phases_new(&plan, &pr, &rejected, SCHEMA_OLD)};
-    table_t *phase_header = table_copy(phases->table);
-    run_cut(phases, vf, 1, 0, &pr);
-
-    split_t *split = split_new(&plan);
+    case_input_t in;
+    input_open(&in, c, true, SCHEMA_OLD);
+    plan_t *plan = &in.plan;
+    split_t *split = split_new(plan);
     if (policy == SPLIT_EVIDENCE) {
         problems_t quiet;
         problems_init(&quiet, 0);
         quiet.keep_going = true;
-        stage_t *count[] = {validate_assignments_new(&plan, &quiet, &rejected, SCHEMA_OLD),
+        stage_t *count[] = {validate_assignments_new(plan, &quiet, &in.rejected, SCHEMA_OLD),
                             split_count_new(split)};
-        run_cut(csv_of(text[S_ASSIGNMENTS], "resource_assignments", &quiet), count, 2, 0, &quiet);
+        run_cut(csv_of(in.text[S_ASSIGNMENTS], "resource_assignments", &quiet), count, 2, 0, &quiet);
         problems_free(&quiet);
-        plan.found_repeats.n = 0;
+        plan->found_repeats.n = 0;
         split_choose(split);
     }
-    remap_plan(&plan, policy, &pr);
+    remap_plan(plan, policy, &in.pr);
 
+    kept_bytes_t diff_bytes = {.base = {.path = "diff.csv", .write = kept_write,
+                                        .close = kept_nothing, .free = kept_nothing}};
+    buf_init(&diff_bytes.got);
+    diff_t *diff = diff_new(&diff_bytes.base);
     capture_t phases_out, assignments_out;
     capture_init(&phases_out, c->has[S_PHASES_OUT] ? buf_str((buf_t *)&c->section[S_PHASES_OUT]) : "id");
-    stage_t *remap[] = {remap_new(&plan), &phases_out.base};
-    run_cut(plan_source_new(&plan, true, phase_header, &pr, &rejected), remap, 2, 0, &pr);
+    stage_t *remap[] = {remap_new(plan), diff_phases_new(diff), &phases_out.base};
+    run_cut(plan_source_new(plan, true, in.phase_header, &in.pr, &in.rejected), remap, 3, 0, &in.pr);
 
     capture_init(&assignments_out, c->has[S_ASSIGNMENTS_OUT]
                                        ? buf_str((buf_t *)&c->section[S_ASSIGNMENTS_OUT])
                                        : "id");
-    stage_t *stream[] = {validate_assignments_new(&plan, &pr, &rejected, SCHEMA_OLD),
-                         match_new(&plan), &assignments_out.base};
-    run_cut(csv_of(text[S_ASSIGNMENTS], "resource_assignments", &pr), stream, 3, cut, &pr);
+    stage_t *stream[] = {validate_assignments_new(plan, &in.pr, &in.rejected, SCHEMA_OLD),
+                         match_new(plan), diff_assignments_new(diff, plan), &assignments_out.base};
+    run_cut(csv_of(in.text[S_ASSIGNMENTS], "resource_assignments", &in.pr), stream, 4, cut, &in.pr);
+    diff_close(diff);
 
     if (c->has[S_PHASES_OUT])
         buf_add(out, phases_out.got.data, phases_out.got.len);
     if (c->has[S_ASSIGNMENTS_OUT])
         buf_add(out, assignments_out.got.data, assignments_out.got.len);
-    char *msgs = NULL;
-    size_t msgs_len = 0;
-    FILE *m = open_memstream(&msgs, &msgs_len);
-    problems_print_warnings(&pr, m);
-    if (pr.count > 0)
-        problems_print(&pr, m);
-    fclose(m);
-    buf_add(out, msgs, msgs_len);
-    free(msgs);
-    shrink_ids(out);
-
+    if (c->has[S_DIFF])
+        buf_add(out, diff_bytes.got.data, diff_bytes.got.len);
+    input_close(&in, out);
     capture_done(&phases_out);
     capture_done(&assignments_out);
+    diff_free(diff);
+    buf_free(&diff_bytes.got);
     split_free(split);
-    table_free(phase_header);
-    plan_free(&plan);
-    problems_free(&pr);
-    for (int s = S_PROJECTS; s <= S_ASSIGNMENTS; s++)
-        free(text[s]);
+}
+
+/* verify: the nine checks of a dataset in the new schema (with "original
+** phases:", as verify --against), and the problems. The assignments'
+** chain is one stage: cut after it or not at all. */
+static void run_verify(const stage_case_t *c, size_t cut, buf_t *out)
+{
+    case_input_t in;
+    input_open(&in, c, false, SCHEMA_NEW);
+    verify_t *v = verify_new();
+    static const char *const names[] = {"projects", "project_phases", "resource_assignments"};
+    for (int t = 0; t < T_COUNT; t++) {
+        stage_t *check[] = {t == 0   ? verify_projects_new(v)
+                            : t == 1 ? verify_phases_new(v)
+                                     : verify_assignments_new(v)};
+        run_cut(csv_of(in.text[t], names[t], &in.pr), check, 1, t == 2 && cut > 0, &in.pr);
+    }
+    if (in.text[S_ORIGINAL_PHASES]) {
+        stage_t *check[] = {verify_original_phases_new(v)};
+        run_cut(csv_of(in.text[S_ORIGINAL_PHASES], "project_phases", &in.pr), check, 1, 0, &in.pr);
+    }
+    check_t checks[VERIFY_CHECKS];
+    verify_checks(v, checks);
+    if (c->has[S_CHECKS])
+        checks_to(out, checks, VERIFY_CHECKS);
+    verify_free(v);
+    input_close(&in, out);
+}
+
+/* rollback: the phases with their phase_type again, the assignments with
+** a project_phase_id (cut after `cut` of validate, rollback and its
+** check: 0, 2 or 3, since rollback reports problems), its four checks and
+** the problems. */
+static void run_rollback(const stage_case_t *c, size_t cut, buf_t *out)
+{
+    static const size_t cuts[] = {0, 2, 3};
+    case_input_t in;
+    input_open(&in, c, true, SCHEMA_NEW);
+    plan_order_phases(&in.plan);
+    rollback_t *rb = rollback_new(&in.plan, &in.pr, &in.rejected);
+    capture_t phases_out, assignments_out;
+    capture_init(&phases_out, c->has[S_PHASES_OUT] ? buf_str((buf_t *)&c->section[S_PHASES_OUT]) : "id");
+    const char *drop_new[6];   /* name, start_date, end_date, description */
+    schema_diff(T_PHASES, SCHEMA_NEW, SCHEMA_OLD, drop_new, ARRAY_LEN(drop_new));
+    stage_t *phases[] = {rollback_phases_new(rb), &phases_out.base, cut_new(drop_new),
+                         rollback_check_phases_new(rb)};
+    run_cut(plan_source_new(&in.plan, true, in.phase_header, &in.pr, &in.rejected), phases, 4, 0,
+            &in.pr);
+    capture_init(&assignments_out, c->has[S_ASSIGNMENTS_OUT]
+                                       ? buf_str((buf_t *)&c->section[S_ASSIGNMENTS_OUT])
+                                       : "id");
+    stage_t *stream[] = {validate_assignments_new(&in.plan, &in.pr, &in.rejected, SCHEMA_NEW),
+                         rollback_assignments_new(rb), rollback_check_assignments_new(rb),
+                         &assignments_out.base};
+    run_cut(csv_of(in.text[S_ASSIGNMENTS], "resource_assignments", &in.pr), stream, 4, cuts[cut],
+            &in.pr);
+    if (c->has[S_PHASES_OUT])
+        buf_add(out, phases_out.got.data, phases_out.got.len);
+    if (c->has[S_ASSIGNMENTS_OUT])
+        buf_add(out, assignments_out.got.data, assignments_out.got.len);
+    if (c->has[S_CHECKS]) {
+        check_t checks[ROLLBACK_CHECKS];
+        checks_to(out, checks, rollback_checks(rb, checks));
+    }
+    rollback_free(rb);
+    input_close(&in, out);
+    capture_done(&phases_out);
+    capture_done(&assignments_out);
+}
+
+/* What case `c` gives with its assignments' chain cut at its `cut`th cut
+** point (0: one thread; 1 and 2: the two a command's chain allows): each
+** expected section's text, in order. */
+static void run_case(const stage_case_t *c, size_t cut, buf_t *out)
+{
+    if (strncmp(c->command, "verify", 6) == 0)
+        run_verify(c, cut, out);
+    else if (strncmp(c->command, "rollback", 8) == 0)
+        run_rollback(c, cut, out);
+    else
+        run_migrate(c, cut, out);
 }
 
 /* ---- reading the case files ---- */
@@ -373,16 +515,15 @@ static void stage_cases(void **state)
         for (int s = S_PHASES_OUT; s < S_COUNT; s++)
             if (c->has[s])
                 buf_add(&want, c->section[s].data, c->section[s].len);
-        /* one thread, then the assignments' chain cut after validate and
-        ** after match (validate reports problems: it stays in front) */
+        /* one thread, then the assignments' chain cut at each of two
+        ** points (migrate: after validate, after match) */
         for (size_t cut = 0; cut <= 2; cut++) {
             buf_t got;
             buf_init(&got);
             run_case(c, cut, &got);
             if (strcmp(buf_str(&got), buf_str(&want)) != 0) {
                 print_error("%s:%d: %s (%s)\nwanted:\n%sgot:\n%s\n", c->file, c->line, c->title,
-                            cut ? (cut == 1 ? "cut after validate" : "cut after match")
-                                : "one thread",
+                            cut ? (cut == 1 ? "the first cut" : "the second cut") : "one thread",
                             buf_str(&want), buf_str(&got));
                 failed++;
             }
