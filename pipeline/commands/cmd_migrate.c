@@ -150,7 +150,8 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
         validate_assignments_new(&r.plan, &r.problems, &rows[T_ASSIGNMENTS].rejected, SCHEMA_OLD),
         o->split == SPLIT_MIDPOINT ? split_count_new(split) : NULL,
         match_new(&r.plan),
-        report_marks_new(report),
+        /* a dry run without --html makes no page: nothing to mark */
+        o->dry_run && !o->html ? NULL : report_marks_new(report),
         diff_assignments_new(diff, &r.plan),
         cut_new(drop_link),
         diff_schema_new(diff, assignments->table),
