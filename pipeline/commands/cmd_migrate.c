@@ -101,6 +101,85 @@ static void verify_sqlite_output(run_t *r, verify_t *verify)
     free(path);
 }
 
+/* The report, written to --html and OUT/report.html as it is made: at
+** 50,000 projects it is 9 MB, which held whole was the run's peak.
+** --html is staged in *html_file, for the caller to commit. */
+static void write_report(run_t *r, const report_t *report, const report_input_t *in,
+                         staged_file_t *html_file)
+{
+    const run_opts_t *o = r->o;
+    bytesink_t *html[2];
+    size_t nhtml = 0;
+    char *html_path = o->dry_run ? NULL : output_path(&r->out, "report.html");
+    if (o->html)
+        html[nhtml++] = staged_file_open(html_file, o->html);
+    if (html_path)
+        html[nhtml++] = bytesink_file_new(html_path);
+    report_write(html, nhtml, report, in);
+    for (size_t i = 0; i < nhtml; i++) {
+        html[i]->close(html[i]);
+        bytesink_free(html[i]);
+    }
+    free(html_path);
+}
+
+/* summary.json's object to `out`, which is closed and freed. */
+static void write_summary_json(bytesink_t *out, const summary_input_t *summary)
+{
+    summary_json(out, summary);
+    out->close(out);
+    bytesink_free(out);
+}
+
+/* After the streams: the checks (computed once, read by every
+** presenter), the report, summary.json, the commit of the output, and
+** the summary for a person. Returns the exit status. */
+static int present(run_t *r, verify_t *verify, diff_t *diff, report_t *report, uint64_t in_bytes)
+{
+    const run_opts_t *o = r->o;
+    const table_rows_t *rows = r->rows;
+    diff_close(diff);
+    if (o->format == FORMAT_SQLITE && !o->dry_run)
+        verify_sqlite_output(r, verify);
+    check_t checks[VERIFY_CHECKS];
+    verify_checks(verify, checks);
+    summary_input_t summary = {.plan = &r->plan,
+                               .verify = verify,
+                               .checks = checks,
+                               .rows = rows,
+                               .in_path = o->in,
+                               .out_path = o->out,
+                               .dry_run = o->dry_run,
+                               .split = o->split,
+                               .diff_preview = diff_preview(diff),
+                               .diff_rows = diff_rows(diff)};
+    report_input_t report_in = {o->in, o->split, rows[T_PROJECTS].out, checks, VERIFY_CHECKS};
+    report_about_t about = {phasemig_version,
+                            in_bytes,
+                            {rows[T_PROJECTS].in, rows[T_PHASES].in, rows[T_ASSIGNMENTS].in},
+                            o->dry_run};
+    report_about(report, &about);
+    staged_file_t html_file = {0};
+    write_report(r, report, &report_in, &html_file);
+    if (!o->dry_run) {
+        char *json_path = output_path(&r->out, "summary.json");
+        write_summary_json(bytesink_file_new(json_path), &summary);
+        free(json_path);
+    }
+    run_commit(r);
+    if (o->html)
+        staged_file_commit(&html_file);
+    staged_file_free(&html_file);
+    problems_print_warnings(&r->problems, stderr);
+    FILE *human = run_human_stream(o);
+    if (!o->quiet)
+        summary_text(human, &summary);
+    run_preview_out(o, human);
+    if (o->json)
+        write_summary_json(bytesink_stdout_new(), &summary);
+    return run_end(r, checks_accept(checks, VERIFY_CHECKS, o->strict));
+}
+
 /* One run of migrate. Returns the exit status, or -1 when repeated
 ** assignment ids turned up at the end of the stream with --rejects: then
 ** everything has been undone and *known says which lines. */
@@ -166,70 +245,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
     if (o->split == SPLIT_MIDPOINT)
         split_choose(split);   /* the evidence policy's numbers, for comparison */
 
-    int status = -1;
-    if (!run_streams_done(&r, known)) {
-        diff_close(diff);
-        if (o->format == FORMAT_SQLITE && !o->dry_run)
-            verify_sqlite_output(&r, verify);
-        check_t checks[VERIFY_CHECKS];   /* once: every presenter reads these */
-        verify_checks(verify, checks);
-        summary_input_t summary = {.plan = &r.plan,
-                                   .verify = verify,
-                                   .checks = checks,
-                                   .rows = rows,
-                                   .in_path = o->in,
-                                   .out_path = o->out,
-                                   .dry_run = o->dry_run,
-                                   .split = o->split,
-                                   .diff_preview = diff_preview(diff),
-                                   .diff_rows = diff_rows(diff)};
-        report_input_t report_in = {o->in, o->split, rows[T_PROJECTS].out, checks, VERIFY_CHECKS};
-        report_about_t about = {phasemig_version,
-                                in_bytes,
-                                {rows[T_PROJECTS].in, rows[T_PHASES].in, rows[T_ASSIGNMENTS].in},
-                                o->dry_run};
-        report_about(report, &about);
-        /* the report goes to --html and OUT/report.html as it is made:
-        ** at 50,000 projects it is 9 MB, which held whole was the run's peak */
-        staged_file_t html_file = {0};
-        bytesink_t *html[2];
-        size_t nhtml = 0;
-        char *html_path = o->dry_run ? NULL : output_path(&r.out, "report.html");
-        if (o->html)
-            html[nhtml++] = staged_file_open(&html_file, o->html);
-        if (html_path)
-            html[nhtml++] = bytesink_file_new(html_path);
-        report_write(html, nhtml, report, &report_in);
-        for (size_t i = 0; i < nhtml; i++) {
-            html[i]->close(html[i]);
-            bytesink_free(html[i]);
-        }
-        free(html_path);
-        if (!o->dry_run) {
-            char *json_path = output_path(&r.out, "summary.json");
-            bytesink_t *json = bytesink_file_new(json_path);
-            summary_json(json, &summary);
-            json->close(json);
-            bytesink_free(json);
-            free(json_path);
-        }
-        run_commit(&r);
-        if (o->html)
-            staged_file_commit(&html_file);
-        staged_file_free(&html_file);
-        problems_print_warnings(&r.problems, stderr);
-        FILE *human = run_human_stream(o);
-        if (!o->quiet)
-            summary_text(human, &summary);
-        run_preview_out(o, human);
-        if (o->json) {
-            bytesink_t *json = bytesink_stdout_new();
-            summary_json(json, &summary);
-            json->close(json);
-            bytesink_free(json);
-        }
-        status = run_end(&r, checks_accept(checks, VERIFY_CHECKS, o->strict));
-    }
+    int status = run_streams_done(&r, known) ? -1 : present(&r, verify, diff, report, in_bytes);
     diff_free(diff);
     report_free(report);
     split_free(split);
