@@ -132,7 +132,8 @@ source_t *dataset_table(dataset_t *d, table_id_t id, problems_t *problems)
         if (!bytes) {
             problem_fatal(problems, path, "cannot open: %s", strerror(errno));
         } else {
-            /* read, inflated and parsed ahead on the reader's thread */
+            /* read, inflated and parsed in batches, which a chain fills
+            ** ahead on a thread of their own */
             if (bytesrc_file_is_gzip(bytes))
                 bytes = gzip_bytesrc_new(bytes);
             src = csv_source_open(bytes, table, path, problems);

@@ -13,7 +13,8 @@
 **
 ** Three files: read_pgdump_toc.c reads headers and tables of contents,
 ** read_pgdump.c finds a table's data (and parses COPY statements),
-** read_pgdump_copy.c decodes COPY text into rows on a reader thread.
+** read_pgdump_copy.c decodes COPY text into batches of rows (which a chain
+** fills on a reader thread).
 */
 #ifndef PHASEMIG_PGDUMP_H
 #define PHASEMIG_PGDUMP_H

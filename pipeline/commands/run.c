@@ -276,8 +276,7 @@ uint64_t run_emit_held(run_t *r, table_id_t t, stage_t **stages, size_t n)
                                      &r->problems, &r->rows[t].rejected);
     uint64_t rows = run_chain(held, stages, n, &r->problems);
     source_free(held);
-    /* its source is done with too: free it now, which joins a reader
-    ** thread that an early end would otherwise leave behind */
+    /* its source is done with too: free it now */
     source_t **read = t == T_PHASES ? &r->phases : &r->projects;
     source_free(*read);
     *read = NULL;

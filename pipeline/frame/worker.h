@@ -1,7 +1,7 @@
 /*
 ** worker.h: a second thread and its hand-shake with the main thread, as
-** the writer thread (background.c) and the CSV reader's thread
-** (stages/read_csv.c) use it.
+** the writer thread (background.c) and the ring's producer (ring.c: a
+** chain's reader and validate's thread) use it.
 **
 ** worker_start() runs fn(arg) on a thread that blocks SIGINT, SIGTERM and
 ** SIGHUP, so that they reach the main thread, which checks for them. A
