@@ -40,7 +40,7 @@ HDR     := $(wildcard pipeline/*/*.h) $(wildcard stages/*.h)
 UNIT    := $(wildcard tests/unit/*.c)
 TESTHDR := $(wildcard tests/unit/*.h) tests/memsrc.h
 
-.PHONY: all deps example lint test fuzz bench install uninstall deb clean
+.PHONY: all deps example lint test fuzz bench install uninstall deb clean FORCE
 
 all: phasemig
 
@@ -132,9 +132,17 @@ build/bench/csvparse: tests/bench/csvparse.c
 	$(CC) $(CFLAGS) $(WARN) -o $@ tests/bench/csvparse.c -lcsv
 
 # The benchmark (tests/bench/run.sh): figures, not a test. BENCH_N="1000000 10000000".
+# BEFORE=COMMIT adds rows for phasemig built at COMMIT (build/before), in the
+# same run: a change's before and after, side by side.
 BENCH_N ?= 1000000
-bench: deps phasemig build/gendump build/bench/csvparse
-	tests/bench/run.sh $(BENCH_N)
+bench: deps phasemig build/gendump build/bench/csvparse $(if $(BEFORE),build/before/phasemig)
+	BENCH_BEFORE=$(if $(BEFORE),build/before/phasemig) BENCH_BEFORE_NAME=$(BEFORE) tests/bench/run.sh $(BENCH_N)
+
+build/before/phasemig: FORCE
+	rm -rf build/before && mkdir -p build/before
+	git archive $(BEFORE) | tar -x -C build/before
+	$(MAKE) --no-print-directory -C build/before phasemig
+FORCE:
 
 # libFuzzer targets (tests/fuzz/), each for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60

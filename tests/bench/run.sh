@@ -12,7 +12,8 @@
 # it cannot be installed the bench says so and goes on without it). A
 # benchmark, not a test: it asserts nothing about time, but it does check
 # that the sqlite3 script and DuckDB classified as phasemig did, and that
-# DuckDB's reconcile counts equal phasemig's.
+# DuckDB's reconcile counts equal phasemig's. With BENCH_BEFORE (make bench
+# BEFORE=COMMIT), the csv->csv, csv.gz and dry-run jobs again by that binary.
 set -eu
 cd "$(dirname "$0")/../.."
 dir=${BENCH_DIR:-/tmp/phasemig-bench}
@@ -65,6 +66,18 @@ for n in ${*:-1000000}; do
         rm -rf "$dir/out"
         warm "$in.dump"
         row "migrate pg_dump -Fc->csv" ./phasemig migrate -q "$in.dump" "$dir/out"
+    fi
+    if [ -n "${BENCH_BEFORE:-}" ]; then
+        # the same three jobs by phasemig as it was at BEFORE (make bench BEFORE=COMMIT)
+        b=${BENCH_BEFORE_NAME:0:7}
+        rm -rf "$dir/out"
+        warm "$in"/*.csv
+        row "$b: migrate csv->csv" "$BENCH_BEFORE" migrate -q "$in" "$dir/out"
+        rm -rf "$dir/out"
+        warm "$in.gz"/*.csv
+        row "$b: migrate csv.gz->csv.gz" "$BENCH_BEFORE" migrate -q --format csv.gz "$in.gz" "$dir/out"
+        warm "$in"/*.csv
+        row "$b: migrate --dry-run" "$BENCH_BEFORE" migrate -q --dry-run "$in"
     fi
     rm -rf "$dir/out"
     warm "$in"/*.csv
