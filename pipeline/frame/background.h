@@ -5,8 +5,8 @@
 ** thread that hands them, in order, to the inner sink (which may deflate
 ** them and write them to disk). So the stages and formatting on one core
 ** and deflating and writing on another overlap, and the bytes are the
-** same as without the thread. (Reading has its own thread: the CSV
-** reader parses ahead, stages/read_csv.c.)
+** same as without the thread. (Reading has its own thread, which the
+** chain starts: readahead.h.)
 **
 ** A failure on the thread (disk full, ...) is reported by the caller's
 ** thread, as runtime_error with the inner sink's message, at its next
