@@ -16,6 +16,7 @@
 
 #include "../../stages/stages.h"
 #include "commands.h"
+#include "../frame/chain.h"
 #include "../frame/errors.h"
 #include "../frame/progress.h"
 #include "run.h"
@@ -72,11 +73,12 @@ typedef struct {
     problems_t *problems;
 } original_t;
 
-/* ORIGINAL's assignments from their first row (rollback_original_assignments). */
+/* ORIGINAL's assignments from their first row (rollback_original_assignments),
+** read ahead on a thread of their own, as the dataset's are by its chain. */
 static source_t *reopen_original(void *ctx)
 {
     original_t *orig = ctx;
-    return open_table(orig->ds, T_ASSIGNMENTS, orig->problems);
+    return chain_source_ahead(open_table(orig->ds, T_ASSIGNMENTS, orig->problems));
 }
 
 /* --against ORIGINAL: its phases read into the rollback, its assignments

@@ -10,6 +10,7 @@
 #include "lookahead.h"
 #include "readahead.h"
 #include "ring.h"
+#include "util.h"
 
 void source_free(source_t *s) { if (s) s->free(s); }
 void stage_free(stage_t *s) { if (s) s->free(s); }
@@ -126,6 +127,40 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
     flush(stages, n);
     check_interrupted();
     return got < 0 ? -1 : 0;
+}
+
+/* ---- a source read ahead outside a chain ---- */
+
+typedef struct {
+    source_t base;
+    source_t *inner;
+    readahead_t ahead;
+} ahead_source_t;
+
+static int ahead_source_next(source_t *self, row_t **row)
+{
+    return readahead_next(&((ahead_source_t *)self)->ahead, row);
+}
+
+static void ahead_source_free(source_t *self)
+{
+    ahead_source_t *s = (ahead_source_t *)self;
+    readahead_stop(&s->ahead);
+    source_free(s->inner);
+    free(s);
+}
+
+source_t *chain_source_ahead(source_t *src)
+{
+    if (!src || !src->fill)
+        return src;
+    ahead_source_t *s = xcalloc(1, sizeof *s);
+    s->base.table = src->table;
+    s->base.next = ahead_source_next;
+    s->base.free = ahead_source_free;
+    s->inner = src;
+    readahead_start(&s->ahead, src, true, NULL, NULL);
+    return &s->base;
 }
 
 /* ---- chain_run_ahead ---- */

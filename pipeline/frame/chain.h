@@ -32,6 +32,13 @@ int chain_run(source_t *src, stage_t **stages, size_t n, problems_t *problems,
 int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problems_t *problems,
                     uint64_t *rows);
 
+/* For a source read outside a chain, row by row, beside one (rollback's
+** ORIGINAL): `src` itself if it does not fill batches, else a source
+** that owns it and hands out its rows read ahead on a thread of its own
+** (readahead.h), as a chain would; freeing it stops the thread. The
+** table is the inner source's. */
+source_t *chain_source_ahead(source_t *src);
+
 /* Calls each stage's header function in order, starting from `in`;
 ** returns the header of the rows that leave the last stage. */
 const table_t *chain_header(stage_t **stages, size_t n, const table_t *in);
