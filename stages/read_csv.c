@@ -464,12 +464,10 @@ static void csv_failed(source_t *self)
     report_pending((csv_src_t *)self);
 }
 
+/* source next: the batches filled and taken on the caller's thread. */
 static int csv_next(source_t *self, row_t **row)
 {
-    csv_src_t *c = (csv_src_t *)self;
-    if (!c->taking.started)
-        readahead_start(&c->taking, self, false, NULL, NULL);
-    return readahead_next(&c->taking, row);
+    return readahead_next_here(&((csv_src_t *)self)->taking, self, row);
 }
 
 static void csv_free_source(source_t *self)

@@ -457,10 +457,7 @@ static void copy_failed(source_t *self)
 /* source next: the batches filled and taken on the caller's thread. */
 static int copy_next(source_t *self, row_t **out)
 {
-    copy_src_t *c = (copy_src_t *)self;
-    if (!c->taking.started)
-        readahead_start(&c->taking, self, false, NULL, NULL);
-    return readahead_next(&c->taking, out);
+    return readahead_next_here(&((copy_src_t *)self)->taking, self, out);
 }
 
 /* source free */

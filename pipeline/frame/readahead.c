@@ -78,6 +78,13 @@ int readahead_next(readahead_t *ra, row_t **row)
     return ra->ended;
 }
 
+int readahead_next_here(readahead_t *ra, source_t *src, row_t **row)
+{
+    if (!ra->started)
+        readahead_start(ra, src, false, NULL, NULL);
+    return readahead_next(ra, row);
+}
+
 void readahead_stop(readahead_t *ra)
 {
     if (!ra->started)

@@ -48,6 +48,10 @@ void readahead_start(readahead_t *ra, source_t *src, bool threaded,
 ** cannot be read further (the source's failed() has reported why). A
 ** runtime_error() on the thread (out of memory) ends the run here. */
 int readahead_next(readahead_t *ra, row_t **row);
+/* The next() of a source that fills batches, as readahead_next() on
+** `ra`, unthreaded, started for `src` at the first call: what the source
+** hands out read outside a chain. */
+int readahead_next_here(readahead_t *ra, source_t *src, row_t **row);
 /* Stops the thread wherever it is and frees everything (nothing if it
 ** was never started). */
 void readahead_stop(readahead_t *ra);

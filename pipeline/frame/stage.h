@@ -36,9 +36,9 @@ struct source {
     ** read further (a fatal problem has been reported). */
     int (*next)(source_t *self, row_t **row);
     /* Optional (NULL: none), for a source that decodes its records in
-    ** batches; its next() is then readahead_next(), unthreaded
-    ** (readahead.h). fill() appends records to `b` (row_encode(), each
-    ** with a tag) until it holds `bytes` or more, or sets b->end (0: the
+    ** batches; its next() is then readahead_next_here() (readahead.h).
+    ** fill() appends records to `b` (row_encode(), each with a tag)
+    ** until it holds `bytes` or more, or sets b->end (0: the
     ** table has ended; -1: it cannot be read further). check() gets each
     ** record as it is taken, in order, with its tag, reports what is
     ** wrong with it and says whether it is whole; failed() reports why
