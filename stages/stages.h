@@ -76,7 +76,8 @@ stage_t *match_new(plan_t *plan);
 stage_t *cut_new(const char *const *names);
 
 /* ---- writers ---- */
-sink_t *csv_sink_new(const char *dir, bool gzip);
+/* write_behind: stage.h (NULL: the files are written on the caller's thread). */
+sink_t *csv_sink_new(const char *dir, bool gzip, write_behind_fn write_behind);
 sink_t *sqlite_sink_new(const char *dir);
 bytesink_t *gzip_bytesink_new(bytesink_t *inner);
 stage_t *write_new(sink_t *sink, uint64_t *count);

@@ -1,16 +1,19 @@
 /*
 ** write_csv: tables as CSV files (plain or gzip) in a directory, formatted
-** by pipeline/csvtext.c.
+** by pipeline/frame/csvtext.c. Each file goes through the command's
+** write_behind (stage.h), if it gave one: deflating and writing then run
+** on a thread the chain starts, while the rows are formatted here
+** (docs/performance.md).
 */
 #include <string.h>
 
-#include "../pipeline/frame/background.h"
 #include "stages.h"
 
 typedef struct {
     sink_t base;
     char *dir;
     bool gzip;
+    write_behind_fn write_behind;
     bytesink_t *file;
     buf_t line;
 } csv_sink_t;
@@ -23,12 +26,11 @@ static void csv_begin(sink_t *self, const table_t *t)
     buf_t path;
     buf_init(&path);
     buf_printf(&path, "%s/%s.csv%s", s->dir, t->name, s->gzip ? ".gz" : "");
-    /* Deflating and writing run on a second thread: the rows are
-    ** formatted on this one meanwhile (docs/performance.md). */
     s->file = bytesink_file_new(buf_str(&path));
     if (s->gzip)
         s->file = gzip_bytesink_new(s->file);
-    s->file = background_bytesink_new(s->file, s->gzip ? BG_BLOCK_DEFLATE : BG_BLOCK_PLAIN);
+    if (s->write_behind)
+        s->file = s->write_behind(s->file, s->gzip);
     buf_free(&path);
     buf_clear(&s->line);
     csv_format_strings(&s->line, (const char *const *)t->cols, t->ncols);
@@ -68,7 +70,7 @@ static void csv_free_sink(sink_t *self)
     free(s);
 }
 
-sink_t *csv_sink_new(const char *dir, bool gzip)
+sink_t *csv_sink_new(const char *dir, bool gzip, write_behind_fn write_behind)
 {
     csv_sink_t *s = xcalloc(1, sizeof *s);
     s->base.begin = csv_begin;
@@ -78,6 +80,7 @@ sink_t *csv_sink_new(const char *dir, bool gzip)
     s->base.free = csv_free_sink;
     s->dir = xstrdup(dir);
     s->gzip = gzip;
+    s->write_behind = write_behind;
     buf_init(&s->line);
     return &s->base;
 }

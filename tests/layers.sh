@@ -8,8 +8,12 @@
 #   pipeline/commands/  the composition root: includes any of them
 #
 # A module is a .c and its .h (chain.c + chain.h); module A depends on B
-# when a file of A includes B's header. tsort finds the circles. The last
-# line is "layers: N passed, M failed".
+# when a file of A includes B's header. tsort finds the circles.
+#
+# Threads belong to the chain: outside the machinery that runs them
+# (worker, ring, readahead, background), only pipeline/frame/chain.c names
+# a function that starts a thread. The last line is "layers: N passed,
+# M failed".
 set -u
 cd "$(dirname "$0")/.."
 passed=0 failed=0
@@ -49,5 +53,9 @@ modules=$(while read -r from to; do
 done <<<"$edges")
 loop=$(tsort <<<"$modules" 2>&1 >/dev/null | grep -v '^tsort: -: input contains a loop:$' | sed 's/^tsort: //')
 check "layers: no include circle between modules" ${loop:+"circle through:" $loop}
+starters=$(grep -nwE 'worker_start|ring_start|background_bytesink_new|readahead_start|pthread_create' \
+    pipeline/*/*.[ch] stages/*.[ch] |
+    grep -vE '^pipeline/frame/(worker|ring|background|readahead)\.[ch]:|^pipeline/frame/chain\.c:')
+check "layers: only the chain starts threads" ${starters:+"$starters"}
 echo "layers: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

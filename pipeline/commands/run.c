@@ -213,7 +213,7 @@ static sink_t *open_output(const run_opts_t *o, output_t *out, schema_t schema)
         return sqlite_sink_new(out->staging);
     bool gzip = o->format == FORMAT_CSV_GZ;
     char *psql_path = output_path(out, "load.psql");
-    sink_t *sink = psql_sink_new(csv_sink_new(out->staging, gzip), psql_path, gzip, schema);
+    sink_t *sink = psql_sink_new(csv_sink_new(out->staging, gzip, chain_write_behind), psql_path, gzip, schema);
     free(psql_path);
     return sink;
 }

@@ -1,12 +1,13 @@
 /*
-** background.h: a byte sink whose writing happens on a second thread.
+** background.h: a byte sink whose writing happens on a second thread;
+** only the chain makes one (chain_write_behind(), chain.h).
 **
 ** The caller's writes only copy bytes into a block; full blocks go to a
 ** thread that hands them, in order, to the inner sink (which may deflate
 ** them and write them to disk). So the stages and formatting on one core
 ** and deflating and writing on another overlap, and the bytes are the
-** same as without the thread. (Reading has its own thread, which the
-** chain starts: readahead.h.)
+** same as without the thread. The blocks go round a ring (ring.h) whose
+** consumer is the thread. (Reading has its own thread too: readahead.h.)
 **
 ** A failure on the thread (disk full, ...) is reported by the caller's
 ** thread, as runtime_error with the inner sink's message, at its next

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "background.h"
 #include "errors.h"
 #include "progress.h"
 #include "lookahead.h"
@@ -163,6 +164,13 @@ source_t *chain_source_ahead(source_t *src)
     return &s->base;
 }
 
+/* ---- chain_write_behind ---- */
+
+bytesink_t *chain_write_behind(bytesink_t *file, bool deflates)
+{
+    return background_bytesink_new(file, deflates ? BG_BLOCK_DEFLATE : BG_BLOCK_PLAIN);
+}
+
 /* ---- chain_run_ahead ---- */
 
 #define AHEAD_BATCH_BYTES ((size_t)256 * 1024)
@@ -218,7 +226,7 @@ int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problem
         return -1;
     ahead_t a = {.stages = stages, .k = k, .problems = problems};
     reader_open(&a.reader, src, stages, k);   /* read by the worker alone */
-    ring_init(&a.ring, AHEAD_BATCH_BYTES);
+    ring_init(&a.ring, RING_BATCHES, AHEAD_BATCH_BYTES);
     ring_start(&a.ring, ahead_run, &a, src->table->source);
     /* each batch's rows are shown to the second part's prefetch() a few
     ** rows ahead of their turn */

@@ -39,6 +39,11 @@ int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problem
 ** table is the inner source's. */
 source_t *chain_source_ahead(source_t *src);
 
+/* A write_behind_fn (stage.h): `file` written on a thread of its own, in
+** blocks (background.h); its failure is reported on the caller's thread
+** at the next block or at close. */
+bytesink_t *chain_write_behind(bytesink_t *file, bool deflates);
+
 /* Calls each stage's header function in order, starting from `in`;
 ** returns the header of the rows that leave the last stage. */
 const table_t *chain_header(stage_t **stages, size_t n, const table_t *in);

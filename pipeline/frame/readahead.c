@@ -29,7 +29,7 @@ void readahead_start(readahead_t *ra, source_t *src, bool threaded,
     ra->ended = 1;
     lookahead_init(&ra->look, prefetch, ctx);
     if (threaded) {
-        ring_init(&ra->ring, READAHEAD_BATCH_BYTES);
+        ring_init(&ra->ring, RING_BATCHES, READAHEAD_BATCH_BYTES);
         ring_start(&ra->ring, fill_ahead, ra, src->table->source);
     } else {
         buf_init(&ra->own.data);

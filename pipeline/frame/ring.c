@@ -5,11 +5,12 @@
 
 #include <string.h>
 
-void ring_init(ring_t *r, size_t batch_bytes)
+void ring_init(ring_t *r, size_t nbatches, size_t batch_bytes)
 {
     memset(r, 0, sizeof *r);
     for (size_t i = 0; i < RING_BATCHES; i++)
         buf_init(&r->batch[i].data);
+    r->nbatches = nbatches;
     r->batch_bytes = batch_bytes;
     worker_init(&r->w);
 }
@@ -37,14 +38,15 @@ void batch_clear(batch_t *b, size_t batch_bytes)
 batch_t *ring_fill(ring_t *r)
 {
     pthread_mutex_lock(&r->w.lock);
-    while (r->nfull == RING_BATCHES && !r->abandon) {
+    while (r->nfull == r->nbatches && !r->abandon && !r->w.done) {
         r->producer_waits = true;
-        pthread_cond_wait(&r->w.changed, &r->w.lock);
+        wait_interruptibly(&r->w.changed, &r->w.lock);
     }
     r->producer_waits = false;
-    bool abandon = r->abandon;
+    /* a worker that ended holding a batch will not give it back */
+    bool none = r->abandon || r->nfull == r->nbatches;
     pthread_mutex_unlock(&r->w.lock);
-    if (abandon)
+    if (none)
         return NULL;
     batch_t *b = &r->batch[r->fill];
     batch_clear(b, r->batch_bytes);
@@ -54,10 +56,10 @@ batch_t *ring_fill(ring_t *r)
 void ring_filled(ring_t *r)
 {
     bool ended = r->batch[r->fill].end <= 0;
-    r->fill = (r->fill + 1) % RING_BATCHES;
+    r->fill = (r->fill + 1) % r->nbatches;
     pthread_mutex_lock(&r->w.lock);
     r->nfull++;
-    bool wake = r->consumer_waits && (ended || r->nfull >= RING_BATCHES / 2);
+    bool wake = r->consumer_waits && (ended || r->nfull >= r->nbatches / 2);
     pthread_mutex_unlock(&r->w.lock);
     /* outside the lock, so the woken thread does not block on it at once */
     if (wake)
@@ -67,22 +69,23 @@ void ring_filled(ring_t *r)
 batch_t *ring_take(ring_t *r)
 {
     pthread_mutex_lock(&r->w.lock);
-    while (r->nfull == 0 && !r->w.done) {
+    while (r->nfull == 0 && !r->w.done && !r->abandon) {
         r->consumer_waits = true;
         wait_interruptibly(&r->w.changed, &r->w.lock);
     }
     r->consumer_waits = false;
-    bool none = r->nfull == 0;   /* the producer ended without this batch */
+    /* the producer ended without this batch, or wants no more written */
+    bool none = r->nfull == 0 || r->abandon;
     pthread_mutex_unlock(&r->w.lock);
     return none ? NULL : &r->batch[r->take];
 }
 
 void ring_release(ring_t *r)
 {
-    r->take = (r->take + 1) % RING_BATCHES;
+    r->take = (r->take + 1) % r->nbatches;
     pthread_mutex_lock(&r->w.lock);
     r->nfull--;
-    bool wake = r->producer_waits && r->nfull <= RING_BATCHES / 2;
+    bool wake = r->producer_waits && r->nfull <= r->nbatches / 2;
     pthread_mutex_unlock(&r->w.lock);
     if (wake)
         pthread_cond_broadcast(&r->w.changed);
@@ -98,6 +101,14 @@ bool ring_stop(ring_t *r)
     pthread_mutex_unlock(&r->w.lock);
     r->started = false;
     return worker_join(&r->w);   /* interruptible: a producer stuck on a stalled pipe */
+}
+
+bool ring_finish(ring_t *r)
+{
+    if (!r->started)
+        return false;
+    r->started = false;
+    return worker_join(&r->w);
 }
 
 void ring_destroy(ring_t *r)
