@@ -135,7 +135,7 @@ typedef struct {
 
 /* What one table's comparison knows of both headers. */
 typedef struct {
-    int table;
+    table_id_t table;
     const table_t *eh;
     size_t ncommon;
     int *epos, *apos;           /* each common column's place on each side */
@@ -158,18 +158,18 @@ typedef struct {
 } wanted_t;
 
 struct reconcile {
-    store_t store[3][SIDES];
+    store_t store[T_COUNT][SIDES];
     uint64_t held[SIDES];       /* bytes of entries in memory, per side */
     uint64_t budget;
     size_t chunk;
-    table_t *header[3][SIDES];
-    uint64_t rows[3][SIDES];
-    uint64_t same[3], missing[3], extra[3], changed_rows[3], changed_fields[3];
-    uint64_t columns_missing[3], columns_extra[3];
-    columns_t cols[3];
-    bool compared[3];
-    log_t items[3];
-    wanted_t wanted[3][SIDES];
+    table_t *header[T_COUNT][SIDES];
+    uint64_t rows[T_COUNT][SIDES];
+    uint64_t same[T_COUNT], missing[T_COUNT], extra[T_COUNT], changed_rows[T_COUNT], changed_fields[T_COUNT];
+    uint64_t columns_missing[T_COUNT], columns_extra[T_COUNT];
+    columns_t cols[T_COUNT];
+    bool compared[T_COUNT];
+    log_t items[T_COUNT];
+    wanted_t wanted[T_COUNT][SIDES];
     totals_t totals;
     bytesink_t *out;
     buf_t line, scratch[SIDES];
@@ -184,7 +184,8 @@ struct reconcile {
 typedef struct {
     stage_t base;
     reconcile_t *rc;
-    int table, side;
+    table_id_t table;
+    int side;
     int id, project, budget[3];
     table_t *out;               /* the header of what goes on: no columns */
     uint64_t seq;               /* rows so far */
@@ -199,13 +200,15 @@ typedef struct {
 typedef struct {
     stage_t base;
     reconcile_t *rc;
-    int table, side;
+    table_id_t table;
+    int side;
 } load_t;
 
 typedef struct {
     stage_t base;
     reconcile_t *rc;
-    int table, side;
+    table_id_t table;
+    int side;
     uint64_t seq;
     buf_t record;
 } collect_t;
@@ -296,7 +299,7 @@ void reconcile_free(reconcile_t *rc)
 {
     if (!rc)
         return;
-    for (int t = 0; t < 3; t++) {
+    for (table_id_t t = 0; t < T_COUNT; t++) {
         for (int s = 0; s < SIDES; s++) {
             store_release(&rc->store[t][s]);
             wanted_release(&rc->wanted[t][s]);
@@ -876,7 +879,7 @@ static void fingerprint_free(stage_t *self)
     free(f);
 }
 
-stage_t *reconcile_fingerprint_new(reconcile_t *rc, int table, bool actual)
+stage_t *reconcile_fingerprint_new(reconcile_t *rc, table_id_t table, bool actual)
 {
     fingerprint_t *f = xcalloc(1, sizeof *f);
     f->rc = rc;
@@ -911,7 +914,7 @@ static void load_free(stage_t *self)
     free(self);
 }
 
-stage_t *reconcile_load_new(reconcile_t *rc, int table, bool actual)
+stage_t *reconcile_load_new(reconcile_t *rc, table_id_t table, bool actual)
 {
     load_t *l = xcalloc(1, sizeof *l);
     l->base.name = "reconcile-load";
@@ -1060,7 +1063,7 @@ static void want_row(wanted_t *w, uint64_t seq)
 
 /* Moves j->items to the table's item log; marks the rows of each pair
 ** for pass 2. */
-static void log_items(reconcile_t *rc, int table, const join_t *j, buf_t *rec)
+static void log_items(reconcile_t *rc, table_id_t table, const join_t *j, buf_t *rec)
 {
     uint64_t limit = rc->budget / 2;
     for (size_t i = 0; i < j->nitems; i++) {
@@ -1104,7 +1107,7 @@ static void log_items(reconcile_t *rc, int table, const join_t *j, buf_t *rec)
     }
 }
 
-void reconcile_compare(reconcile_t *rc, int table)
+void reconcile_compare(reconcile_t *rc, table_id_t table)
 {
     const table_t *eh = rc->header[table][EXPECTED], *ah = rc->header[table][ACTUAL];
     if (!eh || !ah)
@@ -1178,7 +1181,7 @@ void reconcile_compare(reconcile_t *rc, int table)
 
 /* ---- pass 2: the rows of the pairs that differ ---- */
 
-bool reconcile_wants_rows(const reconcile_t *rc, int table, bool actual)
+bool reconcile_wants_rows(const reconcile_t *rc, table_id_t table, bool actual)
 {
     return rc->wanted[table][actual ? ACTUAL : EXPECTED].nwanted > 0;
 }
@@ -1229,7 +1232,7 @@ static void collect_free(stage_t *self)
     free(self);
 }
 
-stage_t *reconcile_collect_new(reconcile_t *rc, int table, bool actual)
+stage_t *reconcile_collect_new(reconcile_t *rc, table_id_t table, bool actual)
 {
     collect_t *k = xcalloc(1, sizeof *k);
     k->base.name = "reconcile-collect";
@@ -1243,7 +1246,7 @@ stage_t *reconcile_collect_new(reconcile_t *rc, int table, bool actual)
 
 /* ---- writing the differences ---- */
 
-static void emit(reconcile_t *rc, int table, const char *id, size_t idlen, const char *change,
+static void emit(reconcile_t *rc, table_id_t table, const char *id, size_t idlen, const char *change,
                  const char *field, const field_t *expected, const field_t *actual)
 {
     static const field_t none = {"", 0, true};
@@ -1262,7 +1265,7 @@ static void emit(reconcile_t *rc, int table, const char *id, size_t idlen, const
 
 /* Unpacks row `seq` of one side, kept in pass 2, into *f (grown to fit);
 ** returns its number of fields. */
-static uint32_t kept_row(reconcile_t *rc, int table, int side, uint64_t seq, field_t **f,
+static uint32_t kept_row(reconcile_t *rc, table_id_t table, int side, uint64_t seq, field_t **f,
                          size_t *cap)
 {
     wanted_t *w = &rc->wanted[table][side];
@@ -1311,7 +1314,7 @@ static bool report_pair(reconcile_t *rc, columns_t *c, uint64_t eseq, uint64_t a
     return differs;
 }
 
-void reconcile_report(reconcile_t *rc, int table)
+void reconcile_report(reconcile_t *rc, table_id_t table)
 {
     const table_t *eh = rc->header[table][EXPECTED], *ah = rc->header[table][ACTUAL];
     if (!rc->compared[table])
@@ -1369,7 +1372,7 @@ void reconcile_close(reconcile_t *rc)
 
 bool reconcile_identical(const reconcile_t *rc)
 {
-    for (int t = 0; t < 3; t++)
+    for (table_id_t t = 0; t < T_COUNT; t++)
         if (rc->missing[t] || rc->extra[t] || rc->changed_rows[t] || rc->columns_missing[t] ||
             rc->columns_extra[t])
             return false;
@@ -1389,7 +1392,7 @@ static bool totals_differ(const totals_t *tt, size_t i)
 void reconcile_summary_json(const reconcile_t *rc, buf_t *b)
 {
     buf_printf(b, "{\n  \"identical\": %s,\n  \"tables\": {", reconcile_identical(rc) ? "true" : "false");
-    for (int t = 0; t < 3; t++)
+    for (table_id_t t = 0; t < T_COUNT; t++)
         buf_printf(b,
                    "%s\n    \"%s\": {\"expected\": %" PRIu64 ", \"actual\": %" PRIu64
                    ", \"matching\": %" PRIu64 ", \"missing\": %" PRIu64 ", \"extra\": %" PRIu64
@@ -1425,7 +1428,7 @@ void reconcile_summary_text(const reconcile_t *rc, FILE *out)
 {
     fprintf(out, "%-21s %10s %10s %10s %8s %8s %8s %8s\n", "table", "expected", "actual",
             "matching", "missing", "extra", "changed", "columns");
-    for (int t = 0; t < 3; t++)
+    for (table_id_t t = 0; t < T_COUNT; t++)
         fprintf(out, "%-21s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %8" PRIu64 " %8" PRIu64
                      " %8" PRIu64 " %8" PRIu64 "\n",
                 TABLES[t], rc->rows[t][EXPECTED], rc->rows[t][ACTUAL], rc->same[t],

@@ -177,17 +177,17 @@ reconcile_t *reconcile_new(bytesink_t *out);
 ** fingerprint (it may run on a worker thread ahead of load: it leaves the
 ** row's fingerprint in its note, and touches the reconcile only as the
 ** table ends) and then load. */
-stage_t *reconcile_fingerprint_new(reconcile_t *rc, int table, bool actual);
-stage_t *reconcile_load_new(reconcile_t *rc, int table, bool actual);
+stage_t *reconcile_fingerprint_new(reconcile_t *rc, table_id_t table, bool actual);
+stage_t *reconcile_load_new(reconcile_t *rc, table_id_t table, bool actual);
 /* After pass 1 of both sides: joins a table's rows by id (writes nothing). */
-void reconcile_compare(reconcile_t *rc, int table);
+void reconcile_compare(reconcile_t *rc, table_id_t table);
 /* Pass 2, only where the compare wants it: the table of that side read
 ** again, every row in the same order, so that the rows of the pairs that
 ** differ are kept for their field by field comparison. */
-bool reconcile_wants_rows(const reconcile_t *rc, int table, bool actual);
-stage_t *reconcile_collect_new(reconcile_t *rc, int table, bool actual);
+bool reconcile_wants_rows(const reconcile_t *rc, table_id_t table, bool actual);
+stage_t *reconcile_collect_new(reconcile_t *rc, table_id_t table, bool actual);
 /* After pass 2: writes a table's difference rows, in order. */
-void reconcile_report(reconcile_t *rc, int table);
+void reconcile_report(reconcile_t *rc, table_id_t table);
 /* Flushes and closes the difference rows. */
 void reconcile_close(reconcile_t *rc);
 bool reconcile_identical(const reconcile_t *rc);

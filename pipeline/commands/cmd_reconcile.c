@@ -95,7 +95,7 @@ int cmd_reconcile(int argc, char **argv)
     for (int side = 0; side < 2; side++) {
         progress_phase(side == 1 ? "reading actual" : "reading expected");
         dataset_t *ds = open_dataset(paths[side], o.schema, &problems);
-        for (int t = 0; t < T_COUNT; t++) {
+        for (table_id_t t = 0; t < T_COUNT; t++) {
             source_t *src = open_table(ds, (table_id_t)t, &problems);
             /* the cut: the fingerprints on a thread of their own, the
             ** rest on this one */
@@ -110,11 +110,11 @@ int cmd_reconcile(int argc, char **argv)
     if (problems.count > 0)
         give_up(&problems);
     progress_phase("comparing");
-    for (int t = 0; t < T_COUNT; t++)
+    for (table_id_t t = 0; t < T_COUNT; t++)
         reconcile_compare(rc, t);
     for (int side = 0; side < 2; side++) {
         dataset_t *ds = NULL;
-        for (int t = 0; t < T_COUNT; t++) {
+        for (table_id_t t = 0; t < T_COUNT; t++) {
             if (!reconcile_wants_rows(rc, t, side == 1))
                 continue;
             if (!ds) {
@@ -131,7 +131,7 @@ int cmd_reconcile(int argc, char **argv)
             dataset_close(ds);
     }
     progress_phase("writing");
-    for (int t = 0; t < T_COUNT; t++)
+    for (table_id_t t = 0; t < T_COUNT; t++)
         reconcile_report(rc, t);
     reconcile_close(rc);
     progress_end();

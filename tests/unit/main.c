@@ -16,7 +16,6 @@ int main(void)
     failed += run_schema_tests();
     failed += run_stagecase_tests();
     failed += run_progress_tests();
-    failed += run_reconcile_tests();
     failed += run_pgdump_tests();
     return failed ? 1 : 0;
 }

@@ -22,17 +22,18 @@
 #include "unit.h"
 
 /* The inputs, then the outputs, in the order a case shows them. */
-enum { S_PROJECTS, S_PHASES, S_ASSIGNMENTS, S_ORIGINAL_PHASES, S_PHASES_OUT, S_ASSIGNMENTS_OUT,
-       S_DIFF, S_CHECKS, S_PROBLEMS, S_COUNT };
+enum { S_PROJECTS, S_PHASES, S_ASSIGNMENTS, S_ORIGINAL_PHASES, S_EXPECTED, S_ACTUAL,
+       S_PHASES_OUT, S_ASSIGNMENTS_OUT, S_DIFF, S_CHECKS, S_DIFFERENCES, S_PROBLEMS, S_COUNT };
 static const char *const SECTION_NAMES[S_COUNT] = {
-    "projects:",  "phases:", "assignments:", "original phases:", "phases out:", "assignments out:",
-    "diff:",      "checks:", "problems:"};
+    "projects:",   "phases:",          "assignments:", "original phases:", "expected:",
+    "actual:",     "phases out:",      "assignments out:", "diff:",        "checks:",
+    "differences:", "problems:"};
 
 typedef struct {
     char *file;
     int line;               /* of its first comment line */
     char *title;            /* its first comment line */
-    char *command;          /* "migrate [--split evidence]", "verify", "rollback" */
+    char *command;          /* "migrate [--split evidence]", "verify", "rollback", "reconcile" */
     buf_t section[S_COUNT];
     bool has[S_COUNT];
 } stage_case_t;
@@ -204,7 +205,7 @@ static void kept_nothing(bytesink_t *self)
     (void)self;   /* the case owns it: its bytes are read after the run */
 }
 
-/* A case's input tables (S_PROJECTS..S_ORIGINAL_PHASES) with their ids
+/* A case's input tables (S_PROJECTS..S_ACTUAL) with their ids
 ** expanded; NULL for a section the case does not have. */
 typedef struct {
     char *text[S_PHASES_OUT];
@@ -388,6 +389,50 @@ static void run_rollback(const stage_case_t *c, size_t cut, buf_t *out)
     capture_done(&assignments_out);
 }
 
+/* reconcile: the difference rows (reconcile.csv past its header) of the
+** assignments "actual:" against "expected:", and the problems. Cut 0: one
+** thread; 1: fingerprinting on the chain's worker, as the command runs
+** it; 2: the same with a memory budget of one byte, so that every entry
+** goes through the spill files. A verdict that disagrees with the rows
+** (identical with rows, or not with none) is shown as a line of its own. */
+static void run_reconcile(const stage_case_t *c, size_t cut, buf_t *out)
+{
+    case_input_t in;
+    input_open(&in, c, false, SCHEMA_NEW);
+    kept_bytes_t rows = {.base = {.path = "reconcile.csv", .write = kept_write,
+                                  .close = kept_nothing, .free = kept_nothing}};
+    buf_init(&rows.got);
+    setenv("PHASEMIG_RECONCILE_BUDGET", cut == 2 ? "1" : "", 1);
+    reconcile_t *rc = reconcile_new(&rows.base);
+    unsetenv("PHASEMIG_RECONCILE_BUDGET");
+    /* a side the case leaves out is an empty table */
+    const char *side_text[2] = {in.text[S_EXPECTED] ? in.text[S_EXPECTED] : "id\n",
+                                in.text[S_ACTUAL] ? in.text[S_ACTUAL] : "id\n"};
+    for (int side = 0; side < 2; side++) {
+        stage_t *load[] = {reconcile_fingerprint_new(rc, T_ASSIGNMENTS, side == 1),
+                           reconcile_load_new(rc, T_ASSIGNMENTS, side == 1)};
+        run_cut(csv_of(side_text[side], "resource_assignments", &in.pr), load, 2, cut > 0, &in.pr);
+    }
+    reconcile_compare(rc, T_ASSIGNMENTS);
+    for (int side = 0; side < 2; side++) {
+        if (!reconcile_wants_rows(rc, T_ASSIGNMENTS, side == 1))
+            continue;
+        stage_t *collect[] = {reconcile_collect_new(rc, T_ASSIGNMENTS, side == 1)};
+        run_cut(csv_of(side_text[side], "resource_assignments", &in.pr), collect, 1, 0, &in.pr);
+    }
+    reconcile_report(rc, T_ASSIGNMENTS);
+    reconcile_close(rc);
+    const char *past_header = strchr(buf_str(&rows.got), '\n');
+    past_header = past_header ? past_header + 1 : "";
+    if (c->has[S_DIFFERENCES])
+        buf_adds(out, past_header);
+    if (reconcile_identical(rc) != (*past_header == '\0'))
+        buf_adds(out, "(the verdict disagrees with the rows)\n");
+    reconcile_free(rc);
+    buf_free(&rows.got);
+    input_close(&in, out);
+}
+
 /* What case `c` gives with its assignments' chain cut at its `cut`th cut
 ** point (0: one thread; 1 and 2: the two a command's chain allows): each
 ** expected section's text, in order. */
@@ -397,6 +442,8 @@ static void run_case(const stage_case_t *c, size_t cut, buf_t *out)
         run_verify(c, cut, out);
     else if (strncmp(c->command, "rollback", 8) == 0)
         run_rollback(c, cut, out);
+    else if (strncmp(c->command, "reconcile", 9) == 0)
+        run_reconcile(c, cut, out);
     else
         run_migrate(c, cut, out);
 }

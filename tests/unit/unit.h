@@ -41,7 +41,6 @@ int run_options_tests(void);
 int run_schema_tests(void);
 int run_stagecase_tests(void);
 int run_progress_tests(void);
-int run_reconcile_tests(void);
 int run_pgdump_tests(void);
 
 #endif
