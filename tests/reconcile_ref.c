@@ -295,7 +295,7 @@ static void load_free(stage_t *self)
     free(self);
 }
 
-stage_t *reconcile_load_new(reconcile_t *rc, int table, bool actual)
+stage_t *reconcile_load_new(reconcile_t *rc, table_id_t table, bool actual)
 {
     load_t *l = xcalloc(1, sizeof *l);
     l->base.name = "reconcile-load";
@@ -359,7 +359,7 @@ static const field_t *id_field(const field_t *f, size_t n, int col)
     return col >= 0 && (size_t)col < n ? &f[col] : NULL;
 }
 
-void reconcile_compare(reconcile_t *rc, int table)
+void reconcile_compare(reconcile_t *rc, table_id_t table)
 {
     const table_t *eh = rc->header[table][EXPECTED], *ah = rc->header[table][ACTUAL];
     if (!eh || !ah)
@@ -550,7 +550,7 @@ void reconcile_summary_text(const reconcile_t *rc, FILE *out)
 /* ---- the product's two-pass interface, which the reference does not need:
 ** reconcile_compare() above writes each table's rows at once ---- */
 
-bool reconcile_wants_rows(const reconcile_t *rc, int table, bool actual)
+bool reconcile_wants_rows(const reconcile_t *rc, table_id_t table, bool actual)
 {
     (void)rc;
     (void)table;
@@ -559,7 +559,7 @@ bool reconcile_wants_rows(const reconcile_t *rc, int table, bool actual)
 }
 
 /* Never called: reconcile_wants_rows() is false. */
-stage_t *reconcile_collect_new(reconcile_t *rc, int table, bool actual)
+stage_t *reconcile_collect_new(reconcile_t *rc, table_id_t table, bool actual)
 {
     (void)rc;
     (void)table;
@@ -567,7 +567,7 @@ stage_t *reconcile_collect_new(reconcile_t *rc, int table, bool actual)
     runtime_error("internal error: the reference reconcile reads each table once");
 }
 
-void reconcile_report(reconcile_t *rc, int table)
+void reconcile_report(reconcile_t *rc, table_id_t table)
 {
     (void)rc;
     (void)table;
@@ -586,7 +586,7 @@ static void pass_through_free(stage_t *self)
     free(self);
 }
 
-stage_t *reconcile_fingerprint_new(reconcile_t *rc, int table, bool actual)
+stage_t *reconcile_fingerprint_new(reconcile_t *rc, table_id_t table, bool actual)
 {
     (void)rc;
     (void)table;
