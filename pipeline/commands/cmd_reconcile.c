@@ -96,7 +96,7 @@ int cmd_reconcile(int argc, char **argv)
         progress_phase(side == 1 ? "reading actual" : "reading expected");
         dataset_t *ds = open_dataset(paths[side], o.schema, &problems);
         for (table_id_t t = 0; t < T_COUNT; t++) {
-            source_t *src = open_table(ds, (table_id_t)t, &problems);
+            source_t *src = open_table(ds, t, &problems);
             /* the cut: the fingerprints on a thread of their own, the
             ** rest on this one */
             stage_t *load[] = {reconcile_fingerprint_new(rc, t, side == 1),
@@ -122,7 +122,7 @@ int cmd_reconcile(int argc, char **argv)
                                          : "reading expected, the rows that differ");
                 ds = open_dataset(paths[side], o.schema, &problems);
             }
-            source_t *src = open_table(ds, (table_id_t)t, &problems);
+            source_t *src = open_table(ds, t, &problems);
             stage_t *collect[] = {reconcile_collect_new(rc, t, side == 1)};
             run_chain(src, collect, 1, &problems);
             source_free(src);

@@ -91,6 +91,14 @@ void ring_release(ring_t *r)
         pthread_cond_broadcast(&r->w.changed);
 }
 
+bool ring_finish(ring_t *r)
+{
+    if (!r->started)
+        return false;
+    r->started = false;
+    return worker_join(&r->w);   /* interruptible: a worker stuck on a stalled pipe */
+}
+
 bool ring_stop(ring_t *r)
 {
     if (!r->started)
@@ -99,16 +107,7 @@ bool ring_stop(ring_t *r)
     r->abandon = true;
     pthread_cond_broadcast(&r->w.changed);
     pthread_mutex_unlock(&r->w.lock);
-    r->started = false;
-    return worker_join(&r->w);   /* interruptible: a producer stuck on a stalled pipe */
-}
-
-bool ring_finish(ring_t *r)
-{
-    if (!r->started)
-        return false;
-    r->started = false;
-    return worker_join(&r->w);
+    return ring_finish(r);
 }
 
 void ring_destroy(ring_t *r)

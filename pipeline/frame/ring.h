@@ -39,7 +39,8 @@ typedef struct batch {
 } batch_t;
 
 typedef struct {
-    worker_t w;             /* the producer; its lock guards the fields marked so */
+    worker_t w;             /* the worker, producer or consumer; its lock
+                            ** guards the fields marked so */
     batch_t batch[RING_BATCHES];
     size_t nbatches;        /* how many of batch[] go round */
     size_t batch_bytes;     /* a batch is full past this (room is kept for
@@ -47,7 +48,7 @@ typedef struct {
     size_t fill;            /* the producer's */
     size_t take;            /* the consumer's */
     size_t nfull;           /* under lock */
-    bool abandon;           /* under lock: the consumer wants no more */
+    bool abandon;           /* under lock: the worker's partner wants no more */
     bool producer_waits, consumer_waits;   /* under lock */
     bool started;
 } ring_t;
@@ -76,14 +77,15 @@ batch_t *ring_take(ring_t *r);
 /* Consumer: done with the batch from ring_take(). */
 void ring_release(ring_t *r);
 
-/* The worker's partner, after its last batch or to stop early: tells the
+/* The worker's partner, after the producing worker's last batch, or to
+** stop either kind early (batches not yet taken are dropped): tells the
 ** worker to stop wherever it is (ring_fill() or ring_take() returns NULL
 ** to it) and waits for it (nothing if not started); returns whether it
 ** failed (its message in r->w.err until ring_destroy()). */
 bool ring_stop(ring_t *r);
-/* The producer's partner when the worker consumes: after handing over
-** the last batch (its end 0), waits for the worker to finish with it;
-** returns whether it failed. */
+/* The producer, when the worker consumes: after handing over the last
+** batch (its end 0), waits for the worker to finish with it, as
+** ring_stop() does but dropping nothing; returns whether it failed. */
 bool ring_finish(ring_t *r);
 /* Frees the batches; the worker must have stopped. */
 void ring_destroy(ring_t *r);

@@ -448,6 +448,15 @@ static void run_case(const stage_case_t *c, size_t cut, buf_t *out)
         run_migrate(c, cut, out);
 }
 
+/* How case `c` ran at `cut`, for a failure's message. */
+static const char *cut_name(const stage_case_t *c, size_t cut)
+{
+    static const char *const names[] = {"one thread", "the first cut", "the second cut"};
+    if (cut == 2 && strncmp(c->command, "reconcile", 9) == 0)
+        return "cut, with a one-byte budget";
+    return names[cut];
+}
+
 /* ---- reading the case files ---- */
 
 static void case_free(stage_case_t *c)
@@ -570,8 +579,7 @@ static void stage_cases(void **state)
             run_case(c, cut, &got);
             if (strcmp(buf_str(&got), buf_str(&want)) != 0) {
                 print_error("%s:%d: %s (%s)\nwanted:\n%sgot:\n%s\n", c->file, c->line, c->title,
-                            cut ? (cut == 1 ? "the first cut" : "the second cut") : "one thread",
-                            buf_str(&want), buf_str(&got));
+                            cut_name(c, cut), buf_str(&want), buf_str(&got));
                 failed++;
             }
             buf_free(&got);
