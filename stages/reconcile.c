@@ -170,7 +170,11 @@ struct reconcile {
     bool compared[T_COUNT];
     log_t items[T_COUNT];
     wanted_t wanted[T_COUNT][SIDES];
+    /* per side, as its tables end (a side may be read beside the other);
+    ** joined into totals, expected's first, by the first compare */
+    totals_t side_totals[SIDES];
     totals_t totals;
+    bool totals_joined;
     bytesink_t *out;
     buf_t line, scratch[SIDES];
 };
@@ -180,7 +184,7 @@ struct reconcile {
 ** alone, as its raw text and no fields, to the load stage after it: the
 ** main thread decodes 56 bytes a row, not the row. It also keeps the
 ** per-project totals of this table, added to the reconcile's as the table
-** ends (the main thread's stages touch no totals). */
+** ends (into its side's: the other side may be read at the same time). */
 typedef struct {
     stage_t base;
     reconcile_t *rc;
@@ -238,6 +242,8 @@ reconcile_t *reconcile_new(bytesink_t *out)
     uint64_t chunk = rc->budget / PARTITIONS;
     rc->chunk = chunk < 1 ? 1 : chunk > MAX_CHUNK ? MAX_CHUNK : (size_t)chunk;
     uuidmap_init(&rc->totals.index);
+    for (int side = 0; side < SIDES; side++)
+        uuidmap_init(&rc->side_totals[side].index);
     rc->out = out;
     buf_init(&rc->line);
     static const char header[] = "table,id,change,field,expected,actual\n";
@@ -309,6 +315,8 @@ void reconcile_free(reconcile_t *rc)
         columns_release(&rc->cols[t]);
     }
     totals_free(&rc->totals);
+    for (int side = 0; side < SIDES; side++)
+        totals_free(&rc->side_totals[side]);
     bytesink_free(rc->out);
     buf_free(&rc->line);
     for (int s = 0; s < SIDES; s++)
@@ -732,7 +740,7 @@ static void count_totals(fingerprint_t *f, const row_t *row, const field_t *proj
     else
         memset(&id, 0xff, sizeof id);   /* rows of no readable project */
     size_t at = totals_of(&f->totals, &id, project->data, project->len);
-    if (f->table == 2) {
+    if (f->table == T_ASSIGNMENTS) {
         f->totals.assignments[at][f->side]++;
         return;
     }
@@ -753,7 +761,7 @@ static const table_t *fingerprint_header(stage_t *self, const table_t *in)
     if (f->id < 0)
         runtime_error("reconcile: %s has no id column", in->source);
     f->out = table_new(in->name, in->source);
-    f->project = f->table > 0 ? table_col(in, "project_id") : -1;
+    f->project = f->table != T_PROJECTS ? table_col(in, "project_id") : -1;
     f->budget[0] = table_col(in, "capital_budget");
     f->budget[1] = table_col(in, "expense_budget");
     f->budget[2] = table_col(in, "total_budget");
@@ -795,7 +803,7 @@ static stage_result_t fingerprint_process(stage_t *self, row_t *row)
 {
     fingerprint_t *f = (fingerprint_t *)self;
     if (!row) {
-        totals_merge(&f->rc->totals, &f->totals, f->side);
+        totals_merge(&f->rc->side_totals[f->side], &f->totals, f->side);
         totals_free(&f->totals);
         return STAGE_PASS;
     }
@@ -924,6 +932,12 @@ stage_t *reconcile_load_new(reconcile_t *rc, table_id_t table, bool actual)
     l->table = table;
     l->side = actual ? ACTUAL : EXPECTED;
     return &l->base;
+}
+
+bool reconcile_sides_at_once(const reconcile_t *rc)
+{
+    (void)rc;   /* each side has its stores, counts and totals */
+    return true;
 }
 
 /* ---- comparing: the join ---- */
@@ -1109,6 +1123,14 @@ static void log_items(reconcile_t *rc, table_id_t table, const join_t *j, buf_t 
 
 void reconcile_compare(reconcile_t *rc, table_id_t table)
 {
+    if (!rc->totals_joined) {
+        /* in the order first seen: expected's tables, then actual's */
+        for (int side = 0; side < SIDES; side++) {
+            totals_merge(&rc->totals, &rc->side_totals[side], side);
+            totals_free(&rc->side_totals[side]);
+        }
+        rc->totals_joined = true;
+    }
     const table_t *eh = rc->header[table][EXPECTED], *ah = rc->header[table][ACTUAL];
     if (!eh || !ah)
         return;

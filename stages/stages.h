@@ -172,14 +172,18 @@ void rollback_free(rollback_t *rb);
 typedef struct reconcile reconcile_t;
 /* Difference rows go to `out` (owned from now on). */
 reconcile_t *reconcile_new(bytesink_t *out);
-/* Table 0 projects, 1 project_phases, 2 resource_assignments.
-** Pass 1: every row of a table of a side, in input order, through
-** fingerprint (it may run on a worker thread ahead of load: it leaves the
-** row's fingerprint in its note, and touches the reconcile only as the
-** table ends) and then load. */
+/* Pass 1: every row of a table of a side, in input order, through
+** fingerprint (it may run on a worker thread ahead of load: the row goes
+** on as its entry alone, and it touches the reconcile only as the table
+** ends) and then load. The two sides may be read at the same time, each
+** on a thread of its own; one side's tables one after the other. */
 stage_t *reconcile_fingerprint_new(reconcile_t *rc, table_id_t table, bool actual);
 stage_t *reconcile_load_new(reconcile_t *rc, table_id_t table, bool actual);
-/* After pass 1 of both sides: joins a table's rows by id (writes nothing). */
+/* Whether pass 1 may load the two sides at the same time (true here; the
+** reference kept for tests, tests/reconcile_ref.c, takes one at a time). */
+bool reconcile_sides_at_once(const reconcile_t *rc);
+/* After pass 1 of both sides (both threads joined): joins a table's rows
+** by id (writes nothing). */
 void reconcile_compare(reconcile_t *rc, table_id_t table);
 /* Pass 2, only where the compare wants it: the table of that side read
 ** again, every row in the same order, so that the rows of the pairs that

@@ -3,7 +3,7 @@
 ** same schema, table by table (stages/reconcile.c says how).
 **
 **   each side, each table   read -> reconcile-fingerprint || reconcile-load
-**                                                      (pass 1: id, fingerprint)
+**                                 (pass 1: id, fingerprint; the two sides at once)
 **   each table              join by id, in partitions  (rows that differ listed)
 **   each side, each table   read -> reconcile-collect  (pass 2, only where
 **                                                       pairs differ: their rows)
@@ -15,6 +15,7 @@
 
 #include "../../stages/stages.h"
 #include "commands.h"
+#include "../frame/chain.h"
 #include "../frame/errors.h"
 #include "../frame/options.h"
 #include "../frame/progress.h"
@@ -65,6 +66,46 @@ static void reconcile_option(void *ctx, int id, const char *value)
         o->out = value;
 }
 
+/* Pass 1 of one side: each table read through fingerprint and load.
+** Where the side cannot be read further it stops, and leaves giving up
+** to the main thread, which reports the sides' problems in order,
+** expected's first. */
+typedef struct {
+    const char *path;
+    const char *schema;
+    reconcile_t *rc;
+    bool actual;
+    problems_t problems;    /* this side's alone until both are read */
+    bool unreadable;        /* it stopped: give up with the problems */
+} side_read_t;
+
+static void read_side(void *arg)
+{
+    side_read_t *s = arg;
+    dataset_t *ds = dataset_open_schema(s->path, s->schema, &s->problems);
+    s->unreadable = !ds;
+    for (table_id_t t = 0; t < T_COUNT && !s->unreadable; t++) {
+        source_t *src = dataset_table(ds, t, &s->problems);
+        if (!src) {
+            s->unreadable = true;
+            break;
+        }
+        /* the cut: the fingerprints on a thread of their own, the rest
+        ** on this one */
+        stage_t *load[] = {reconcile_fingerprint_new(s->rc, t, s->actual),
+                           reconcile_load_new(s->rc, t, s->actual)};
+        const size_t after_fingerprint = 1;
+        uint64_t rows = 0;
+        s->unreadable =
+            chain_run_ahead(src, load, ARRAY_LEN(load), after_fingerprint, &s->problems, &rows) < 0 ||
+            s->problems.fatal;
+        for (size_t i = 0; i < ARRAY_LEN(load); i++)
+            stage_free(load[i]);
+        source_free(src);
+    }
+    dataset_close(ds);
+}
+
 int cmd_reconcile(int argc, char **argv)
 {
     reconcile_opts_t o = {0};
@@ -92,21 +133,31 @@ int cmd_reconcile(int argc, char **argv)
         reconcile_new(out_path ? staged_file_open(&out_file, out_path) : bytesink_stdout_new());
     /* on a terminal: the phase, the table and side read, rows, MB/s */
     progress_start(0, false);
-    for (int side = 0; side < 2; side++) {
-        progress_phase(side == 1 ? "reading actual" : "reading expected");
-        dataset_t *ds = open_dataset(paths[side], o.schema, &problems);
-        for (table_id_t t = 0; t < T_COUNT; t++) {
-            source_t *src = open_table(ds, t, &problems);
-            /* the cut: the fingerprints on a thread of their own, the
-            ** rest on this one */
-            stage_t *load[] = {reconcile_fingerprint_new(rc, t, side == 1),
-                               reconcile_load_new(rc, t, side == 1)};
-            const size_t after_fingerprint = 1;
-            run_chain_ahead(src, load, ARRAY_LEN(load), after_fingerprint, &problems);
-            source_free(src);
-        }
-        dataset_close(ds);
-    }
+    /* pass 1: the two sides at once, actual's on a thread of its own
+    ** (its progress not shown), each with its own problems; or one after
+    ** the other where the reconcile cannot take both at once */
+    progress_phase("reading expected and actual");
+    side_read_t sides[2] = {{.path = paths[0], .schema = o.schema, .rc = rc, .actual = false},
+                            {.path = paths[1], .schema = o.schema, .rc = rc, .actual = true}};
+    problems_init(&sides[1].problems, 0);
+    chain_beside_t *actual =
+        reconcile_sides_at_once(rc) ? chain_beside_start(read_side, &sides[1], paths[1]) : NULL;
+    problems_init(&sides[0].problems, 0);
+    read_side(&sides[0]);
+    /* as if read one after the other: expected's failure ends the run
+    ** before actual's is known */
+    if (sides[0].unreadable)
+        give_up(&sides[0].problems);
+    if (actual)
+        chain_beside_join(actual);
+    else
+        read_side(&sides[1]);
+    problems_append(&problems, &sides[0].problems);
+    problems_append(&problems, &sides[1].problems);
+    problems_free(&sides[0].problems);
+    problems_free(&sides[1].problems);
+    if (sides[1].unreadable)
+        give_up(&problems);
     if (problems.count > 0)
         give_up(&problems);
     progress_phase("comparing");

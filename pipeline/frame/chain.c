@@ -12,6 +12,7 @@
 #include "readahead.h"
 #include "ring.h"
 #include "util.h"
+#include "worker.h"
 
 void source_free(source_t *s) { if (s) s->free(s); }
 void stage_free(stage_t *s) { if (s) s->free(s); }
@@ -169,6 +170,42 @@ source_t *chain_source_ahead(source_t *src)
 bytesink_t *chain_write_behind(bytesink_t *file, bool deflates)
 {
     return background_bytesink_new(file, deflates ? BG_BLOCK_DEFLATE : BG_BLOCK_PLAIN);
+}
+
+/* ---- chain_beside ---- */
+
+struct chain_beside {
+    worker_t worker;
+    void (*fn)(void *arg);
+    void *arg;
+};
+
+static void beside_run(void *arg)
+{
+    chain_beside_t *b = arg;
+    progress_beside_this_thread();
+    b->fn(b->arg);
+}
+
+chain_beside_t *chain_beside_start(void (*fn)(void *arg), void *arg, const char *what)
+{
+    chain_beside_t *b = xcalloc(1, sizeof *b);
+    b->fn = fn;
+    b->arg = arg;
+    worker_init(&b->worker);
+    worker_start(&b->worker, beside_run, b, what);
+    return b;
+}
+
+void chain_beside_join(chain_beside_t *b)
+{
+    bool failed = worker_join(&b->worker);
+    char err[ERROR_MAX];
+    snprintf(err, sizeof err, "%s", b->worker.err);
+    worker_destroy(&b->worker);
+    free(b);
+    if (failed)
+        runtime_error("%s", err);
 }
 
 /* ---- chain_run_ahead ---- */

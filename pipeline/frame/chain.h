@@ -44,6 +44,16 @@ source_t *chain_source_ahead(source_t *src);
 ** at the next block or at close. */
 bytesink_t *chain_write_behind(bytesink_t *file, bool deflates);
 
+/* Work of its own beside the caller's: fn(arg) on a thread of its own,
+** from chain_beside_start() until chain_beside_join() has waited for it.
+** It must share nothing the caller touches meanwhile (its own sources,
+** stages and problems collector); it may run chains, and shows no
+** progress (progress.h is the caller's). A runtime_error() there ends
+** only its thread; chain_beside_join() reports it on the caller's. */
+typedef struct chain_beside chain_beside_t;
+chain_beside_t *chain_beside_start(void (*fn)(void *arg), void *arg, const char *what);
+void chain_beside_join(chain_beside_t *b);
+
 /* Calls each stage's header function in order, starting from `in`;
 ** returns the header of the rows that leave the last stage. */
 const table_t *chain_header(stage_t **stages, size_t n, const table_t *in);

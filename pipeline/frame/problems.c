@@ -192,6 +192,30 @@ void problem_fatal(problems_t *p, const char *source, const char *fmt, ...)
     keep(p, &msg);
 }
 
+void problems_append(problems_t *into, problems_t *from)
+{
+    if (into->rejects || from->rejects)
+        runtime_error("internal error: problems with rejects cannot be appended");
+    for (size_t i = 0; i < from->nshown; i++) {
+        if (into->nshown < PROBLEMS_SHOWN)
+            into->shown[into->nshown++] = from->shown[i];
+        else
+            free(from->shown[i]);
+    }
+    size_t from_warnings = from->nwarnings < PROBLEMS_SHOWN ? from->nwarnings : PROBLEMS_SHOWN;
+    for (size_t i = 0; i < from_warnings; i++) {
+        if (into->nwarnings < PROBLEMS_SHOWN)
+            into->warnings[into->nwarnings] = from->warnings[i];
+        else
+            free(from->warnings[i]);
+        into->nwarnings++;
+    }
+    into->nwarnings += from->nwarnings - from_warnings;
+    into->count += from->count;
+    into->fatal += from->fatal;
+    from->nshown = from->nwarnings = from->count = from->fatal = 0;
+}
+
 bool problems_full(const problems_t *p)
 {
     return p->max_errors > 0 && p->count >= p->max_errors;

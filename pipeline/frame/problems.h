@@ -66,6 +66,11 @@ void problem_warn(problems_t *p, const char *fmt, ...) __attribute__((format(pri
 /* Prints the warnings kept, as "phasemig: warning: ...", to `out`. */
 void problems_print_warnings(const problems_t *p, FILE *out);
 
+/* Moves what `from` collected to the end of `into`'s, as if it had been
+** reported there after into's own (a collector filled beside another,
+** chain_beside_start); `from` is left empty. Neither has rejects. */
+void problems_append(problems_t *into, problems_t *from);
+
 /* True when the reader should stop: --max-errors reached. */
 bool problems_full(const problems_t *p);
 /* Prints the kept messages and a closing count line to `out`. */

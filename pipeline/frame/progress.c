@@ -27,6 +27,20 @@ static struct {
 ** gzip), shown by the main thread. */
 static _Atomic uint64_t bytes_read;
 
+/* Set on the thread of work beside the main thread's, whose rows are
+** counted apart and whose other calls change nothing
+** (progress_beside_this_thread); bytes are counted from any thread. */
+static _Thread_local bool muted;
+static _Atomic bool beside_on;
+static _Atomic uint64_t beside_rows;
+
+void progress_beside_this_thread(void)
+{
+    muted = true;
+    atomic_store(&beside_rows, 0);
+    atomic_store(&beside_on, true);
+}
+
 /* Seconds on a clock that only goes forward. */
 static double now(void)
 {
@@ -71,6 +85,10 @@ void progress_start(uint64_t total_bytes, bool quiet)
 
 void progress_reading(const char *what)
 {
+    if (muted) {
+        atomic_store_explicit(&beside_rows, 0, memory_order_relaxed);
+        return;
+    }
     const char *slash = strrchr(what, '/');
     snprintf(state.what, sizeof state.what, "%s%s%s", state.phase, state.phase[0] ? ": " : "",
              slash ? slash + 1 : what);
@@ -80,6 +98,8 @@ void progress_reading(const char *what)
 
 void progress_pass(unsigned pass, unsigned passes)
 {
+    if (muted)
+        return;
     state.pass = pass;
     state.passes = passes;
     state.new_step = true;
@@ -148,7 +168,14 @@ static size_t lay_out(char *buf, size_t size, const progress_view_t *v, layout_t
     }
     char rows[32];
     with_commas(rows, sizeof rows, v->rows);
-    ADD(strlen(rows) + 5, "%s rows", rows);
+    if (v->beside) {
+        char beside[32];
+        with_commas(beside, sizeof beside, v->rows_beside);
+        snprintf(part, sizeof part, "%s + %s rows", rows, beside);
+    } else {
+        snprintf(part, sizeof part, "%s rows", rows);
+    }
+    ADD(strlen(part), "%s", part);
     if (l.rate) {
         double rate = v->seconds > 0 ? (double)v->bytes / v->seconds / 1e6 : 0;
         snprintf(part, sizeof part, "  %.1f MB/s", rate);
@@ -211,6 +238,8 @@ static void show(void)
     state.shown = t;
     state.new_step = false;
     progress_view_t v = {state.what, state.pass, state.passes, state.rows,
+                         atomic_load(&beside_on),
+                         atomic_load_explicit(&beside_rows, memory_order_relaxed),
                          atomic_load_explicit(&bytes_read, memory_order_relaxed), state.total,
                          t - state.started};
     char line[LINE_MAX_BYTES];
@@ -225,6 +254,10 @@ static void show(void)
 
 void progress_rows(uint64_t n)
 {
+    if (muted) {
+        atomic_fetch_add_explicit(&beside_rows, n, memory_order_relaxed);
+        return;
+    }
     state.rows += n;
     if (state.on && (++state.ticks & 0x3f) == 0)
         show();
@@ -232,6 +265,9 @@ void progress_rows(uint64_t n)
 
 void progress_phase(const char *phase)
 {
+    if (muted)
+        return;
+    atomic_store(&beside_on, false);
     snprintf(state.phase, sizeof state.phase, "%s", phase);
     snprintf(state.what, sizeof state.what, "%s", phase);
     state.rows = 0;
@@ -242,6 +278,8 @@ void progress_phase(const char *phase)
 
 void progress_end(void)
 {
+    if (muted)
+        return;
     if (state.on && state.shown_columns > 0) {
         if (state.escapes)
             fprintf(stderr, "\r\033[K");

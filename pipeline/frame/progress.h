@@ -37,6 +37,11 @@ void progress_phase(const char *phase);
 ** done (on the main thread). */
 void progress_bytes(uint64_t n);
 void progress_rows(uint64_t n);
+/* Work running beside the main thread's (chain_beside_start): from now
+** on this thread's rows are shown after the main thread's ("1,200 +
+** 1,100 rows"), counting from zero at each table it names, and its other
+** calls change nothing; the main thread's next progress_phase() ends it. */
+void progress_beside_this_thread(void);
 /* Clears the line. */
 void progress_end(void);
 
@@ -50,6 +55,8 @@ typedef struct {
     const char *what;           /* NULL: not named */
     unsigned pass, passes;      /* shown when passes > 1 */
     uint64_t rows;              /* of this table */
+    bool beside;                /* rows_beside shown: work beside the main thread's */
+    uint64_t rows_beside;       /* of the table it reads */
     uint64_t bytes, total;      /* over all passes; total 0: unknown */
     double seconds;             /* since the start */
 } progress_view_t;

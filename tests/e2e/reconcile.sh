@@ -170,6 +170,25 @@ identical_shuffled() {
     done
 }
 
+# both sides read at once, each with problems: all of them, expected's
+# first, as if read one after the other (five runs, the same bytes), and
+# no --out file
+problems_of_both_sides_in_order() {
+    rm -rf "$WORK/rp_e" "$WORK/rp_a" && cp -r fixtures/bad/ragged-row "$WORK/rp_e" &&
+        cp -r fixtures/bad/ragged-row "$WORK/rp_a" || return 1
+    local side i
+    for i in 1 2 3 4 5; do
+        run_phasemig reconcile --out "$WORK/rp.csv" "$WORK/rp_e" "$WORK/rp_a"
+        same <(echo 2) "$WORK/status" && same /dev/null "$WORK/stdout" &&
+            same <(for side in rp_e rp_a; do
+                       echo "WORK/$side/projects.csv:3: column end_date: '': ragged row: 3 fields, the header has 4"
+                       echo "WORK/$side/projects.csv:4: column #5: 'extra': ragged row: 5 fields, the header has 4"
+                   done
+                   echo "phasemig: 4 problems in the input; nothing written") "$WORK/stderr" &&
+            [ ! -e "$WORK/rp.csv" ] || return 1
+    done
+}
+
 expect "reconcile: identical datasets" identical
 expect "reconcile: a missing row, found once" missing_row
 expect "reconcile: an extra row, found once" extra_row
@@ -181,6 +200,7 @@ expect "reconcile: values compared by type" equal_by_type
 expect "reconcile: SQLite against gzip CSV in another column order" other_format_and_order
 expect "reconcile: migrate's output against its input: the schema changes only" schema_changes_only
 expect "reconcile: per-project budgets and assignment counts that differ" per_project_totals
+expect "reconcile: both sides' problems, expected's first, though read at once" problems_of_both_sides_in_order
 expect "reconcile: usage error" usage_error "phasemig: reconcile: needs EXPECTED and ACTUAL" reconcile x
 expect "reconcile: new schema, both sides changed, one shuffled: the reference's rows, in memory and spilled" differential_new_schema
 expect "reconcile: old schema, other column order, gzip: the reference's rows, in memory and spilled" differential_columns_gzip

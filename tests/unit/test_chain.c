@@ -329,6 +329,70 @@ static void a_stage_that_reports_problems_behind_the_cut(void **state)
     buf_free(&out);
 }
 
+/* Work beside the caller's: what it collected joins the caller's
+** problems after the caller's own, in order, counted past the shown. */
+typedef struct {
+    problems_t pr;
+    int n;
+} beside_t;
+
+static void report_beside(void *arg)
+{
+    beside_t *b = arg;
+    for (int i = 0; i < b->n; i++)
+        problem_fatal(&b->pr, "actual.csv", "problem %d", i);
+    problem_warn(&b->pr, "a warning beside");
+}
+
+static void problems_from_beside_follow_the_callers(void **state)
+{
+    (void)state;
+    beside_t b = {.n = PROBLEMS_SHOWN};
+    problems_init(&b.pr, 0);
+    chain_beside_t *t = chain_beside_start(report_beside, &b, "actual");
+    problems_t mine;
+    problems_init(&mine, 0);
+    problem_fatal(&mine, "expected.csv", "mine");
+    problem_warn(&mine, "my warning");
+    chain_beside_join(t);
+    problems_append(&mine, &b.pr);
+    assert_int_equal(mine.count, PROBLEMS_SHOWN + 1);
+    assert_int_equal(mine.fatal, PROBLEMS_SHOWN + 1);
+    assert_int_equal(mine.nshown, PROBLEMS_SHOWN);
+    assert_string_equal(mine.shown[0], "expected.csv: mine");
+    assert_string_equal(mine.shown[1], "actual.csv: problem 0");
+    assert_string_equal(mine.shown[PROBLEMS_SHOWN - 1], "actual.csv: problem 18");
+    assert_int_equal(mine.nwarnings, 2);
+    assert_string_equal(mine.warnings[1], "a warning beside");
+    assert_int_equal(b.pr.count + b.pr.nshown + b.pr.nwarnings + b.pr.fatal, 0);
+    problems_free(&b.pr);
+    problems_free(&mine);
+}
+
+static void fail_beside(void *arg)
+{
+    (void)arg;
+    runtime_error("actual.csv: cannot be read");
+}
+
+static void start_and_join_failing(void *arg)
+{
+    (void)arg;
+    chain_beside_join(chain_beside_start(fail_beside, NULL, "actual"));
+}
+
+/* A runtime_error beside ends only its thread; the join reports it, as
+** the caller's own (exit 2). */
+static void a_failure_beside_is_reported_at_the_join(void **state)
+{
+    (void)state;
+    int status;
+    char *err = unit_exit_of(start_and_join_failing, NULL, &status);
+    assert_string_equal(err, "phasemig: actual.csv: cannot be read\n");
+    assert_int_equal(status, 2);
+    free(err);
+}
+
 int run_chain_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +403,8 @@ int run_chain_tests(void)
         cmocka_unit_test(prefetch_before_the_cut),
         cmocka_unit_test(prefetch_not_cut),
         cmocka_unit_test(a_stage_that_reports_problems_behind_the_cut),
+        cmocka_unit_test(problems_from_beside_follow_the_callers),
+        cmocka_unit_test(a_failure_beside_is_reported_at_the_join),
     };
     return cmocka_run_group_tests_name("chain", tests, NULL, NULL);
 }

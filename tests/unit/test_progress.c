@@ -7,7 +7,7 @@
 
 /* The second pass of --split evidence over a dump, half-way through the
 ** bytes of both passes, after 10 s. */
-static const progress_view_t second_pass = {"resource_assignments.csv", 2, 2, 1234567,
+static const progress_view_t second_pass = {"resource_assignments.csv", 2, 2, 1234567, false, 0,
                                             50000000, 100000000, 10.0};
 
 static void wide_terminal_shows_everything(void **state)
@@ -32,6 +32,23 @@ static void one_pass_names_no_pass(void **state)
     progress_format(line, sizeof line, &v, 200, false);
     assert_string_equal(line, "projects.csv  [#####...............]  25%  1,234,567 rows  "
                               "5.0 MB/s  0:15 left");
+}
+
+/* reconcile reads both sides at once: the rows of each, main thread's
+** first. */
+static void rows_beside_follow_the_main_threads(void **state)
+{
+    (void)state;
+    progress_view_t v = second_pass;
+    v.pass = v.passes = 1;
+    v.what = "reading expected and actual: resource_assignments.csv";
+    v.beside = true;
+    v.rows_beside = 987654;
+    v.total = 0;
+    char line[512];
+    progress_format(line, sizeof line, &v, 200, false);
+    assert_string_equal(line, "reading expected and actual: resource_assignments.csv  "
+                              "1,234,567 + 987,654 rows  5.0 MB/s");
 }
 
 static void eighty_columns_keep_name_and_bar(void **state)
@@ -84,6 +101,7 @@ int run_progress_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wide_terminal_shows_everything), cmocka_unit_test(one_pass_names_no_pass),
+        cmocka_unit_test(rows_beside_follow_the_main_threads),
         cmocka_unit_test(eighty_columns_keep_name_and_bar), cmocka_unit_test(any_width_fits),
         cmocka_unit_test(bold_takes_no_columns), cmocka_unit_test(unknown_size_shows_rows_and_rate),
     };

@@ -389,12 +389,30 @@ static void run_rollback(const stage_case_t *c, size_t cut, buf_t *out)
     capture_done(&assignments_out);
 }
 
+/* Pass 1 of one reconcile side, with problems of its own. */
+typedef struct {
+    reconcile_t *rc;
+    const char *text;
+    bool actual;
+    size_t cut;
+    problems_t problems;
+} side_load_t;
+
+static void load_side(void *arg)
+{
+    side_load_t *s = arg;
+    stage_t *load[] = {reconcile_fingerprint_new(s->rc, T_ASSIGNMENTS, s->actual),
+                       reconcile_load_new(s->rc, T_ASSIGNMENTS, s->actual)};
+    run_cut(csv_of(s->text, "resource_assignments", &s->problems), load, 2, s->cut, &s->problems);
+}
+
 /* reconcile: the difference rows (reconcile.csv past its header) of the
 ** assignments "actual:" against "expected:", and the problems. Cut 0: one
-** thread; 1: fingerprinting on the chain's worker, as the command runs
-** it; 2: the same with a memory budget of one byte, so that every entry
-** goes through the spill files. A verdict that disagrees with the rows
-** (identical with rows, or not with none) is shown as a line of its own. */
+** thread, one side after the other; 1: as the command runs it, the two
+** sides at once, each fingerprinting on its chain's worker; 2: the same
+** with a memory budget of one byte, so that every entry goes through the
+** spill files. A verdict that disagrees with the rows (identical with
+** rows, or not with none) is shown as a line of its own. */
 static void run_reconcile(const stage_case_t *c, size_t cut, buf_t *out)
 {
     case_input_t in;
@@ -408,10 +426,23 @@ static void run_reconcile(const stage_case_t *c, size_t cut, buf_t *out)
     /* a side the case leaves out is an empty table */
     const char *side_text[2] = {in.text[S_EXPECTED] ? in.text[S_EXPECTED] : "id\n",
                                 in.text[S_ACTUAL] ? in.text[S_ACTUAL] : "id\n"};
+    side_load_t sides[2];
     for (int side = 0; side < 2; side++) {
-        stage_t *load[] = {reconcile_fingerprint_new(rc, T_ASSIGNMENTS, side == 1),
-                           reconcile_load_new(rc, T_ASSIGNMENTS, side == 1)};
-        run_cut(csv_of(side_text[side], "resource_assignments", &in.pr), load, 2, cut > 0, &in.pr);
+        sides[side] = (side_load_t){.rc = rc, .text = side_text[side], .actual = side == 1,
+                                    .cut = cut > 0};
+        problems_init(&sides[side].problems, 0);
+    }
+    if (cut == 0) {
+        load_side(&sides[0]);
+        load_side(&sides[1]);
+    } else {
+        chain_beside_t *actual = chain_beside_start(load_side, &sides[1], "actual");
+        load_side(&sides[0]);
+        chain_beside_join(actual);
+    }
+    for (int side = 0; side < 2; side++) {
+        problems_append(&in.pr, &sides[side].problems);
+        problems_free(&sides[side].problems);
     }
     reconcile_compare(rc, T_ASSIGNMENTS);
     for (int side = 0; side < 2; side++) {
