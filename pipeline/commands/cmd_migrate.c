@@ -211,7 +211,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
                               remap_new(&r.plan),
                               diff_phases_new(diff),
                               cut_new(drop_type),
-                              diff_schema_new(diff, r.phases->table),
+                              diff_schema_new(diff, r.phases),
                               verify_phases_new(verify),
                               write_new(sink, &rows[T_PHASES].out)};
     run_emit_held(&r, T_PHASES, emit_phases, ARRAY_LEN(emit_phases));

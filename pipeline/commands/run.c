@@ -248,19 +248,23 @@ void run_begin(run_t *r, const run_opts_t *o, const id_repeats_t *known, schema_
     progress_start(dataset_bytes(r->ds) * passes, o->quiet);
 
     /* the small tables, held in the plan */
-    r->projects = open_table(r->ds, T_PROJECTS, &r->problems);
+    source_t *projects = open_table(r->ds, T_PROJECTS, &r->problems);
+    r->projects = table_copy(projects->table);
     stage_t *load_projects[] = {
         validate_projects_new(&r->plan, &r->problems, &r->rows[T_PROJECTS].rejected)};
-    r->rows[T_PROJECTS].in = run_chain(r->projects, load_projects, 1, &r->problems);
-    r->phases = open_table(r->ds, T_PHASES, &r->problems);
+    r->rows[T_PROJECTS].in = run_chain(projects, load_projects, 1, &r->problems);
+    source_free(projects);
+    source_t *phases = open_table(r->ds, T_PHASES, &r->problems);
+    r->phases = table_copy(phases->table);
     /* a dataset in the other schema is named as such, not taken apart
     ** into a list of missing columns */
-    const char *refusal = schema_refusal(r->phases->table, NULL, schema);
+    const char *refusal = schema_refusal(r->phases, NULL, schema);
     if (refusal)
         runtime_error("%s: %s", o->in, refusal);
     stage_t *load_phases[] = {
         validate_phases_new(&r->plan, &r->problems, &r->rows[T_PHASES].rejected, schema)};
-    r->rows[T_PHASES].in = run_chain(r->phases, load_phases, 1, &r->problems);
+    r->rows[T_PHASES].in = run_chain(phases, load_phases, 1, &r->problems);
+    source_free(phases);
 }
 
 sink_t *run_open_output(run_t *r, schema_t out_schema)
@@ -272,14 +276,10 @@ sink_t *run_open_output(run_t *r, schema_t out_schema)
 uint64_t run_emit_held(run_t *r, table_id_t t, stage_t **stages, size_t n)
 {
     source_t *held = plan_source_new(&r->plan, t == T_PHASES,
-                                     t == T_PHASES ? r->phases->table : r->projects->table,
-                                     &r->problems, &r->rows[t].rejected);
+                                     t == T_PHASES ? r->phases : r->projects, &r->problems,
+                                     &r->rows[t].rejected);
     uint64_t rows = run_chain(held, stages, n, &r->problems);
     source_free(held);
-    /* its source is done with too: free it now */
-    source_t **read = t == T_PHASES ? &r->phases : &r->projects;
-    source_free(*read);
-    *read = NULL;
     return rows;
 }
 
@@ -338,8 +338,8 @@ int run_end(run_t *r, bool checks_accepted)
 
 void run_free(run_t *r)
 {
-    source_free(r->projects);
-    source_free(r->phases);
+    table_free(r->projects);
+    table_free(r->phases);
     dataset_close(r->ds);
     sink_free(r->sink);
     plan_free(&r->plan);

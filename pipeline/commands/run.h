@@ -92,7 +92,9 @@ typedef struct run {
     plan_t plan;
     table_rows_t rows[T_COUNT];
     dataset_t *ds;              /* open until run_streams_done */
-    source_t *projects, *phases;    /* the small tables' sources: their headers */
+    /* the small tables' headers (copies: their sources, and a gzip
+    ** reader's megabytes of buffers, are freed once read) */
+    table_t *projects, *phases;
     output_t out;
     sink_t *sink;
 } run_t;
@@ -102,9 +104,7 @@ void run_begin(run_t *r, const run_opts_t *o, const id_repeats_t *known, schema_
                unsigned passes);
 sink_t *run_open_output(run_t *r, schema_t out_schema);
 /* Runs the held rows of `t` (T_PROJECTS or T_PHASES) through stages[0..n)
-** (freed), then frees the table's source (its header is gone then: a
-** stage built from r->phases->table runs in this chain); returns the
-** rows read. */
+** (freed); returns the rows read. */
 uint64_t run_emit_held(run_t *r, table_id_t t, stage_t **stages, size_t n);
 bool run_streams_done(run_t *r, id_repeats_t *known);
 void run_commit(run_t *r);
