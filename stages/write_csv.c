@@ -30,7 +30,7 @@ static void csv_begin(sink_t *self, const table_t *t)
     if (s->gzip)
         s->file = gzip_bytesink_new(s->file);
     if (s->write_behind)
-        s->file = s->write_behind(s->file, s->gzip);
+        s->file = s->write_behind(s->file);
     buf_free(&path);
     buf_clear(&s->line);
     csv_format_strings(&s->line, (const char *const *)t->cols, t->ncols);

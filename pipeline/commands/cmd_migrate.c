@@ -195,7 +195,7 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
     sink_t *sink = run_open_output(&r, SCHEMA_NEW);
     char *diff_path = o->dry_run ? NULL : output_path(&r.out, "diff.csv");
     /* written on its own thread, as the tables are (a quarter of the bytes) */
-    diff_t *diff = diff_new(diff_path ? chain_write_behind(bytesink_file_new(diff_path), false) : NULL);
+    diff_t *diff = diff_new(diff_path ? chain_write_behind(bytesink_file_new(diff_path)) : NULL);
     free(diff_path);
     verify_t *verify = verify_new();
     table_rows_t *rows = r.rows;

@@ -18,14 +18,13 @@
 
 #include "stage.h"
 
-/* Block sizes (two blocks a sink). Writing a block to a file costs the
-** thread a copy into the page cache, so a small block keeps both threads
-** busy; deflating one costs several times filling it, and a block of a
-** whole gzip member (GZ_MEMBER, write_gzip.c) lets the thread's longer
-** turn overlap the caller's, where a smaller one would make the caller
-** wait. */
-#define BG_BLOCK_PLAIN ((size_t)256 << 10)
-#define BG_BLOCK_DEFLATE ((size_t)512 << 10)
+/* The block size (two blocks a sink). Writing a block to a file costs
+** the thread a copy into the page cache, so a small block keeps both
+** threads busy; deflating one costs several times filling it, and a
+** block of a whole gzip member (GZ_MEMBER, write_gzip.c: the same size)
+** lets the thread's longer turn overlap the caller's, where a smaller
+** one would make the caller wait. */
+#define BG_BLOCK ((size_t)256 << 10)
 
 /* Takes ownership of `inner`, which the thread writes and closes, in
 ** blocks of block_size bytes. */

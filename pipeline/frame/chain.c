@@ -167,9 +167,9 @@ source_t *chain_source_ahead(source_t *src)
 
 /* ---- chain_write_behind ---- */
 
-bytesink_t *chain_write_behind(bytesink_t *file, bool deflates)
+bytesink_t *chain_write_behind(bytesink_t *file)
 {
-    return background_bytesink_new(file, deflates ? BG_BLOCK_DEFLATE : BG_BLOCK_PLAIN);
+    return background_bytesink_new(file, BG_BLOCK);
 }
 
 /* ---- chain_beside ---- */

@@ -42,7 +42,7 @@ source_t *chain_source_ahead(source_t *src);
 /* A write_behind_fn (stage.h): `file` written on a thread of its own, in
 ** blocks (background.h); its failure is reported on the caller's thread
 ** at the next block or at close. */
-bytesink_t *chain_write_behind(bytesink_t *file, bool deflates);
+bytesink_t *chain_write_behind(bytesink_t *file);
 
 /* Work of its own beside the caller's: fn(arg) on a thread of its own,
 ** from chain_beside_start() until chain_beside_join() has waited for it.

@@ -90,9 +90,9 @@ struct sink {
 /* Given by a command to a writer: puts the writing of `file` on a thread
 ** of its own (chain_write_behind(), chain.h), so that formatting rows
 ** here and deflating and writing them there overlap; returns the sink to
-** write to instead, which owns `file`. `deflates`: writing the bytes
-** costs more than making them. NULL: the writer writes `file` itself. */
-typedef bytesink_t *(*write_behind_fn)(bytesink_t *file, bool deflates);
+** write to instead, which owns `file`. NULL: the writer writes `file`
+** itself. */
+typedef bytesink_t *(*write_behind_fn)(bytesink_t *file);
 
 void source_free(source_t *s);
 void stage_free(stage_t *s);

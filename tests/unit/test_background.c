@@ -27,9 +27,9 @@ static unsigned char *make_data(void)
     return d;
 }
 
-static const size_t SIZES[] = {1,           7,           4096, BG_BLOCK_PLAIN, BG_BLOCK_PLAIN + 1,
+static const size_t SIZES[] = {1,           7,           4096, BG_BLOCK, BG_BLOCK + 1,
                                (size_t)1 << 20, ((size_t)1 << 20) + 1, DATA_LEN};
-static const size_t BLOCKS[] = {BG_BLOCK_PLAIN, BG_BLOCK_DEFLATE};
+static const size_t BLOCKS[] = {4096, BG_BLOCK};
 
 static void sink_keeps_every_byte_in_order(void **state)
 {
@@ -57,7 +57,7 @@ static void sink_freed_without_close_closes_nothing(void **state)
     (void)state;
     mem_sink_t m;
     mem_sink_init(&m);
-    bytesink_t *b = background_bytesink_new(&m.base, BG_BLOCK_PLAIN);
+    bytesink_t *b = background_bytesink_new(&m.base, BG_BLOCK);
     b->write(b, "abc", 3);
     bytesink_free(b);
     assert_int_equal(m.closes, 0);
@@ -72,13 +72,13 @@ static void sink_freed_while_writing(void **state)
     unsigned char *data = make_data();
     mem_sink_t m;
     mem_sink_init(&m);
-    bytesink_t *b = background_bytesink_new(&m.base, BG_BLOCK_DEFLATE);
+    bytesink_t *b = background_bytesink_new(&m.base, BG_BLOCK);
     /* the last block not full: only a close would hand it over */
     size_t given = DATA_LEN - 100;
     b->write(b, data, given);
     bytesink_free(b);
     assert_int_equal(m.closes, 0);
-    assert_true(m.got.len >= given - 2 * BG_BLOCK_DEFLATE && m.got.len < given);
+    assert_true(m.got.len >= given - 2 * BG_BLOCK && m.got.len < given);
     assert_memory_equal(m.got.data, data, m.got.len);
     buf_free(&m.got);
     free(data);
