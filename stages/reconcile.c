@@ -10,7 +10,8 @@
 ** Any size, any order, bounded memory (docs/design.md, "reconcile").
 **
 ** Pass 1 (reconcile_fingerprint_new on the chain's worker thread, then
-** reconcile_load_new on the main thread, which is handed only the entry):
+** reconcile_load_new on the side's thread, which is handed only the
+** entry; the two sides may be read at the same time):
 ** each row becomes an entry of 56 bytes or
 ** so: its key (the id's 16 bytes when the id is a UUID, else the id's
 ** text; keys order as byte strings, a shorter one first when it is the
@@ -159,7 +160,11 @@ typedef struct {
 
 struct reconcile {
     store_t store[T_COUNT][SIDES];
-    uint64_t held[SIDES];       /* bytes of entries in memory, per side */
+    /* bytes of entries in memory, per side: a cache line each, since
+    ** the two sides' threads change them on every row */
+    struct {
+        _Alignas(64) uint64_t bytes;
+    } held[SIDES];
     uint64_t budget;
     size_t chunk;
     table_t *header[T_COUNT][SIDES];
@@ -182,7 +187,7 @@ struct reconcile {
 /* Pass 1's first stage, on the chain's worker thread: makes each row its
 ** entry (key, place, fingerprint; entry_t), which the row then carries
 ** alone, as its raw text and no fields, to the load stage after it: the
-** main thread decodes 56 bytes a row, not the row. It also keeps the
+** side's thread decodes 56 bytes a row, not the row. It also keeps the
 ** per-project totals of this table, added to the reconcile's as the table
 ** ends (into its side's: the other side may be read at the same time). */
 typedef struct {
@@ -206,6 +211,8 @@ typedef struct {
     reconcile_t *rc;
     table_id_t table;
     int side;
+    uint64_t rows;              /* counted here, added as the table ends:
+                                ** rc->rows is shared by both sides' threads */
 } load_t;
 
 typedef struct {
@@ -616,7 +623,7 @@ static void store_flush(reconcile_t *rc, store_t *s, int side, unsigned p)
     }
     s->chunks[s->nchunks++] = (chunk_t){s->spill_len, b->len, p};
     s->spill_len += b->len;
-    rc->held[side] -= b->len;
+    rc->held[side].bytes -= b->len;
     /* a huge entry's buffer is not kept for the small ones after it */
     if (b->cap > 4 * rc->chunk + 4096)
         buf_free(b);
@@ -633,8 +640,8 @@ static void store_add(reconcile_t *rc, store_t *s, int side, const char *e, size
     buf_t *b = &s->part[p];
     buf_add(b, e, len);
     s->seq++;
-    rc->held[side] += len;
-    if (!s->spilling && rc->held[side] > rc->budget) {
+    rc->held[side].bytes += len;
+    if (!s->spilling && rc->held[side].bytes > rc->budget) {
         s->spilling = true;
         for (unsigned i = 0; i < PARTITIONS; i++)
             store_flush(rc, s, side, i);
@@ -905,9 +912,11 @@ static stage_result_t load_process(stage_t *self, row_t *row)
 {
     load_t *l = (load_t *)self;
     reconcile_t *rc = l->rc;
-    if (!row)
+    if (!row) {
+        rc->rows[l->table][l->side] += l->rows;
         return STAGE_PASS;
-    rc->rows[l->table][l->side]++;
+    }
+    l->rows++;
     entry_t head = {0};
     if (row->raw_len >= sizeof head)
         memcpy(&head, row->raw, sizeof head);

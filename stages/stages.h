@@ -175,8 +175,9 @@ reconcile_t *reconcile_new(bytesink_t *out);
 /* Pass 1: every row of a table of a side, in input order, through
 ** fingerprint (it may run on a worker thread ahead of load: the row goes
 ** on as its entry alone, and it touches the reconcile only as the table
-** ends) and then load. The two sides may be read at the same time, each
-** on a thread of its own; one side's tables one after the other. */
+** ends) and then load. The two sides may be read at the same time, one
+** on the caller's thread and one beside it; one side's tables one after
+** the other. */
 stage_t *reconcile_fingerprint_new(reconcile_t *rc, table_id_t table, bool actual);
 stage_t *reconcile_load_new(reconcile_t *rc, table_id_t table, bool actual);
 /* Whether pass 1 may load the two sides at the same time (true here; the

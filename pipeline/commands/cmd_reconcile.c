@@ -106,6 +106,38 @@ static void read_side(void *arg)
     dataset_close(ds);
 }
 
+/* Pass 1 of both sides into `rc`: at once, actual's on a thread of its
+** own (its rows shown after expected's), each with its own problems,
+** appended to `problems` in order, expected's first; or one after the
+** other where the reconcile cannot take both at once. Gives up where a
+** side could not be read. */
+static void read_both_sides(reconcile_t *rc, const char *const paths[2], const char *schema,
+                            problems_t *problems)
+{
+    progress_phase("reading expected and actual");
+    side_read_t sides[2] = {{.path = paths[0], .schema = schema, .rc = rc, .actual = false},
+                            {.path = paths[1], .schema = schema, .rc = rc, .actual = true}};
+    problems_init(&sides[1].problems, 0);
+    chain_beside_t *actual =
+        reconcile_sides_at_once(rc) ? chain_beside_start(read_side, &sides[1], paths[1]) : NULL;
+    problems_init(&sides[0].problems, 0);
+    read_side(&sides[0]);
+    /* as if read one after the other: expected's failure ends the run
+    ** before actual's is known */
+    if (sides[0].unreadable)
+        give_up(&sides[0].problems);
+    if (actual)
+        chain_beside_join(actual);
+    else
+        read_side(&sides[1]);
+    for (int side = 0; side < 2; side++) {
+        problems_append(problems, &sides[side].problems);
+        problems_free(&sides[side].problems);
+    }
+    if (sides[1].unreadable)
+        give_up(problems);
+}
+
 int cmd_reconcile(int argc, char **argv)
 {
     reconcile_opts_t o = {0};
@@ -133,31 +165,7 @@ int cmd_reconcile(int argc, char **argv)
         reconcile_new(out_path ? staged_file_open(&out_file, out_path) : bytesink_stdout_new());
     /* on a terminal: the phase, the table and side read, rows, MB/s */
     progress_start(0, false);
-    /* pass 1: the two sides at once, actual's on a thread of its own
-    ** (its progress not shown), each with its own problems; or one after
-    ** the other where the reconcile cannot take both at once */
-    progress_phase("reading expected and actual");
-    side_read_t sides[2] = {{.path = paths[0], .schema = o.schema, .rc = rc, .actual = false},
-                            {.path = paths[1], .schema = o.schema, .rc = rc, .actual = true}};
-    problems_init(&sides[1].problems, 0);
-    chain_beside_t *actual =
-        reconcile_sides_at_once(rc) ? chain_beside_start(read_side, &sides[1], paths[1]) : NULL;
-    problems_init(&sides[0].problems, 0);
-    read_side(&sides[0]);
-    /* as if read one after the other: expected's failure ends the run
-    ** before actual's is known */
-    if (sides[0].unreadable)
-        give_up(&sides[0].problems);
-    if (actual)
-        chain_beside_join(actual);
-    else
-        read_side(&sides[1]);
-    problems_append(&problems, &sides[0].problems);
-    problems_append(&problems, &sides[1].problems);
-    problems_free(&sides[0].problems);
-    problems_free(&sides[1].problems);
-    if (sides[1].unreadable)
-        give_up(&problems);
+    read_both_sides(rc, paths, o.schema, &problems);
     if (problems.count > 0)
         give_up(&problems);
     progress_phase("comparing");

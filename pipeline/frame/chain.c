@@ -199,6 +199,13 @@ chain_beside_t *chain_beside_start(void (*fn)(void *arg), void *arg, const char 
 
 void chain_beside_join(chain_beside_t *b)
 {
+    /* the line goes on moving while only the work beside reads */
+    pthread_mutex_lock(&b->worker.lock);
+    while (!b->worker.done) {
+        wait_interruptibly(&b->worker.changed, &b->worker.lock);
+        progress_redraw();
+    }
+    pthread_mutex_unlock(&b->worker.lock);
     bool failed = worker_join(&b->worker);
     char err[ERROR_MAX];
     snprintf(err, sizeof err, "%s", b->worker.err);
@@ -283,7 +290,7 @@ int chain_run_ahead(source_t *src, stage_t **stages, size_t n, size_t k, problem
             passes(stages + k, n - k, r);
         }
         *rows += b->read;
-        progress_rows(b->read);   /* progress is the main thread's */
+        progress_rows(b->read);   /* counted by the thread that runs this part */
         end = b->end;
         ring_release(&a.ring);
     }

@@ -47,8 +47,9 @@ bytesink_t *chain_write_behind(bytesink_t *file);
 /* Work of its own beside the caller's: fn(arg) on a thread of its own,
 ** from chain_beside_start() until chain_beside_join() has waited for it.
 ** It must share nothing the caller touches meanwhile (its own sources,
-** stages and problems collector); it may run chains, and shows no
-** progress (progress.h is the caller's). A runtime_error() there ends
+** stages and problems collector); it may run chains, whose rows the
+** progress line shows after the caller's (progress_beside_this_thread),
+** also while chain_beside_join() waits. A runtime_error() there ends
 ** only its thread; chain_beside_join() reports it on the caller's. */
 typedef struct chain_beside chain_beside_t;
 chain_beside_t *chain_beside_start(void (*fn)(void *arg), void *arg, const char *what);

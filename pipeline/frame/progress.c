@@ -263,6 +263,12 @@ void progress_rows(uint64_t n)
         show();
 }
 
+void progress_redraw(void)
+{
+    if (!muted && state.on)
+        show();
+}
+
 void progress_phase(const char *phase)
 {
     if (muted)

@@ -34,9 +34,12 @@ void progress_pass(unsigned pass, unsigned passes);
 ** "" ends it. */
 void progress_phase(const char *phase);
 /* Input bytes read (called by the file reader, on any thread) and rows
-** done (on the main thread). */
+** done (on the main thread, or beside it: progress_beside_this_thread). */
 void progress_bytes(uint64_t n);
 void progress_rows(uint64_t n);
+/* Main thread: draws the line if it is due (at most four times a
+** second), while it waits and counts no rows itself. */
+void progress_redraw(void);
 /* Work running beside the main thread's (chain_beside_start): from now
 ** on this thread's rows are shown after the main thread's ("1,200 +
 ** 1,100 rows"), counting from zero at each table it names, and its other

@@ -26,6 +26,17 @@ progress_line_on_a_tty() {
     grep -q $'\033\\[1m' "$WORK/tty.out" && grep -q $'\033\\[K' "$WORK/tty.out"
 }
 
+# reconcile reads both sides at once: the line shows each side's rows,
+# and goes on moving while the expected side (the seed, 420 rows) is done
+# and only the actual side reads
+reconcile_progress_both_sides() {
+    progress_dump || return 1
+    TERM=xterm on_a_tty "$WORK/tty.out" "$PHASEMIG reconcile fixtures/planner-seed $WORK/prog >/dev/null" || true
+    tr '\r' '\n' <"$WORK/tty.out" | sed 's/\x1b\[[0-9;]*[mK]//g' >"$WORK/tty.lines"
+    grep -qE '^reading expected and actual: resource_assignments\.csv  420 \+ [1-9][0-9,]* rows' \
+        "$WORK/tty.lines" || { cat -v "$WORK/tty.out"; return 1; }
+}
+
 # with --split evidence the assignments are read twice: the line says which
 # pass, its rows count that pass's rows only, and the percent covers both
 evidence_passes() {
@@ -84,6 +95,7 @@ nothing_written_only_where_written() {
 if [ -z "${SANITIZED:-}" ]; then   # a pty and 150,000 rows: once is enough
     expect "terminal: progress on a tty: table, bar, percent, rows, MB/s, time left; bold" progress_line_on_a_tty
     expect "terminal: --split evidence: pass 2 of 2, rows of one pass, percent over both" evidence_passes
+    expect "terminal: reconcile: both sides' rows, moving while one side alone reads" reconcile_progress_both_sides
     expect "terminal: TERM=dumb: no escape codes" no_escapes dumb TERM=dumb
     expect "terminal: NO_COLOR=1: no escape codes" no_escapes no_color TERM=xterm NO_COLOR=1
     expect "terminal: no TERM: no escape codes" no_escapes unset -u TERM
