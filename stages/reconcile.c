@@ -211,8 +211,6 @@ typedef struct {
     reconcile_t *rc;
     table_id_t table;
     int side;
-    uint64_t rows;              /* counted here, added as the table ends:
-                                ** rc->rows is shared by both sides' threads */
 } load_t;
 
 typedef struct {
@@ -913,10 +911,11 @@ static stage_result_t load_process(stage_t *self, row_t *row)
     load_t *l = (load_t *)self;
     reconcile_t *rc = l->rc;
     if (!row) {
-        rc->rows[l->table][l->side] += l->rows;
+        /* counted by its store, per row: rc->rows lies beside the other
+        ** side's counts, which the other thread may be changing */
+        rc->rows[l->table][l->side] = rc->store[l->table][l->side].seq;
         return STAGE_PASS;
     }
-    l->rows++;
     entry_t head = {0};
     if (row->raw_len >= sizeof head)
         memcpy(&head, row->raw, sizeof head);
