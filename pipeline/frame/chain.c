@@ -200,13 +200,7 @@ chain_beside_t *chain_beside_start(void (*fn)(void *arg), void *arg, const char 
 void chain_beside_join(chain_beside_t *b)
 {
     /* the line goes on moving while only the work beside reads */
-    pthread_mutex_lock(&b->worker.lock);
-    while (!b->worker.done) {
-        wait_interruptibly(&b->worker.changed, &b->worker.lock);
-        progress_redraw();
-    }
-    pthread_mutex_unlock(&b->worker.lock);
-    bool failed = worker_join(&b->worker);
+    bool failed = worker_join_ticking(&b->worker, progress_redraw);
     char err[ERROR_MAX];
     snprintf(err, sizeof err, "%s", b->worker.err);
     worker_destroy(&b->worker);

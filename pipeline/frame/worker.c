@@ -64,11 +64,19 @@ void worker_start(worker_t *w, void (*fn)(void *arg), void *arg, const char *wha
 
 bool worker_join(worker_t *w)
 {
+    return worker_join_ticking(w, NULL);
+}
+
+bool worker_join_ticking(worker_t *w, void (*tick)(void))
+{
     if (!w->started)
         return false;
     pthread_mutex_lock(&w->lock);
-    while (!w->done)
+    while (!w->done) {
         wait_interruptibly(&w->changed, &w->lock);
+        if (tick)
+            tick();
+    }
     bool failed = w->failed;
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);

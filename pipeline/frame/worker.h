@@ -39,6 +39,9 @@ void worker_start(worker_t *w, void (*fn)(void *arg), void *arg, const char *wha
 /* Main thread: waits until the worker is done, then joins it; returns
 ** whether it failed (its message in w->err). Nothing if not started. */
 bool worker_join(worker_t *w);
+/* As worker_join(), calling tick() after each wait (at most 100 ms) while
+** the worker runs: the progress line goes on moving (chain_beside_join). */
+bool worker_join_ticking(worker_t *w, void (*tick)(void));
 void worker_destroy(worker_t *w);
 
 #endif
