@@ -154,27 +154,57 @@ void money_sum_format(money_sum_t s, char out[48])
     format_hundredths(out, s.v < 0, mag);
 }
 
-/* hex digit values, -1 for anything else: a table, as ids are parsed on
-** every assignment row */
-static const uint8_t HEX[256] = {
-    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
-    ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
-    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
-    ['F'] = 16,
-};  /* value + 1, so that 0 means "not hex" */
+/* The word of the n (4 or 8) bytes at p with p[0] its lowest byte, on any
+** host: one load, as the parse below counts bytes from the low end. */
+static inline uint64_t load_le(const char *p, size_t n)
+{
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w) >> (64 - 8 * n);
+#endif
+    return w;
+}
+
+/* Eight hex digits, w's bytes lowest first, as the four bytes they spell,
+** in out; false if any byte is not a hex digit. A word at a time, as ids
+** are parsed on every assignment row: each byte's high bit says one
+** thing about it (Hacker's Delight 6-1's style), and no sum carries into
+** the next byte, as every byte is below 0x80 first. */
+static inline bool hex8(uint64_t w, uint8_t out[4])
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+    if (w & high)
+        return false;
+    uint64_t lower = w | ones * 0x20;   /* 'A'..'F' as 'a'..'f'; digits unchanged */
+    uint64_t digit = (w + ones * (0x80 - '0')) & ~(w + ones * (0x80 - '9' - 1));
+    uint64_t letter = (lower + ones * (0x80 - 'a')) & ~(lower + ones * (0x80 - 'f' - 1));
+    if (((digit | letter) & high) != high)
+        return false;
+    /* '0'..'9' are 0..9 in their low four bits, 'a'..'f' 1..6 */
+    uint64_t nibbles = (w & ones * 0x0f) + ((letter & high) >> 7) * 9;
+    /* pair the nibbles into bytes, then close up the gaps */
+    const uint64_t pairs = 0x000f000f000f000fULL;
+    uint64_t v = (nibbles & pairs) << 4 | (nibbles >> 8 & pairs);
+    v = (v | v >> 8) & 0x0000ffff0000ffffULL;
+    uint32_t bytes = (uint32_t)(v | v >> 16);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    bytes = __builtin_bswap32(bytes);
+#endif
+    memcpy(out, &bytes, sizeof bytes);
+    return true;
+}
 
 bool uuid_parse(const char *s, size_t len, uuid_t *out)
 {
-    static const uint8_t at[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
     if (len != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
         return false;
-    int bad = 0;
-    for (int i = 0; i < 16; i++) {
-        int hi = HEX[(unsigned char)s[at[i]]], lo = HEX[(unsigned char)s[at[i] + 1]];
-        bad |= (hi == 0) | (lo == 0);
-        out->b[i] = (uint8_t)((((unsigned)hi - 1u) & 15u) << 4 | (((unsigned)lo - 1u) & 15u));
-    }
-    return !bad;
+    /* 8-4-4-4-12 as four runs of eight digits */
+    bool ok = hex8(load_le(s, 8), out->b);
+    ok &= hex8(load_le(s + 9, 4) | load_le(s + 14, 4) << 32, out->b + 4);
+    ok &= hex8(load_le(s + 19, 4) | load_le(s + 24, 4) << 32, out->b + 8);
+    ok &= hex8(load_le(s + 28, 8), out->b + 12);
+    return ok;
 }
 
 void uuid_format(const uuid_t *u, char out[37])

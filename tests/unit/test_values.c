@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -137,6 +138,31 @@ static void money_sums_do_not_overflow(void **state)
     assert_false(money_sum_eq(t, u));
 }
 
+/* The id of 8-4-4-4-12 hex digits, a character at a time: the reference
+** for uuid_parse. */
+static bool uuid_parse_slowly(const char *s, uuid_t *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    int nibble = 0;
+    for (int i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-')
+                return false;
+            continue;
+        }
+        const char *d = s[i] ? strchr(digits, tolower((unsigned char)s[i])) : NULL;
+        if (!d)
+            return false;
+        unsigned value = (unsigned)(d - digits);
+        if (nibble % 2 == 0)
+            out->b[nibble / 2] = (uint8_t)(value << 4);
+        else
+            out->b[nibble / 2] |= (uint8_t)value;
+        nibble++;
+    }
+    return true;
+}
+
 static void uuids(void **state)
 {
     (void)state;
@@ -163,6 +189,21 @@ static void uuids(void **state)
         uuid_format(&c, out);
         assert_string_equal(out, want);
     }
+    /* every byte value at every position of an id, against a parse
+    ** spelt out a character at a time: the parse reads words, and a byte
+    ** above 0x7f or next to a digit must not leak into its neighbours */
+    const char *base = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    for (int at = 0; at < 36; at++)
+        for (unsigned v = 0; v < 256; v++) {
+            char text[37];
+            memcpy(text, base, sizeof text);
+            text[at] = (char)v;
+            uuid_t got, want;
+            bool ok = uuid_parse(text, 36, &got);
+            assert_int_equal(ok, uuid_parse_slowly(text, &want));
+            if (ok)
+                assert_memory_equal(got.b, want.b, 16);
+        }
     assert_false(uuid_parse("0f8fad5b-d9cb-469f-a165-70867728950", 35, &a));
     assert_false(uuid_parse("0f8fad5bd9cb-469f-a165-70867728950e-", 36, &a));
     assert_false(uuid_parse("0f8fad5g-d9cb-469f-a165-70867728950e", 36, &a));
