@@ -117,7 +117,9 @@ typedef struct {
     const char *before_phase, *after_phase;   /* NULL: empty */
 } context_t;
 
-static void emit(diff_t *d, int section, const char *table, const field_t *id,
+/* Emits one row of `section`. Its first `plain` fields are NULL or need
+** no quotes: this file's own words, and the ids and dates validate parsed. */
+static void emit(diff_t *d, int section, size_t plain, const char *table, const field_t *id,
                  const char *change, const char *fieldname, const field_t *before,
                  const field_t *after, const context_t *context)
 {
@@ -143,7 +145,7 @@ static void emit(diff_t *d, int section, const char *table, const field_t *id,
         write_held(d);
     buf_t *b = &d->section[section];
     size_t at = b->len;
-    csv_format_record(b, f, DIFF_COLUMNS);
+    csv_format_record(b, f, DIFF_COLUMNS, plain);
     d->rows++;
     if (d->preview_rows[section] < DIFF_PREVIEW_ROWS) {
         buf_add(&d->preview, b->data + at, b->len - at);
@@ -169,12 +171,12 @@ static const table_t *schema_header(stage_t *self, const table_t *in)
     const table_t *before = s->before;
     for (size_t i = 0; i < before->ncols; i++)
         if (table_col(in, before->cols[i]) < 0)
-            emit(s->diff, SECTION_SCHEMA, before->name, NULL, "column_removed", before->cols[i],
-                 NULL, NULL, NULL);
+            emit(s->diff, SECTION_SCHEMA, 0, before->name, NULL, "column_removed",
+                 before->cols[i], NULL, NULL, NULL);
     for (size_t i = 0; i < in->ncols; i++)
         if (table_col(before, in->cols[i]) < 0)
-            emit(s->diff, SECTION_SCHEMA, before->name, NULL, "column_added", in->cols[i], NULL,
-                 NULL, NULL);
+            emit(s->diff, SECTION_SCHEMA, 0, before->name, NULL, "column_added", in->cols[i],
+                 NULL, NULL, NULL);
     return in;
 }
 
@@ -202,13 +204,14 @@ static stage_result_t phases_process(stage_t *self, row_t *row)
         return STAGE_DROP;
     const field_t *id = &row->f[s->id];
     diff_t *d = s->diff;
-    emit(d, SECTION_PHASES, "project_phases", id, "remapped", "phase_type", &row->f[s->type],
-         NULL, NULL);
-    emit(d, SECTION_PHASES, "project_phases", id, "remapped", "name", NULL, &row->f[s->name],
-         NULL);
-    emit(d, SECTION_PHASES, "project_phases", id, "remapped", "start_date", NULL,
+    /* plain: up to the field's name, the id a validated one */
+    emit(d, SECTION_PHASES, 4, "project_phases", id, "remapped", "phase_type",
+         &row->f[s->type], NULL, NULL);
+    emit(d, SECTION_PHASES, 4, "project_phases", id, "remapped", "name", NULL,
+         &row->f[s->name], NULL);
+    emit(d, SECTION_PHASES, 4, "project_phases", id, "remapped", "start_date", NULL,
          &row->f[s->start], NULL);
-    emit(d, SECTION_PHASES, "project_phases", id, "remapped", "end_date", NULL,
+    emit(d, SECTION_PHASES, 4, "project_phases", id, "remapped", "end_date", NULL,
          &row->f[s->end], NULL);
     return STAGE_PASS;
 }
@@ -265,7 +268,9 @@ static stage_result_t assignments_process(stage_t *self, row_t *row)
         phase_name(s->plan, pointed),
         phase_name(s->plan, implicit_index(s->plan, project, &row->f[s->implicit])),
     };
-    emit(s->diff, SECTION_ASSIGNMENTS, "resource_assignments", &row->f[s->id], change,
+    /* plain: all but the phases' names, as validate parsed the ids and the
+    ** date, and match wrote the implicit id */
+    emit(s->diff, SECTION_ASSIGNMENTS, 8, "resource_assignments", &row->f[s->id], change,
          "project_phase_id", &row->f[s->phase], &row->f[s->implicit], &context);
     return STAGE_PASS;
 }

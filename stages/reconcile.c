@@ -1289,7 +1289,7 @@ static void emit(reconcile_t *rc, table_id_t table, const char *id, size_t idlen
         actual ? *actual : none,
     };
     buf_clear(&rc->line);
-    csv_format_record(&rc->line, f, 6);
+    csv_format_record(&rc->line, f, 6, 0);
     rc->out->write(rc->out, rc->line.data, rc->line.len);
 }
 

@@ -65,7 +65,7 @@ int main(int argc, char **argv)
     while (src->next(src, &row) == 1) {
         for (size_t i = 0; i < want->ncols; i++)
             f[i] = row->f[at[i]];
-        csv_format_record(&out, f, want->ncols);
+        csv_format_record(&out, f, want->ncols, 0);
         fwrite(out.data, 1, out.len, stdout);
         buf_clear(&out);
     }

@@ -324,7 +324,7 @@ static void emit(reconcile_t *rc, int table, const char *id, size_t idlen, const
     };
     buf_t b;
     buf_init(&b);
-    csv_format_record(&b, f, 6);
+    csv_format_record(&b, f, 6, 0);
     rc->out->write(rc->out, b.data, b.len);
     buf_free(&b);
 }

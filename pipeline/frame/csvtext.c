@@ -98,9 +98,9 @@ static void format_record(buf_t *out, const field_t *f, size_t n, size_t plain)
     out->data[out->len] = '\0';
 }
 
-void csv_format_record(buf_t *out, const field_t *f, size_t n)
+void csv_format_record(buf_t *out, const field_t *f, size_t n, size_t plain)
 {
-    format_record(out, f, n, 0);
+    format_record(out, f, n, plain < n ? plain : n);
 }
 
 void csv_format_row(buf_t *out, const row_t *r)

@@ -11,8 +11,10 @@
 #include "row.h"
 
 void csv_format_field(buf_t *out, const field_t *f);
-/* n fields and a line end */
-void csv_format_record(buf_t *out, const field_t *f, size_t n);
+/* n fields and a line end; the first `plain` of them are NULL or text that
+** needs no quotes (the caller knows it: an id or date that was parsed),
+** copied unchecked. */
+void csv_format_record(buf_t *out, const field_t *f, size_t n, size_t plain);
 /* The row's fields and a line end; its plain fields are copied unchecked. */
 void csv_format_row(buf_t *out, const row_t *r);
 /* n strings (NULL: SQL NULL) and a line end */

@@ -120,7 +120,7 @@ static void write_reject(problems_t *p, const table_t *t, const row_t *row, int6
         {reason, strlen(reason), false},
         {row && row->raw ? row->raw : "", row && row->raw ? row->raw_len : 0, !row || !row->raw},
     };
-    csv_format_record(b, f, 7);
+    csv_format_record(b, f, 7, 0);
     p->rejects->write(p->rejects, b->data, b->len);
 }
 

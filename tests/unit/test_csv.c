@@ -383,8 +383,17 @@ static void format_quotes_exactly_when_needed(void **state)
     /* NULL, empty, and \. (psql's end of data) */
     field_t fields[] = {{"", 0, true}, {"", 0, false}, {"\\.", 2, false}, {"a\"b", 3, false}};
     buf_clear(&out);
-    csv_format_record(&out, fields, 4);
+    csv_format_record(&out, fields, 4, 0);
     assert_string_equal(out.data, ",\"\",\"\\.\",\"a\"\"b\"\n");
+    /* the first `plain` go out as they are (NULL empty), the rest checked;
+    ** a `plain` past the end means all of them */
+    field_t known[] = {{"2026-01-02", 10, false}, {"", 0, true}, {"x,y", 3, false}};
+    buf_clear(&out);
+    csv_format_record(&out, known, 3, 2);
+    assert_string_equal(out.data, "2026-01-02,,\"x,y\"\n");
+    buf_clear(&out);
+    csv_format_record(&out, known, 2, 9);
+    assert_string_equal(out.data, "2026-01-02,\n");
     buf_free(&out);
 }
 
