@@ -22,6 +22,7 @@
 #define REPORT_BUCKETS 60       /* slices of a project's span (+ before, after) */
 #define REPORT_PROJECTS 50      /* drawn in full; the rest summarised */
 #define TIMELINE_WIDTH 720
+#define MONTH_MEMO 1024         /* days whose month is remembered */
 
 enum { KEPT, MOVED, ORPHANED, CLASSES };
 
@@ -52,6 +53,10 @@ struct report {
     uint64_t (*months)[CLASSES];
     int32_t month_lo;
     size_t nmonths;
+    /* month_of() of the last day seen in each slot (day % MONTH_MEMO): the
+    ** dates of a dump span a few years, so most rows find theirs here */
+    day_t memo_day[MONTH_MEMO];
+    int32_t memo_month[MONTH_MEMO];
     report_about_t about;
 };
 
@@ -66,12 +71,18 @@ typedef struct {
     int change;
 } report_stage_t;
 
+static int32_t month_of(day_t d);
+
 report_t *report_new(plan_t *plan)
 {
     report_t *r = xcalloc(1, sizeof *r);
     r->plan = plan;
     r->nibbles = xcalloc((plan->nprojects + 1) * MARKS_ROW, sizeof *r->nibbles);
     r->ext = xcalloc(plan->nprojects + 1, sizeof *r->ext);
+    for (day_t d = 0; d < MONTH_MEMO; d++) {
+        r->memo_day[d] = d;
+        r->memo_month[d] = month_of(d);
+    }
     return r;
 }
 
@@ -164,7 +175,12 @@ static day_t first_of_month(int32_t month)
 /* Counts one assignment of class cls in its month. */
 static void month_add(report_t *r, day_t d, int cls)
 {
-    int32_t m = month_of(d);
+    size_t slot = (uint32_t)d % MONTH_MEMO;
+    if (r->memo_day[slot] != d) {
+        r->memo_day[slot] = d;
+        r->memo_month[slot] = month_of(d);
+    }
+    int32_t m = r->memo_month[slot];
     if (r->nmonths == 0) {
         r->months = xcalloc(1, sizeof *r->months);
         r->month_lo = m;
