@@ -100,12 +100,27 @@ static int by_line(const void *a, const void *b)
     return (x->line > y->line) - (x->line < y->line);
 }
 
-/* The ids seen in one group and the line each was first seen on. */
+/* The ids seen in one group and the line each was first seen on. One
+** serves every group in turn, emptied for each with room for the group
+** (seen_empty): made and grown afresh for each of 256 groups, it was
+** megabytes of allocations a group, and its growth the run's peak memory. */
 typedef struct {
     uuidmap_t index;        /* id -> index into first_lines */
     int64_t *first_lines;
     size_t n, cap;
 } seen_t;
+
+/* Empties s for a group of at most `pairs` pairs. */
+static void seen_empty(seen_t *s, size_t pairs)
+{
+    uuidmap_clear(&s->index, pairs);
+    if (s->cap < pairs) {
+        free(s->first_lines);
+        s->first_lines = xmalloc(pairs * sizeof *s->first_lines);
+        s->cap = pairs;
+    }
+    s->n = 0;
+}
 
 /* Checks pairs e[0..n), which follow the group's earlier pairs in input
 ** order; appends the repeats to r. */
@@ -158,21 +173,19 @@ static unsigned part_of(const uuid_t *id, unsigned depth)
 
 #define DEPTHS ((64 - 8) / SPLIT_BITS)
 
-/* Checks the pairs of f from where it is to its end, as one group. */
-static void check_stream(unique_t *u, FILE *f, repeats_t *r)
+/* Checks the pairs of f from where it is to its end, as one group of at
+** most `ids` ids. */
+static void check_stream(unique_t *u, FILE *f, seen_t *s, size_t ids, repeats_t *r)
 {
-    seen_t s = {0};
-    uuidmap_init(&s.index);
+    seen_empty(s, ids);
     size_t got;
     while ((got = read_pairs(u, f)) > 0)
-        check_pairs(&s, u->buf, got, r);
-    uuidmap_free(&s.index);
-    free(s.first_lines);
+        check_pairs(s, u->buf, got, r);
 }
 
 /* Checks the group of pairs written to f (at the end of it), splitting it
 ** first while it has more than group_max pairs. */
-static void check_file(unique_t *u, FILE *f, unsigned depth, repeats_t *r)
+static void check_file(unique_t *u, FILE *f, unsigned depth, seen_t *s, repeats_t *r)
 {
     size_t n = rewind_pairs(u, f);
     if (n > u->group_max && depth <= DEPTHS) {
@@ -195,13 +208,13 @@ static void check_file(unique_t *u, FILE *f, unsigned depth, repeats_t *r)
             nonempty += count[p] > 0;
         if (one_hash) {
             rewind_pairs(u, f);
-            check_stream(u, f, r);
+            check_stream(u, f, s, 1, r);
             return;
         }
         if (nonempty == 1) {
             if (fseek(f, 0, SEEK_END) != 0)
                 runtime_error("%s: cannot read a spill file: %s", u->tmpdir, strerror(errno));
-            check_file(u, f, depth + 1, r);
+            check_file(u, f, depth + 1, s, r);
             return;
         }
         FILE *part[SPLITS] = {0};
@@ -215,12 +228,12 @@ static void check_file(unique_t *u, FILE *f, unsigned depth, repeats_t *r)
             }
         for (unsigned p = 0; p < SPLITS; p++)
             if (part[p]) {
-                check_file(u, part[p], depth + 1, r);
+                check_file(u, part[p], depth + 1, s, r);
                 fclose(part[p]);
             }
         return;
     }
-    check_stream(u, f, r);
+    check_stream(u, f, s, n, r);
 }
 
 void unique_finish(unique_t *u,
@@ -228,18 +241,19 @@ void unique_finish(unique_t *u,
                    void *ctx)
 {
     repeats_t r = {0};
+    seen_t s = {0};
+    uuidmap_init(&s.index);
     if (!u->spilled) {
-        seen_t s = {0};
-        uuidmap_init(&s.index);
+        seen_empty(&s, u->n);
         check_pairs(&s, u->buf, u->n, &r);
-        uuidmap_free(&s.index);
-        free(s.first_lines);
     } else {
         spill(u);
         for (size_t b = 0; b < UNIQUE_BUCKETS; b++)
             if (u->bucket[b])
-                check_file(u, u->bucket[b], 1, &r);
+                check_file(u, u->bucket[b], 1, &s, &r);
     }
+    uuidmap_free(&s.index);
+    free(s.first_lines);
     if (r.n > 1)
         qsort(r.v, r.n, sizeof *r.v, by_line);
     for (size_t i = 0; i < r.n; i++)

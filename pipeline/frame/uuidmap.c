@@ -2,6 +2,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "errors.h"
 #include "util.h"
@@ -18,6 +19,21 @@ void uuidmap_free(uuidmap_t *m)
     free(m->slots);
     m->slots = NULL;
     m->cap = m->count = 0;
+}
+
+void uuidmap_clear(uuidmap_t *m, size_t n)
+{
+    size_t cap = n + n / 3 + 1;   /* n keys are then at most 3/4 of it */
+    if (cap < 64)
+        cap = 64;
+    if (m->cap < cap) {
+        free(m->slots);
+        m->slots = xcalloc(cap, sizeof *m->slots);
+        m->cap = cap;
+    } else {
+        memset(m->slots, 0, m->cap * sizeof *m->slots);
+    }
+    m->count = 0;
 }
 
 /* Where key's probe starts: the hash's low 32 bits scaled to cap, which

@@ -31,6 +31,10 @@ typedef struct uuidmap {
 
 void uuidmap_init(uuidmap_t *m);
 void uuidmap_free(uuidmap_t *m);
+/* Empties m, leaving room for n keys before it grows: its slots are kept
+** when they are room enough, so that an index filled and emptied many
+** times is allocated once. */
+void uuidmap_clear(uuidmap_t *m, size_t n);
 /* Inserts key -> val (val <= UUIDMAP_MAX_VALUE) unless key is there; returns true if inserted, false
 ** (and the existing value in *existing, if not NULL) if it was there. */
 bool uuidmap_put(uuidmap_t *m, const uuid_t *key, size_t val, size_t *existing);

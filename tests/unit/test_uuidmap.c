@@ -33,6 +33,32 @@ static void put_get_through_growth(void **state)
 }
 
 /* Values are kept in 32 bits: the largest allowed comes back whole. */
+/* An index emptied with room for n takes n keys without growing, keeps
+** its slots for as many or fewer, and forgets what it held. */
+static void clear_with_room(void **state)
+{
+    (void)state;
+    uuidmap_t m;
+    uuidmap_init(&m);
+    for (size_t n = 1; n <= 3000; n += n / 2 + 1) {
+        uuidmap_clear(&m, n);
+        const uuidmap_slot_t *slots = m.slots;
+        for (size_t i = 0; i < n; i++) {
+            uuid_t u = unit_uuid(n * 10000 + i);
+            assert_true(uuidmap_put(&m, &u, i, NULL));
+        }
+        assert_ptr_equal(m.slots, slots);   /* no growth */
+        assert_int_equal(m.count, n);
+        uuidmap_clear(&m, n / 2);
+        assert_ptr_equal(m.slots, slots);   /* room enough: kept */
+        assert_int_equal(m.count, 0);
+        uuid_t u = unit_uuid(n * 10000);
+        size_t v;
+        assert_false(uuidmap_get(&m, &u, &v));
+    }
+    uuidmap_free(&m);
+}
+
 static void largest_value(void **state)
 {
     (void)state;
@@ -54,6 +80,7 @@ static void largest_value(void **state)
 int run_uuidmap_tests(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(put_get_through_growth),
-                                       cmocka_unit_test(largest_value)};
+                                       cmocka_unit_test(largest_value),
+                                       cmocka_unit_test(clear_with_room)};
     return cmocka_run_group_tests_name("uuidmap", tests, NULL, NULL);
 }
