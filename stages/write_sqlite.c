@@ -136,6 +136,9 @@ sink_t *sqlite_sink_new(const char *dir)
     if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK)
         runtime_error("%s: %s", s->path, sqlite3_errmsg(s->db));
-    exec(s, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF");
+    /* rows are only appended (no index on the assignments), so a page
+    ** cache of 512 KiB writes as fast as the default 2 MB, which put the
+    ** run's peak over its 64 MiB bound at 10M assignments */
+    exec(s, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -512");
     return &s->base;
 }
