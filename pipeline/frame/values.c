@@ -155,13 +155,15 @@ void money_sum_format(money_sum_t s, char out[48])
 }
 
 /* The word of the n (4 or 8) bytes at p with p[0] its lowest byte, on any
-** host: one load, as the parse below counts bytes from the low end. */
+** host: one load, as the parse below counts bytes from the low end. (On a
+** big-endian host the n bytes land at the word's high end, and the swap
+** alone brings p[i] to bits 8i.) */
 static inline uint64_t load_le(const char *p, size_t n)
 {
     uint64_t w = 0;
     memcpy(&w, p, n);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    w = __builtin_bswap64(w) >> (64 - 8 * n);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
 #endif
     return w;
 }
@@ -188,7 +190,7 @@ static inline bool hex8(uint64_t w, uint8_t out[4])
     uint64_t v = (nibbles & pairs) << 4 | (nibbles >> 8 & pairs);
     v = (v | v >> 8) & 0x0000ffff0000ffffULL;
     uint32_t bytes = (uint32_t)(v | v >> 16);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     bytes = __builtin_bswap32(bytes);
 #endif
     memcpy(out, &bytes, sizeof bytes);
