@@ -32,7 +32,6 @@ static void put_get_through_growth(void **state)
     uuidmap_free(&m);
 }
 
-/* Values are kept in 32 bits: the largest allowed comes back whole. */
 /* An index emptied with room for n takes n keys without growing, keeps
 ** its slots for as many or fewer, and forgets what it held. */
 static void clear_with_room(void **state)
@@ -59,6 +58,7 @@ static void clear_with_room(void **state)
     uuidmap_free(&m);
 }
 
+/* Values are kept in 32 bits: the largest allowed comes back whole. */
 static void largest_value(void **state)
 {
     (void)state;
