@@ -385,6 +385,15 @@ static const table_t *assignments_header(stage_t *self, const table_t *in)
     else
         find_columns(v, in, SCHEMA_NEW, T_ASSIGNMENTS, NEW_ASSIGNMENT_COLS,
                      ARRAY_LEN(NEW_ASSIGNMENT_COLS));
+    /* match adds columns of these names for the diff, which finds them by
+    ** name: an input column so named would be taken for them */
+    static const char *const OWN[] = {MATCH_CHANGE, MATCH_PHASE};
+    for (size_t i = 0; i < ARRAY_LEN(OWN); i++)
+        if (table_col(in, OWN[i]) >= 0) {
+            problem_at(v->problems, in, NULL, 1, OWN[i], NULL, 0,
+                       "a name phasemig keeps for a column of its own");
+            v->problems->fatal++;
+        }
     return in;
 }
 
