@@ -148,6 +148,22 @@ busy_marks() {
         sed 's/.*: \([0-9]*\) .*/\1/' | awk -v n="$1" '{ s += $1 } END { if (s != n) { print "months: " s; exit 1 } }'
 }
 
+# each month of the overall chart holds the assignments dated in it,
+# counted again from the input; over more than 1,024 days, so that days
+# which share a slot of the report's month memo are both counted right
+months_by_date() {
+    rm -rf "$WORK/gen" && "$GENDUMP" 20000 "$WORK/gen" >/dev/null || return 1
+    "$PHASEMIG" migrate -q --dry-run --html "$WORK/months.html" "$WORK/gen" || return 1
+    grep -o '<title>[0-9]*-[0-9]*: [0-9]* [a-z]*</title>' "$WORK/months.html" |
+        sed 's/<title>\([0-9-]*\): \([0-9]*\) .*/\1 \2/' |
+        awk '{ n[$1] += $2 } END { for (m in n) print m, n[m] }' | sort >"$WORK/months.report"
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "assignment_date") c = i; next }
+             { n[substr($c, 1, 7)]++ } END { for (m in n) print m, n[m] }' \
+        "$WORK/gen/resource_assignments.csv" | sort >"$WORK/months.input"
+    [ "$(wc -l <"$WORK/months.input")" -gt 35 ] || { echo "dates span too few months"; return 1; }
+    same "$WORK/months.input" "$WORK/months.report"
+}
+
 if [ -z "${SANITIZED:-}" ]; then   # a browser and a pty: once is enough
     expect "report: the planner seed in headless Chromium, the whole picture first" seed_in_a_browser
     expect "report: 5,000 projects render in headless Chromium in under 5 s" five_thousand_projects
@@ -159,3 +175,4 @@ expect "report: same input, same bytes" same_bytes_twice
 expect "report: marks past 14 in a slice (half a byte to a byte)" busy_marks 3000 14 255
 expect "report: marks past 255 in a slice" busy_marks 50000 255 100000
 expect "report: --dry-run --html writes the report only" dry_run_html_only
+expect "report: each month of the overall chart holds the assignments dated in it" months_by_date
