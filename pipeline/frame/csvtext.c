@@ -100,7 +100,7 @@ static void format_record(buf_t *out, const field_t *f, size_t n, size_t plain)
 
 void csv_format_record(buf_t *out, const field_t *f, size_t n, size_t plain)
 {
-    format_record(out, f, n, plain < n ? plain : n);
+    format_record(out, f, n, plain);
 }
 
 void csv_format_row(buf_t *out, const row_t *r)

@@ -394,6 +394,11 @@ static void format_quotes_exactly_when_needed(void **state)
     buf_clear(&out);
     csv_format_record(&out, known, 2, 9);
     assert_string_equal(out.data, "2026-01-02,\n");
+    /* unchecked indeed: a caller that calls text plain that is not gets it
+    ** back as it gave it */
+    buf_clear(&out);
+    csv_format_record(&out, known + 2, 1, 1);
+    assert_string_equal(out.data, "x,y\n");
     buf_free(&out);
 }
 
