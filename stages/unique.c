@@ -241,8 +241,7 @@ void unique_finish(unique_t *u,
                    void *ctx)
 {
     repeats_t r = {0};
-    seen_t s = {0};
-    uuidmap_init(&s.index);
+    seen_t s = {0};   /* its index made by the first seen_empty */
     if (!u->spilled) {
         seen_empty(&s, u->n);
         check_pairs(&s, u->buf, u->n, &r);

@@ -9,9 +9,8 @@
 
 void uuidmap_init(uuidmap_t *m)
 {
-    m->cap = 64;
-    m->count = 0;
-    m->slots = xcalloc(m->cap, sizeof *m->slots);
+    *m = (uuidmap_t){0};
+    uuidmap_clear(m, 0);
 }
 
 void uuidmap_free(uuidmap_t *m)

@@ -31,9 +31,9 @@ typedef struct uuidmap {
 
 void uuidmap_init(uuidmap_t *m);
 void uuidmap_free(uuidmap_t *m);
-/* Empties m, leaving room for n keys before it grows: its slots are kept
-** when they are room enough, so that an index filled and emptied many
-** times is allocated once. */
+/* Empties m (initialised, or all zero), leaving room for n keys before it
+** grows: its slots are kept when they are room enough, so that an index
+** filled and emptied many times is allocated once. */
 void uuidmap_clear(uuidmap_t *m, size_t n);
 /* Inserts key -> val (val <= UUIDMAP_MAX_VALUE) unless key is there; returns true if inserted, false
 ** (and the existing value in *existing, if not NULL) if it was there. */
