@@ -144,32 +144,19 @@ static uint32_t mark_get(const report_t *r, size_t project, size_t at)
     return e->bytes ? e->bytes[at] : e->wide[at];
 }
 
-/* Days since 1970-01-01 to year * 12 + month - 1 (proleptic Gregorian;
-** H. Hinnant's civil_from_days), a few integer operations an assignment. */
+/* Days since 1970-01-01 to year * 12 + month - 1. */
 static int32_t month_of(day_t d)
 {
-    int64_t z = (int64_t)d + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    int64_t y = yoe + era * 400 + (m <= 2);
-    return (int32_t)(y * 12 + m - 1);
+    int y, m, day;
+    civil_from_days(d, &y, &m, &day);
+    return (int32_t)y * 12 + m - 1;
 }
 
-/* Day of the first of month `month` (year * 12 + month - 1): H. Hinnant's
-** days_from_civil. */
+/* Day of the first of month `month` (year * 12 + month - 1; years of
+** dates 0001..9999, so never negative). */
 static day_t first_of_month(int32_t month)
 {
-    int64_t y = month / 12, m = month % 12 + 1;
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (day_t)(era * 146097 + doe - 719468);
+    return days_from_civil(month / 12, month % 12 + 1, 1);
 }
 
 /* Counts one assignment of class cls in its month. */

@@ -14,7 +14,7 @@ day_t days_from_civil(int y, int m, int d)
     return (day_t)(era * 146097 + doe - 719468);
 }
 
-static void civil_from_days(day_t z0, int *y, int *m, int *d)
+void civil_from_days(day_t z0, int *y, int *m, int *d)
 {
     int z = z0 + 719468;
     const int era = (z >= 0 ? z : z - 146096) / 146097;

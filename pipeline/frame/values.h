@@ -21,7 +21,10 @@ typedef int32_t day_t;          /* days since 1970-01-01 */
 bool date_parse(const char *s, size_t len, day_t *out);
 /* Writes "YYYY-MM-DD" and a NUL into out (11 bytes). */
 void date_format(day_t d, char out[11]);
+/* The day of year y, month m (1..12), day d, and back (H. Hinnant's
+** algorithms: exact for the proleptic Gregorian calendar). */
 day_t days_from_civil(int y, int m, int d);
+void civil_from_days(day_t day, int *y, int *m, int *d);
 
 /* ---- exact decimals with two places (NUMERIC(p,2)) ---- */
 typedef int64_t cents_t;

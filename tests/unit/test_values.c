@@ -46,6 +46,16 @@ static void dates_round_trip(void **state)
         assert_true(date_parse(out, 10, &back));
         assert_int_equal(back, d);
     }
+    /* and as year, month, day, from year 1 to 9999 */
+    for (day_t d = days_from_civil(1, 1, 1); d <= days_from_civil(9999, 12, 31); d += 7) {
+        int y, m, day;
+        civil_from_days(d, &y, &m, &day);
+        assert_int_equal(days_from_civil(y, m, day), d);
+        assert_true(m >= 1 && m <= 12 && day >= 1 && day <= 31);
+    }
+    int y, m, day;
+    civil_from_days(days_from_civil(2024, 2, 28) + 1, &y, &m, &day);
+    assert_true(y == 2024 && m == 2 && day == 29);
     date_format(days_from_civil(2024, 2, 28) + 1, out);
     assert_string_equal(out, "2024-02-29");
     date_format(days_from_civil(2024, 12, 31) + 1, out);
