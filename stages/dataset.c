@@ -107,7 +107,7 @@ source_t *dataset_table(dataset_t *d, table_id_t id, problems_t *problems)
     }
     if (d->db) {
         buf_printf(&display, "%s[%s]", d->path, table);
-        src = sqlite_source_open(d->db, table, buf_str(&display), schema_two_decimals, problems);
+        src = sqlite_source_open(d->db, id, buf_str(&display), problems);
         buf_free(&display);
         return src;
     }

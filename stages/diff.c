@@ -23,12 +23,20 @@ enum { SECTION_SCHEMA, SECTION_PHASES, SECTION_ASSIGNMENTS, SECTIONS };
 
 /* SPEC's six columns first, so that existing readers keep working; then
 ** the context of an assignment row (empty on schema and phase rows): its
-** project, its date, and the names of the phases before and after. */
-static const char *const DIFF_HEADER[] = {"table",         "id",           "change",
-                                          "field",         "before",       "after",
-                                          "project_id",    "assignment_date",
-                                          "before_phase",  "after_phase"};
-#define DIFF_COLUMNS ARRAY_LEN(DIFF_HEADER)
+** project and its date (named as the assignment's columns), and the names
+** of the phases before and after. */
+#define DIFF_COLUMNS 10
+static void diff_header(buf_t *b)
+{
+    const char *const header[DIFF_COLUMNS] = {
+        /* id: the changed row's key, as each table names its own */
+        "table", schema_column_name(schema_key(T_ASSIGNMENTS)), "change", "field", "before",
+        "after",
+        schema_column_name(ASSIGNMENTS_PROJECT_ID),
+        schema_column_name(ASSIGNMENTS_ASSIGNMENT_DATE),
+        "before_phase", "after_phase"};
+    csv_format_strings(b, header, DIFF_COLUMNS);
+}
 
 struct diff {
     bytesink_t *out;
@@ -49,7 +57,8 @@ typedef struct {
     diff_t *diff;
     const plan_t *plan;     /* assignments: the phases' names */
     table_t *before;
-    int id, type, name, start, end, phase, change, implicit, project, date;
+    binding_t cols;         /* where the header has each column */
+    int change, implicit;   /* match's columns */
 } diff_stage_t;
 
 diff_t *diff_new(bytesink_t *out)
@@ -60,7 +69,7 @@ diff_t *diff_new(bytesink_t *out)
         buf_init(&d->section[i]);
     buf_init(&d->preview);
     /* the preview is read as the file is: its header row first */
-    csv_format_strings(&d->preview, DIFF_HEADER, ARRAY_LEN(DIFF_HEADER));
+    diff_header(&d->preview);
     return d;
 }
 
@@ -98,7 +107,7 @@ static void write_held(diff_t *d)
     d->head_written = true;
     buf_t head;
     buf_init(&head);
-    csv_format_strings(&head, DIFF_HEADER, ARRAY_LEN(DIFF_HEADER));
+    diff_header(&head);
     if (d->out) {
         d->out->write(d->out, head.data, head.len);
         d->out->write(d->out, d->section[SECTION_SCHEMA].data, d->section[SECTION_SCHEMA].len);
@@ -188,13 +197,18 @@ static stage_result_t schema_process(stage_t *self, row_t *row)
 
 static const table_t *phases_header(stage_t *self, const table_t *in)
 {
-    diff_stage_t *s = (diff_stage_t *)self;
-    s->id = table_col(in, "id");
-    s->type = table_col(in, "phase_type");
-    s->name = table_col(in, "name");
-    s->start = table_col(in, "start_date");
-    s->end = table_col(in, "end_date");
+    schema_bind(&((diff_stage_t *)self)->cols, T_PHASES, in);
     return in;
+}
+
+/* A phase's remapped field: the column c of `row`, before or after. */
+static void emit_remapped(diff_t *d, const field_t *id, const binding_t *cols, const row_t *row,
+                          column_id_t c, bool before)
+{
+    const field_t *f = bound_field(cols, row, c);
+    /* plain: up to the field's name, the id a validated one */
+    emit(d, SECTION_PHASES, 4, schema_table_name(T_PHASES), id, "remapped",
+         schema_column_name(c), before ? f : NULL, before ? NULL : f, NULL);
 }
 
 static stage_result_t phases_process(stage_t *self, row_t *row)
@@ -202,29 +216,20 @@ static stage_result_t phases_process(stage_t *self, row_t *row)
     diff_stage_t *s = (diff_stage_t *)self;
     if (!row)
         return STAGE_DROP;
-    const field_t *id = &row->f[s->id];
-    diff_t *d = s->diff;
-    /* plain: up to the field's name, the id a validated one */
-    emit(d, SECTION_PHASES, 4, "project_phases", id, "remapped", "phase_type",
-         &row->f[s->type], NULL, NULL);
-    emit(d, SECTION_PHASES, 4, "project_phases", id, "remapped", "name", NULL,
-         &row->f[s->name], NULL);
-    emit(d, SECTION_PHASES, 4, "project_phases", id, "remapped", "start_date", NULL,
-         &row->f[s->start], NULL);
-    emit(d, SECTION_PHASES, 4, "project_phases", id, "remapped", "end_date", NULL,
-         &row->f[s->end], NULL);
+    const field_t *id = bound_field(&s->cols, row, PHASES_ID);
+    emit_remapped(s->diff, id, &s->cols, row, PHASES_PHASE_TYPE, true);
+    emit_remapped(s->diff, id, &s->cols, row, PHASES_NAME, false);
+    emit_remapped(s->diff, id, &s->cols, row, PHASES_START_DATE, false);
+    emit_remapped(s->diff, id, &s->cols, row, PHASES_END_DATE, false);
     return STAGE_PASS;
 }
 
 static const table_t *assignments_header(stage_t *self, const table_t *in)
 {
     diff_stage_t *s = (diff_stage_t *)self;
-    s->id = table_col(in, "id");
-    s->phase = table_col(in, "project_phase_id");
+    schema_bind(&s->cols, T_ASSIGNMENTS, in);
     s->change = table_col(in, MATCH_CHANGE);
     s->implicit = table_col(in, MATCH_PHASE);
-    s->project = table_col(in, "project_id");
-    s->date = table_col(in, "assignment_date");
     return in;
 }
 
@@ -263,15 +268,18 @@ static stage_result_t assignments_process(stage_t *self, row_t *row)
     day_t day;
     plan_noted(row, &project, &pointed, &day);
     context_t context = {
-        s->project >= 0 ? &row->f[s->project] : NULL,
-        s->date >= 0 ? &row->f[s->date] : NULL,
+        bound_field(&s->cols, row, ASSIGNMENTS_PROJECT_ID),
+        bound_field(&s->cols, row, ASSIGNMENTS_ASSIGNMENT_DATE),
         phase_name(s->plan, pointed),
         phase_name(s->plan, implicit_index(s->plan, project, &row->f[s->implicit])),
     };
     /* plain: all but the phases' names, as validate parsed the ids and the
     ** date, and match wrote the implicit id */
-    emit(s->diff, SECTION_ASSIGNMENTS, 8, "resource_assignments", &row->f[s->id], change,
-         "project_phase_id", &row->f[s->phase], &row->f[s->implicit], &context);
+    emit(s->diff, SECTION_ASSIGNMENTS, 8, schema_table_name(T_ASSIGNMENTS),
+         bound_field(&s->cols, row, ASSIGNMENTS_ID), change,
+         schema_column_name(ASSIGNMENTS_PROJECT_PHASE_ID),
+         bound_field(&s->cols, row, ASSIGNMENTS_PROJECT_PHASE_ID), &row->f[s->implicit],
+         &context);
     return STAGE_PASS;
 }
 

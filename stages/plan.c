@@ -3,6 +3,7 @@
 #include "../pipeline/frame/errors.h"
 #include "../pipeline/frame/problems.h"
 #include "../pipeline/frame/stage.h"
+#include "schema.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -234,7 +235,8 @@ static bool emitted(plan_src_t *s, size_t i, const row_t *row)
             return true;
         if (pr->reported)
             return (*s->rejected)++, false;
-        col = "id", why = pr->why ? pr->why : "rejected";
+        col = schema_column_name(PROJECTS_ID);
+        why = pr->why ? pr->why : "rejected";
     } else {
         const phase_t *ph = &plan->phases[i];
         bool project_ok = ph->project != NO_INDEX && !plan->projects[ph->project].rejected;
@@ -242,7 +244,7 @@ static bool emitted(plan_src_t *s, size_t i, const row_t *row)
             return true;
         if (ph->reported)
             return (*s->rejected)++, false;
-        col = ph->why ? "id" : "project_id";
+        col = schema_column_name(ph->why ? PHASES_ID : PHASES_PROJECT_ID);
         why = ph->why ? ph->why : "its project is rejected";
     }
     (*s->rejected)++;

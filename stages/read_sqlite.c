@@ -89,9 +89,10 @@ static void sqlite_free_source(source_t *self)
     free(s);
 }
 
-source_t *sqlite_source_open(sqlite3 *db, const char *table_name, const char *display,
-                             bool (*two_decimals)(const char *col), problems_t *problems)
+source_t *sqlite_source_open(sqlite3 *db, table_id_t table, const char *display,
+                             problems_t *problems)
 {
+    const char *table_name = schema_table_name(table);
     char *sql = sqlite3_mprintf("SELECT rowid, * FROM \"%w\" ORDER BY rowid", table_name);
     sqlite3_stmt *stmt = NULL;
     int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
@@ -119,7 +120,7 @@ source_t *sqlite_source_open(sqlite3 *db, const char *table_name, const char *di
     for (int i = 0; i < ncols; i++) {
         const char *name = sqlite3_column_name(stmt, i + 1);
         table_add_col(s->base.table, name, strlen(name));
-        s->two_decimals[i] = two_decimals(name);
+        s->two_decimals[i] = schema_two_decimals(schema_type_of(table, name));
     }
     return &s->base;
 }

@@ -4,8 +4,10 @@
 ** Rows are keyed by id (case-insensitively), columns matched by name,
 ** values compared by type: money and percentages as decimals (50000 equals
 ** 50000.00), dates as dates, timestamps as timestamps (a fraction's
-** trailing zeros do not count: .500000 equals .5), ids and *_id columns
-** case-insensitively; anything else as exact text. NULL differs from "".
+** trailing zeros do not count: .500000 equals .5), ids
+** case-insensitively, each column by the type the schema gives it
+** (schema_type_of); a column the schema does not know, and text, as exact
+** text. NULL differs from "".
 **
 ** Any size, any order, bounded memory (docs/design.md, "reconcile").
 **
@@ -64,7 +66,6 @@
 enum { EXPECTED, ACTUAL, SIDES };
 static const char *const SIDE_NAMES[SIDES] = {"expected", "actual"};
 
-typedef enum { AS_TEXT, AS_ID, AS_DECIMAL, AS_DATE, AS_TIMESTAMP } value_type_t;
 
 /* Pass 1: one row of one side in its partition: this head, the key, the
 ** id's text when the key does not give it back (idlen), zeros up to a
@@ -140,7 +141,7 @@ typedef struct {
     const table_t *eh;
     size_t ncommon;
     int *epos, *apos;           /* each common column's place on each side */
-    value_type_t *types;
+    column_type_t *types;
     bool same_columns;          /* the same set: fingerprints settle pairs */
     int eid;                    /* the id column of the expected side */
     field_t *ef, *af;           /* a record's fields, unpacked */
@@ -202,7 +203,7 @@ typedef struct {
     totals_t totals;            /* this table's, in the order first seen */
     size_t ncols;
     size_t *by_name;            /* column indexes in the order of their names */
-    value_type_t *types;        /* by column index */
+    column_type_t *types;        /* by column index */
     uint64_t *name_hash;        /* by column index */
 } fingerprint_t;
 
@@ -222,7 +223,6 @@ typedef struct {
     buf_t record;
 } collect_t;
 
-static const char *const TABLES[3] = {"projects", "project_phases", "resource_assignments"};
 
 /* The memory budget per side: PHASEMIG_RECONCILE_BUDGET bytes if set (a
 ** test-only setting: a tiny one forces every table through the spill
@@ -331,25 +331,6 @@ void reconcile_free(reconcile_t *rc)
 
 /* ---- typed values ---- */
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static value_type_t type_of(const char *col)
-{
-    if (strcmp(col, "id") == 0 || ends_with(col, "_id"))
-        return AS_ID;
-    if (ends_with(col, "_budget") || ends_with(col, "_percentage"))
-        return AS_DECIMAL;
-    if (ends_with(col, "_date"))
-        return AS_DATE;
-    if (ends_with(col, "_at"))
-        return AS_TIMESTAMP;
-    return AS_TEXT;
-}
-
 /* A timestamp without its fraction's trailing zeros (and without a
 ** fraction of only zeros), so equal instants print equal. */
 static size_t timestamp_canonical(const char *s, size_t len, char *out, size_t cap)
@@ -373,33 +354,35 @@ static size_t timestamp_canonical(const char *s, size_t len, char *out, size_t c
     return strlen(out);
 }
 
-static bool equal_values(value_type_t type, const char *a, size_t alen, const char *b,
+static bool equal_values(column_type_t type, const char *a, size_t alen, const char *b,
                          size_t blen)
 {
     if (alen == blen && memcmp(a, b, alen) == 0)
         return true;
     switch (type) {
-    case AS_ID: {
+    case COLUMN_UUID: {
         uuid_t x, y;
         if (uuid_parse(a, alen, &x) && uuid_parse(b, blen, &y))
             return uuid_eq(&x, &y);
         return false;
     }
-    case AS_DECIMAL: {
+    case COLUMN_MONEY:
+    case COLUMN_PERCENT: {
         cents_t x, y;
         return cents_parse(a, alen, 18, &x) && cents_parse(b, blen, 18, &y) && x == y;
     }
-    case AS_DATE: {
+    case COLUMN_DATE: {
         day_t x, y;
         return date_parse(a, alen, &x) && date_parse(b, blen, &y) && x == y;
     }
-    case AS_TIMESTAMP: {
+    case COLUMN_TIMESTAMP: {
         char x[64], y[64];
         size_t xl = timestamp_canonical(a, alen, x, sizeof x);
         size_t yl = timestamp_canonical(b, blen, y, sizeof y);
         return xl == yl && memcmp(x, y, xl) == 0;
     }
-    case AS_TEXT:
+    case COLUMN_TEXT:
+    case COLUMN_PHASE_TYPE:
         break;
     }
     return false;
@@ -454,14 +437,14 @@ static void fp_uuid(fp_state_t *h, const uuid_t *u)
 /* Hashes one value as its type normalises it: two values that
 ** equal_values() finds equal hash alike (a value that does not parse as
 ** its type is hashed as text, as equal_values() compares it then). */
-static void fp_value(fp_state_t *h, value_type_t type, const field_t *f)
+static void fp_value(fp_state_t *h, column_type_t type, const field_t *f)
 {
     if (f->null) {
         fp_word(h, 0x4e554c4c);   /* NULL: a tag no value below gives */
         return;
     }
     switch (type) {
-    case AS_ID: {
+    case COLUMN_UUID: {
         uuid_t u;
         if (uuid_parse(f->data, f->len, &u)) {
             fp_uuid(h, &u);
@@ -469,7 +452,8 @@ static void fp_value(fp_state_t *h, value_type_t type, const field_t *f)
         }
         break;
     }
-    case AS_DECIMAL: {
+    case COLUMN_MONEY:
+    case COLUMN_PERCENT: {
         cents_t c;
         if (cents_parse(f->data, f->len, 18, &c)) {
             fp_word(h, 2);
@@ -478,7 +462,7 @@ static void fp_value(fp_state_t *h, value_type_t type, const field_t *f)
         }
         break;
     }
-    case AS_DATE: {
+    case COLUMN_DATE: {
         day_t d;
         if (date_parse(f->data, f->len, &d)) {
             fp_word(h, 3);
@@ -487,14 +471,15 @@ static void fp_value(fp_state_t *h, value_type_t type, const field_t *f)
         }
         break;
     }
-    case AS_TIMESTAMP: {
+    case COLUMN_TIMESTAMP: {
         char canon[64];
         size_t len = timestamp_canonical(f->data, f->len, canon, sizeof canon);
         fp_word(h, 4);
         fp_bytes(h, canon, len);
         return;
     }
-    case AS_TEXT:
+    case COLUMN_TEXT:
+    case COLUMN_PHASE_TYPE:
         break;
     }
     fp_word(h, 5);
@@ -762,14 +747,18 @@ static const table_t *fingerprint_header(stage_t *self, const table_t *in)
 {
     fingerprint_t *f = (fingerprint_t *)self;
     f->rc->header[f->table][f->side] = table_copy(in);
-    f->id = table_col(in, "id");
+    binding_t cols;
+    schema_bind(&cols, f->table, in);
+    f->id = cols.at[schema_key(f->table)];
     if (f->id < 0)
         runtime_error("reconcile: %s has no id column", in->source);
     f->out = table_new(in->name, in->source);
-    f->project = f->table != T_PROJECTS ? table_col(in, "project_id") : -1;
-    f->budget[0] = table_col(in, "capital_budget");
-    f->budget[1] = table_col(in, "expense_budget");
-    f->budget[2] = table_col(in, "total_budget");
+    f->project = f->table == T_PHASES        ? cols.at[PHASES_PROJECT_ID]
+                 : f->table == T_ASSIGNMENTS ? cols.at[ASSIGNMENTS_PROJECT_ID]
+                                             : -1;
+    f->budget[0] = cols.at[PHASES_CAPITAL_BUDGET];
+    f->budget[1] = cols.at[PHASES_EXPENSE_BUDGET];
+    f->budget[2] = cols.at[PHASES_TOTAL_BUDGET];
     /* the columns in the order of their names, so that the same values in
     ** another column order hash alike */
     f->ncols = in->ncols;
@@ -778,7 +767,7 @@ static const table_t *fingerprint_header(stage_t *self, const table_t *in)
     f->name_hash = xcalloc(in->ncols + 1, sizeof *f->name_hash);
     for (size_t i = 0; i < in->ncols; i++) {
         f->by_name[i] = i;
-        f->types[i] = type_of(in->cols[i]);
+        f->types[i] = schema_type_of(f->table, in->cols[i]);
         fp_state_t h = {0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull};
         fp_bytes(&h, in->cols[i], strlen(in->cols[i]));
         f->name_hash[i] = h.a ^ fmix64(h.b);
@@ -834,7 +823,7 @@ static stage_result_t fingerprint_process(stage_t *self, row_t *row)
         const uuid_t *parsed = i == (size_t)f->id && id_is_uuid                        ? &key
                                : has_project && i == (size_t)f->project && project_is_uuid ? &project
                                                                                          : NULL;
-        if (parsed && f->types[i] == AS_ID)
+        if (parsed && f->types[i] == COLUMN_UUID)
             fp_uuid(&h, parsed);   /* as fp_value() hashes a UUID it parses */
         else
             fp_value(&h, f->types[i], &row->f[i]);
@@ -1156,11 +1145,11 @@ void reconcile_compare(reconcile_t *rc, table_id_t table)
             continue;
         c->epos[c->ncommon] = (int)i;
         c->apos[c->ncommon] = k;
-        c->types[c->ncommon] = type_of(eh->cols[i]);
+        c->types[c->ncommon] = schema_type_of(table, eh->cols[i]);
         c->ncommon++;
     }
     c->same_columns = eh->ncols == ah->ncols && c->ncommon == eh->ncols;
-    c->eid = table_col(eh, "id");
+    c->eid = table_col(eh, schema_column_name(schema_key(table)));
 
     for (int s = 0; s < SIDES; s++) {
         wanted_t *w = &rc->wanted[table][s];
@@ -1281,7 +1270,7 @@ static void emit(reconcile_t *rc, table_id_t table, const char *id, size_t idlen
 {
     static const field_t none = {"", 0, true};
     field_t f[6] = {
-        {TABLES[table], strlen(TABLES[table]), false},
+        {schema_table_name(table), strlen(schema_table_name(table)), false},
         {id ? id : "", id ? idlen : 0, id == NULL},
         {change, strlen(change), false},
         {field ? field : "", field ? strlen(field) : 0, field == NULL},
@@ -1428,7 +1417,7 @@ void reconcile_summary_json(const reconcile_t *rc, buf_t *b)
                    ", \"matching\": %" PRIu64 ", \"missing\": %" PRIu64 ", \"extra\": %" PRIu64
                    ", \"changed\": %" PRIu64 ", \"changed_fields\": %" PRIu64
                    ", \"column_missing\": %" PRIu64 ", \"column_extra\": %" PRIu64 "}",
-                   t ? "," : "", TABLES[t], rc->rows[t][EXPECTED], rc->rows[t][ACTUAL], rc->same[t],
+                   t ? "," : "", schema_table_name(t), rc->rows[t][EXPECTED], rc->rows[t][ACTUAL], rc->same[t],
                    rc->missing[t], rc->extra[t], rc->changed_rows[t], rc->changed_fields[t],
                    rc->columns_missing[t], rc->columns_extra[t]);
     buf_adds(b, "\n  },\n  \"projects_differing\": [");
@@ -1461,7 +1450,7 @@ void reconcile_summary_text(const reconcile_t *rc, FILE *out)
     for (table_id_t t = 0; t < T_COUNT; t++)
         fprintf(out, "%-21s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %8" PRIu64 " %8" PRIu64
                      " %8" PRIu64 " %8" PRIu64 "\n",
-                TABLES[t], rc->rows[t][EXPECTED], rc->rows[t][ACTUAL], rc->same[t],
+                schema_table_name(t), rc->rows[t][EXPECTED], rc->rows[t][ACTUAL], rc->same[t],
                 rc->missing[t], rc->extra[t], rc->changed_rows[t],
                 rc->columns_missing[t] + rc->columns_extra[t]);
     const totals_t *tt = &rc->totals;

@@ -53,7 +53,9 @@ static const table_t *remap_header(stage_t *self, const table_t *in)
     size_t n = schema_diff(T_PHASES, SCHEMA_NEW, SCHEMA_OLD, added, ARRAY_LEN(added));
     for (size_t i = 0; i < n; i++)
         table_add_col(r->out, added[i], strlen(added[i]));
-    r->id_col = table_col(in, "id");
+    binding_t cols;
+    schema_bind(&cols, T_PHASES, in);
+    r->id_col = cols.at[PHASES_ID];
     return r->out;
 }
 

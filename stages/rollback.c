@@ -88,7 +88,7 @@ typedef struct {
     rollback_t *rb;
     table_t *out;
     const table_t *in;
-    int id, project, date, name, type, link;
+    binding_t cols;     /* where the header coming in has each column */
 } rb_stage_t;
 
 rollback_t *rollback_new(plan_t *plan, problems_t *problems, uint64_t *rejected)
@@ -130,9 +130,11 @@ typedef struct {
 static const table_t *orig_phases_header(stage_t *self, const table_t *in)
 {
     orig_stage_t *s = (orig_stage_t *)self;
-    s->id = table_col(in, "id");
-    s->project = table_col(in, "project_id");
-    s->type = table_col(in, "phase_type");
+    binding_t cols;
+    schema_bind(&cols, T_PHASES, in);
+    s->id = cols.at[PHASES_ID];
+    s->project = cols.at[PHASES_PROJECT_ID];
+    s->type = cols.at[PHASES_PHASE_TYPE];
     table_free(s->rb->orig_header[T_PHASES]);
     s->rb->orig_header[T_PHASES] = table_copy(in);
     return in;
@@ -187,9 +189,11 @@ stage_t *rollback_original_phases_new(rollback_t *rb)
 ** one is missing (then nothing is restored from it). */
 static bool link_columns(const table_t *t, int *id, int *project, int *phase)
 {
-    *id = table_col(t, "id");
-    *project = table_col(t, "project_id");
-    *phase = table_col(t, "project_phase_id");
+    binding_t cols;
+    schema_bind(&cols, T_ASSIGNMENTS, t);
+    *id = cols.at[ASSIGNMENTS_ID];
+    *project = cols.at[ASSIGNMENTS_PROJECT_ID];
+    *phase = cols.at[ASSIGNMENTS_PROJECT_PHASE_ID];
     return *id >= 0 && *project >= 0 && *phase >= 0;
 }
 
@@ -369,22 +373,21 @@ static const char *restorable(rollback_t *rb, const uuid_t *id, const project_t 
     return link->phase;
 }
 
-static const table_t *add_column(rb_stage_t *s, const table_t *in, const char *col)
+/* The header coming in, bound as table `t`, with column c appended. */
+static const table_t *add_column(rb_stage_t *s, const table_t *in, table_id_t t, column_id_t c)
 {
     table_free(s->out);
     s->out = table_copy(in);
+    const char *col = schema_column_name(c);
     table_add_col(s->out, col, strlen(col));
     s->in = in;
-    s->id = table_col(in, "id");
-    s->project = table_col(in, "project_id");
-    s->date = table_col(in, "assignment_date");
-    s->name = table_col(in, "name");
+    schema_bind(&s->cols, t, in);
     return s->out;
 }
 
 static const table_t *phases_header(stage_t *self, const table_t *in)
 {
-    return add_column((rb_stage_t *)self, in, "phase_type");
+    return add_column((rb_stage_t *)self, in, T_PHASES, PHASES_PHASE_TYPE);
 }
 
 /* PLANNING when the lower-cased name contains "planning". */
@@ -407,13 +410,13 @@ static stage_result_t phases_process(stage_t *self, row_t *row)
     if (!row)
         return STAGE_DROP;
     rollback_t *rb = s->rb;
-    int type = type_of_name(row->f[s->name].data);
+    int type = type_of_name(bound_field(&s->cols, row, PHASES_NAME)->data);
     const char *text = type == PHASE_PLANNING ? "PLANNING" : "EXECUTION";
     uuid_t id;
     size_t orig;
+    const field_t *idf = bound_field(&s->cols, row, PHASES_ID);
     /* --against: ORIGINAL's spelling of the same type ("execution") */
-    if (rb->against && s->id >= 0 && !row->f[s->id].null &&
-        uuid_parse(row->f[s->id].data, row->f[s->id].len, &id) &&
+    if (rb->against && idf && !idf->null && uuid_parse(idf->data, idf->len, &id) &&
         uuidmap_get(&rb->orig_phases.index, &id, &orig) &&
         strcasecmp(rb->orig_phases.type[orig], text) == 0) {
         text = rb->orig_phases.type[orig];
@@ -426,7 +429,7 @@ static stage_result_t phases_process(stage_t *self, row_t *row)
 
 static const table_t *assignments_header(stage_t *self, const table_t *in)
 {
-    return add_column((rb_stage_t *)self, in, "project_phase_id");
+    return add_column((rb_stage_t *)self, in, T_ASSIGNMENTS, ASSIGNMENTS_PROJECT_PHASE_ID);
 }
 
 static stage_result_t assignments_process(stage_t *self, row_t *row)
@@ -444,8 +447,8 @@ static stage_result_t assignments_process(stage_t *self, row_t *row)
     uuid_t id;
     link_record_t link;
     const char *original = NULL;
-    if (rb->against && s->id >= 0 && !row->f[s->id].null &&
-        uuid_parse(row->f[s->id].data, row->f[s->id].len, &id))
+    const field_t *idf = bound_field(&s->cols, row, ASSIGNMENTS_ID);
+    if (rb->against && idf && !idf->null && uuid_parse(idf->data, idf->len, &id))
         original = restorable(rb, &id, pr, &link);
     if (original) {
         rb->restored++;
@@ -454,7 +457,7 @@ static stage_result_t assignments_process(stage_t *self, row_t *row)
         return STAGE_PASS;
     }
     if (pr->count == 0) {
-        problem_field(rb->problems, s->in, row, (size_t)s->project,
+        problem_field(rb->problems, s->in, row, (size_t)s->cols.at[ASSIGNMENTS_PROJECT_ID],
                       "project has no phase to roll back to");
         (*rb->rejected)++;
         return STAGE_DROP;
@@ -482,9 +485,10 @@ static stage_result_t assignments_process(stage_t *self, row_t *row)
 static const table_t *check_phases_header(stage_t *self, const table_t *in)
 {
     rb_stage_t *s = (rb_stage_t *)self;
-    static const char *const added[] = {"name", "start_date", "end_date", "description"};
-    s->type = table_col(in, "phase_type");
-    for (size_t i = 0; i < ARRAY_LEN(added); i++)
+    const char *added[8];   /* what migrate added: name, start_date, ... */
+    size_t n = schema_diff(T_PHASES, SCHEMA_NEW, SCHEMA_OLD, added, ARRAY_LEN(added));
+    schema_bind(&s->cols, T_PHASES, in);
+    for (size_t i = 0; i < n; i++)
         if (table_col(in, added[i]) >= 0) {
             s->rb->new_columns_left = true;
             snprintf(s->rb->left, sizeof s->rb->left, "%s", added[i]);
@@ -499,17 +503,18 @@ static stage_result_t check_phases_process(stage_t *self, row_t *row)
         return STAGE_PASS;
     rollback_t *rb = s->rb;
     rb->phases++;
-    if (s->type >= 0 && !row->f[s->type].null) {
+    const field_t *type = bound_field(&s->cols, row, PHASES_PHASE_TYPE);
+    if (type && !type->null) {
         rb->typed++;
-        rb->by_type[strcasecmp(row->f[s->type].data, "PLANNING") == 0 ? PHASE_PLANNING
-                                                                       : PHASE_EXECUTION]++;
+        rb->by_type[strcasecmp(type->data, "PLANNING") == 0 ? PHASE_PLANNING
+                                                             : PHASE_EXECUTION]++;
     }
     return STAGE_PASS;
 }
 
 static const table_t *check_assignments_header(stage_t *self, const table_t *in)
 {
-    ((rb_stage_t *)self)->link = table_col(in, "project_phase_id");
+    schema_bind(&((rb_stage_t *)self)->cols, T_ASSIGNMENTS, in);
     return in;
 }
 
@@ -519,7 +524,8 @@ static stage_result_t check_assignments_process(stage_t *self, row_t *row)
     if (!row)
         return STAGE_PASS;
     s->rb->assignments++;
-    if (s->link >= 0 && !row->f[s->link].null)
+    const field_t *link = bound_field(&s->cols, row, ASSIGNMENTS_PROJECT_PHASE_ID);
+    if (link && !link->null)
         s->rb->linked++;
     return STAGE_PASS;
 }

@@ -2,43 +2,80 @@
 
 #include <string.h>
 
-/* The columns in the live tables' order (docs/contract.md "Old schema",
-** "New schema"). */
-static const column_def_t PROJECT_COLS[] = {
-    {"program_id", COLUMN_UUID, false},      {"name", COLUMN_TEXT, false},
-    {"business_sponsor", COLUMN_TEXT, false}, {"project_manager", COLUMN_TEXT, false},
-    {"technical_lead", COLUMN_TEXT, false},  {"start_date", COLUMN_DATE, true},
-    {"end_date", COLUMN_DATE, true},         {"cost_center_code", COLUMN_TEXT, false},
-    {"description", COLUMN_TEXT, false},     {"id", COLUMN_UUID, true},
-    {"created_at", COLUMN_TIMESTAMP, false}, {"updated_at", COLUMN_TIMESTAMP, false},
+/* Every column, by id (schema.h): its table, name, value type and
+** whether the tool needs it. */
+static const column_def_t COLUMNS[COLUMN_IDS] = {
+    [PROJECTS_PROGRAM_ID] = {T_PROJECTS, "program_id", COLUMN_UUID, false},
+    [PROJECTS_NAME] = {T_PROJECTS, "name", COLUMN_TEXT, false},
+    [PROJECTS_BUSINESS_SPONSOR] = {T_PROJECTS, "business_sponsor", COLUMN_TEXT, false},
+    [PROJECTS_PROJECT_MANAGER] = {T_PROJECTS, "project_manager", COLUMN_TEXT, false},
+    [PROJECTS_TECHNICAL_LEAD] = {T_PROJECTS, "technical_lead", COLUMN_TEXT, false},
+    [PROJECTS_START_DATE] = {T_PROJECTS, "start_date", COLUMN_DATE, true},
+    [PROJECTS_END_DATE] = {T_PROJECTS, "end_date", COLUMN_DATE, true},
+    [PROJECTS_COST_CENTER_CODE] = {T_PROJECTS, "cost_center_code", COLUMN_TEXT, false},
+    [PROJECTS_DESCRIPTION] = {T_PROJECTS, "description", COLUMN_TEXT, false},
+    [PROJECTS_ID] = {T_PROJECTS, "id", COLUMN_UUID, true},
+    [PROJECTS_CREATED_AT] = {T_PROJECTS, "created_at", COLUMN_TIMESTAMP, false},
+    [PROJECTS_UPDATED_AT] = {T_PROJECTS, "updated_at", COLUMN_TIMESTAMP, false},
+
+    [PHASES_PROJECT_ID] = {T_PHASES, "project_id", COLUMN_UUID, true},
+    [PHASES_PHASE_TYPE] = {T_PHASES, "phase_type", COLUMN_PHASE_TYPE, true},
+    [PHASES_CAPITAL_BUDGET] = {T_PHASES, "capital_budget", COLUMN_MONEY, true},
+    [PHASES_EXPENSE_BUDGET] = {T_PHASES, "expense_budget", COLUMN_MONEY, true},
+    [PHASES_TOTAL_BUDGET] = {T_PHASES, "total_budget", COLUMN_MONEY, true},
+    [PHASES_ID] = {T_PHASES, "id", COLUMN_UUID, true},
+    [PHASES_CREATED_AT] = {T_PHASES, "created_at", COLUMN_TIMESTAMP, false},
+    [PHASES_UPDATED_AT] = {T_PHASES, "updated_at", COLUMN_TIMESTAMP, false},
+    [PHASES_NAME] = {T_PHASES, "name", COLUMN_TEXT, true},
+    [PHASES_START_DATE] = {T_PHASES, "start_date", COLUMN_DATE, true},
+    [PHASES_END_DATE] = {T_PHASES, "end_date", COLUMN_DATE, true},
+    [PHASES_DESCRIPTION] = {T_PHASES, "description", COLUMN_TEXT, false},
+
+    [ASSIGNMENTS_RESOURCE_ID] = {T_ASSIGNMENTS, "resource_id", COLUMN_UUID, false},
+    [ASSIGNMENTS_PROJECT_ID] = {T_ASSIGNMENTS, "project_id", COLUMN_UUID, true},
+    [ASSIGNMENTS_PROJECT_PHASE_ID] = {T_ASSIGNMENTS, "project_phase_id", COLUMN_UUID, true},
+    [ASSIGNMENTS_ASSIGNMENT_DATE] = {T_ASSIGNMENTS, "assignment_date", COLUMN_DATE, true},
+    [ASSIGNMENTS_ALLOCATION_PERCENTAGE] = {T_ASSIGNMENTS, "allocation_percentage",
+                                           COLUMN_PERCENT, false},
+    [ASSIGNMENTS_CAPITAL_PERCENTAGE] = {T_ASSIGNMENTS, "capital_percentage", COLUMN_PERCENT,
+                                        false},
+    [ASSIGNMENTS_EXPENSE_PERCENTAGE] = {T_ASSIGNMENTS, "expense_percentage", COLUMN_PERCENT,
+                                        false},
+    [ASSIGNMENTS_ID] = {T_ASSIGNMENTS, "id", COLUMN_UUID, true},
+    [ASSIGNMENTS_CREATED_AT] = {T_ASSIGNMENTS, "created_at", COLUMN_TIMESTAMP, false},
+    [ASSIGNMENTS_UPDATED_AT] = {T_ASSIGNMENTS, "updated_at", COLUMN_TIMESTAMP, false},
 };
-static const column_def_t OLD_PHASE_COLS[] = {
-    {"project_id", COLUMN_UUID, true},        {"phase_type", COLUMN_PHASE_TYPE, true},
-    {"capital_budget", COLUMN_MONEY, true},   {"expense_budget", COLUMN_MONEY, true},
-    {"total_budget", COLUMN_MONEY, true},     {"id", COLUMN_UUID, true},
-    {"created_at", COLUMN_TIMESTAMP, false},  {"updated_at", COLUMN_TIMESTAMP, false},
+
+/* The tables' columns in the live tables' order (docs/contract.md "Old
+** schema", "New schema"). */
+static const column_id_t PROJECT_COLS[] = {
+    PROJECTS_PROGRAM_ID,      PROJECTS_NAME,        PROJECTS_BUSINESS_SPONSOR,
+    PROJECTS_PROJECT_MANAGER, PROJECTS_TECHNICAL_LEAD, PROJECTS_START_DATE,
+    PROJECTS_END_DATE,        PROJECTS_COST_CENTER_CODE, PROJECTS_DESCRIPTION,
+    PROJECTS_ID,              PROJECTS_CREATED_AT,  PROJECTS_UPDATED_AT,
 };
-static const column_def_t NEW_PHASE_COLS[] = {
-    {"project_id", COLUMN_UUID, true},       {"capital_budget", COLUMN_MONEY, true},
-    {"expense_budget", COLUMN_MONEY, true},  {"total_budget", COLUMN_MONEY, true},
-    {"id", COLUMN_UUID, true},               {"created_at", COLUMN_TIMESTAMP, false},
-    {"updated_at", COLUMN_TIMESTAMP, false}, {"name", COLUMN_TEXT, true},
-    {"start_date", COLUMN_DATE, true},       {"end_date", COLUMN_DATE, true},
-    {"description", COLUMN_TEXT, false},
+static const column_id_t OLD_PHASE_COLS[] = {
+    PHASES_PROJECT_ID,   PHASES_PHASE_TYPE, PHASES_CAPITAL_BUDGET, PHASES_EXPENSE_BUDGET,
+    PHASES_TOTAL_BUDGET, PHASES_ID,         PHASES_CREATED_AT,     PHASES_UPDATED_AT,
 };
-static const column_def_t OLD_ASSIGNMENT_COLS[] = {
-    {"resource_id", COLUMN_UUID, false},           {"project_id", COLUMN_UUID, true},
-    {"project_phase_id", COLUMN_UUID, true},       {"assignment_date", COLUMN_DATE, true},
-    {"allocation_percentage", COLUMN_PERCENT, false}, {"capital_percentage", COLUMN_PERCENT, false},
-    {"expense_percentage", COLUMN_PERCENT, false}, {"id", COLUMN_UUID, true},
-    {"created_at", COLUMN_TIMESTAMP, false},       {"updated_at", COLUMN_TIMESTAMP, false},
+static const column_id_t NEW_PHASE_COLS[] = {
+    PHASES_PROJECT_ID, PHASES_CAPITAL_BUDGET, PHASES_EXPENSE_BUDGET, PHASES_TOTAL_BUDGET,
+    PHASES_ID,         PHASES_CREATED_AT,     PHASES_UPDATED_AT,     PHASES_NAME,
+    PHASES_START_DATE, PHASES_END_DATE,       PHASES_DESCRIPTION,
 };
-static const column_def_t NEW_ASSIGNMENT_COLS[] = {
-    {"resource_id", COLUMN_UUID, false},           {"project_id", COLUMN_UUID, true},
-    {"assignment_date", COLUMN_DATE, true},        {"allocation_percentage", COLUMN_PERCENT, false},
-    {"capital_percentage", COLUMN_PERCENT, false}, {"expense_percentage", COLUMN_PERCENT, false},
-    {"id", COLUMN_UUID, true},                     {"created_at", COLUMN_TIMESTAMP, false},
-    {"updated_at", COLUMN_TIMESTAMP, false},
+static const column_id_t OLD_ASSIGNMENT_COLS[] = {
+    ASSIGNMENTS_RESOURCE_ID,           ASSIGNMENTS_PROJECT_ID,
+    ASSIGNMENTS_PROJECT_PHASE_ID,      ASSIGNMENTS_ASSIGNMENT_DATE,
+    ASSIGNMENTS_ALLOCATION_PERCENTAGE, ASSIGNMENTS_CAPITAL_PERCENTAGE,
+    ASSIGNMENTS_EXPENSE_PERCENTAGE,    ASSIGNMENTS_ID,
+    ASSIGNMENTS_CREATED_AT,            ASSIGNMENTS_UPDATED_AT,
+};
+static const column_id_t NEW_ASSIGNMENT_COLS[] = {
+    ASSIGNMENTS_RESOURCE_ID,          ASSIGNMENTS_PROJECT_ID,
+    ASSIGNMENTS_ASSIGNMENT_DATE,      ASSIGNMENTS_ALLOCATION_PERCENTAGE,
+    ASSIGNMENTS_CAPITAL_PERCENTAGE,   ASSIGNMENTS_EXPENSE_PERCENTAGE,
+    ASSIGNMENTS_ID,                   ASSIGNMENTS_CREATED_AT,
+    ASSIGNMENTS_UPDATED_AT,
 };
 
 #define TABLE(name, cols) {(name), (cols), sizeof(cols) / sizeof((cols)[0])}
@@ -59,35 +96,62 @@ const char *schema_table_name(table_id_t t)
     return TABLES[SCHEMA_OLD][t].name;
 }
 
-const column_def_t *schema_column(schema_t s, table_id_t t, const char *name)
+table_id_t schema_table_named(const char *name)
 {
-    const table_def_t *d = &TABLES[s][t];
+    for (int t = 0; t < T_COUNT; t++)
+        if (strcmp(name, schema_table_name((table_id_t)t)) == 0)
+            return (table_id_t)t;
+    return T_COUNT;
+}
+
+const column_def_t *schema_column(column_id_t c)
+{
+    return &COLUMNS[c];
+}
+
+const char *schema_column_name(column_id_t c)
+{
+    return COLUMNS[c].name;
+}
+
+column_id_t schema_column_named(table_id_t t, const char *name)
+{
+    for (int c = 0; c < COLUMN_IDS; c++)
+        if (COLUMNS[c].table == t && strcmp(COLUMNS[c].name, name) == 0)
+            return (column_id_t)c;
+    return COLUMN_NONE;
+}
+
+column_id_t schema_key(table_id_t t)
+{
+    static const column_id_t KEYS[T_COUNT] = {PROJECTS_ID, PHASES_ID, ASSIGNMENTS_ID};
+    return KEYS[t];
+}
+
+int schema_key_col(const table_t *t)
+{
+    table_id_t table = schema_table_named(t->name);
+    return table == T_COUNT ? -1 : table_col(t, schema_column_name(schema_key(table)));
+}
+
+bool schema_has(schema_t s, column_id_t c)
+{
+    const table_def_t *d = &TABLES[s][COLUMNS[c].table];
     for (size_t i = 0; i < d->ncols; i++)
-        if (strcmp(d->cols[i].name, name) == 0)
-            return &d->cols[i];
-    return NULL;
-}
-
-const column_def_t *schema_find(const char *table, const char *col)
-{
-    for (int t = 0; t < T_COUNT; t++) {
-        if (strcmp(table, schema_table_name((table_id_t)t)) != 0)
-            continue;
-        const column_def_t *c = schema_column(SCHEMA_NEW, (table_id_t)t, col);
-        return c ? c : schema_column(SCHEMA_OLD, (table_id_t)t, col);
-    }
-    return NULL;
-}
-
-bool schema_two_decimals(const char *col)
-{
-    for (int s = SCHEMA_OLD; s <= SCHEMA_NEW; s++)
-        for (int t = 0; t < T_COUNT; t++) {
-            const column_def_t *c = schema_column((schema_t)s, (table_id_t)t, col);
-            if (c && (c->type == COLUMN_MONEY || c->type == COLUMN_PERCENT))
-                return true;
-        }
+        if (d->cols[i] == c)
+            return true;
     return false;
+}
+
+column_type_t schema_type_of(table_id_t t, const char *name)
+{
+    column_id_t c = schema_column_named(t, name);
+    return c == COLUMN_NONE ? COLUMN_TEXT : COLUMNS[c].type;
+}
+
+bool schema_two_decimals(column_type_t type)
+{
+    return type == COLUMN_MONEY || type == COLUMN_PERCENT;
 }
 
 size_t schema_diff(table_id_t t, schema_t from, schema_t to, const char **out, size_t max)
@@ -95,10 +159,17 @@ size_t schema_diff(table_id_t t, schema_t from, schema_t to, const char **out, s
     const table_def_t *d = &TABLES[from][t];
     size_t n = 0;
     for (size_t i = 0; i < d->ncols && n + 1 < max; i++)
-        if (!schema_column(to, t, d->cols[i].name))
-            out[n++] = d->cols[i].name;
+        if (!schema_has(to, d->cols[i]))
+            out[n++] = COLUMNS[d->cols[i]].name;
     out[n] = NULL;
     return n;
+}
+
+void schema_bind(binding_t *b, table_id_t t, const table_t *header)
+{
+    b->table = t;
+    for (int c = 0; c < COLUMN_IDS; c++)
+        b->at[c] = COLUMNS[c].table == t ? table_col(header, COLUMNS[c].name) : -1;
 }
 
 static const char SCHEMA_OLD_SQL[] =

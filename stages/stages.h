@@ -25,9 +25,11 @@ bytesrc_t *gzip_bytesrc_new(bytesrc_t *inner);
 ** Takes ownership of `bytes` either way. */
 source_t *csv_source_open(bytesrc_t *bytes, const char *table, const char *display,
                           problems_t *problems);
-/* read_sqlite.c: NULL (and a fatal problem) if the table cannot be read. */
-source_t *sqlite_source_open(sqlite3 *db, const char *table, const char *display,
-                             bool (*two_decimals)(const char *col), problems_t *problems);
+/* read_sqlite.c: NULL (and a fatal problem) if the table cannot be read.
+** Money and percentages (by the schema) stored as numbers come out with
+** two decimals. */
+source_t *sqlite_source_open(sqlite3 *db, table_id_t table, const char *display,
+                             problems_t *problems);
 
 /* ---- validate.c: the rules of one schema's tables ----
 ** Rows dropped without being held in the plan are counted in *rejected

@@ -39,7 +39,7 @@ typedef struct {
     problems_t *problems;
     schema_t schema;
     const table_t *table;
-    int col[12];
+    binding_t cols;     /* where the header has each column */
     unique_t *ids;      /* assignments only */
     uint64_t *rejected; /* rows dropped here (held rows count when emitted) */
     /* assignments only: ring of ids parsed ahead, by count of rows seen */
@@ -63,90 +63,75 @@ static stage_result_t reject(validate_t *v)
     return STAGE_DROP;
 }
 
-/* The columns validate reads, by fixed position (the enums below); which
-** are required comes from the schema table (schema.h). Old and new schema
-** share the positions they have in common; "" is a column this schema has
-** not. */
-enum { P_ID, P_START, P_END, P_NAME };
-static const char *const PROJECT_COLS[] = {"id", "start_date", "end_date", "name"};
-
-enum { F_ID, F_PROJECT, F_CAPITAL, F_EXPENSE, F_TOTAL, F_TYPE, F_NAME, F_START, F_END };
-static const char *const OLD_PHASE_COLS[] = {"id",           "project_id",   "capital_budget",
-                                             "expense_budget", "total_budget", "phase_type"};
-static const char *const NEW_PHASE_COLS[] = {
-    "id", "project_id", "capital_budget", "expense_budget", "total_budget", "", "name",
-    "start_date", "end_date"};
-
-enum { A_ID, A_PROJECT, A_DATE, A_PHASE, A_ALLOCATION, A_CAPITAL, A_EXPENSE };
-static const char *const OLD_ASSIGNMENT_COLS[] = {
-    "id", "project_id", "assignment_date", "project_phase_id", "allocation_percentage",
-    "capital_percentage", "expense_percentage"};
-static const char *const NEW_ASSIGNMENT_COLS[] = {
-    "id", "project_id", "assignment_date", "", "allocation_percentage", "capital_percentage",
-    "expense_percentage"};
-
-/* Finds each of names[0..n) in `t`; a column the schema requires that is
+/* Binds the header's columns; a column schema `schema` requires that is
 ** missing makes the table unreadable. */
-static void find_columns(validate_t *v, const table_t *t, schema_t schema, table_id_t table,
-                         const char *const *names, size_t n)
+static void find_columns(validate_t *v, const table_t *t, table_id_t table)
 {
     v->table = t;
-    for (size_t i = 0; i < n; i++) {
-        v->col[i] = names[i][0] ? table_col(t, names[i]) : -1;
-        const column_def_t *def = names[i][0] ? schema_column(schema, table, names[i]) : NULL;
-        if (v->col[i] < 0 && def && def->required) {
-            problem_at(v->problems, t, NULL, 1, names[i], NULL, 0, "required column missing");
+    schema_bind(&v->cols, table, t);
+    const table_def_t *def = schema_table(v->schema, table);
+    for (size_t i = 0; i < def->ncols; i++) {
+        column_id_t c = def->cols[i];
+        if (v->cols.at[c] < 0 && schema_column(c)->required) {
+            problem_at(v->problems, t, NULL, 1, schema_column_name(c), NULL, 0,
+                       "required column missing");
             v->problems->fatal++;
         }
     }
 }
 
-static const field_t *field(const row_t *r, const validate_t *v, int which)
+static const field_t *field(const row_t *r, const validate_t *v, column_id_t c)
 {
-    return v->col[which] >= 0 ? &r->f[v->col[which]] : NULL;
+    return bound_field(&v->cols, r, c);
+}
+
+/* Where the header has column c (a column find_columns found). */
+static size_t col(const validate_t *v, column_id_t c)
+{
+    return (size_t)v->cols.at[c];
 }
 
 /* id column: present and a UUID. */
-static bool check_id(validate_t *v, const row_t *r, int which, uuid_t *out)
+static bool check_id(validate_t *v, const row_t *r, column_id_t which, uuid_t *out)
 {
     const field_t *f = field(r, v, which);
     if (f->null) {
-        problem_field(v->problems, v->table, r, (size_t)v->col[which], "missing id");
+        problem_field(v->problems, v->table, r, col(v, which), "missing id");
         return false;
     }
     if (!uuid_parse(f->data, f->len, out)) {
-        problem_field(v->problems, v->table, r, (size_t)v->col[which],
+        problem_field(v->problems, v->table, r, col(v, which),
                       "not a UUID (8-4-4-4-12 hex digits)");
         return false;
     }
     return true;
 }
 
-static bool check_date(validate_t *v, const row_t *r, int which, day_t *out)
+static bool check_date(validate_t *v, const row_t *r, column_id_t which, day_t *out)
 {
     const field_t *f = field(r, v, which);
     if (f->null || !date_parse(f->data, f->len, out)) {
-        problem_field(v->problems, v->table, r, (size_t)v->col[which],
+        problem_field(v->problems, v->table, r, col(v, which),
                       "not a real date (YYYY-MM-DD)");
         return false;
     }
     return true;
 }
 
-static bool check_money(validate_t *v, const row_t *r, int which, cents_t *out)
+static bool check_money(validate_t *v, const row_t *r, column_id_t which, cents_t *out)
 {
     const field_t *f = field(r, v, which);
-    size_t col = (size_t)v->col[which];
+    size_t at = col(v, which);
     if (f->null) {
-        problem_field(v->problems, v->table, r, col, "missing budget");
+        problem_field(v->problems, v->table, r, at, "missing budget");
         return false;
     }
     if (!cents_parse(f->data, f->len, 13, out)) {
-        problem_field(v->problems, v->table, r, col, "not NUMERIC(15,2)");
+        problem_field(v->problems, v->table, r, at, "not NUMERIC(15,2)");
         return false;
     }
     if (*out < 0) {
-        problem_field(v->problems, v->table, r, col, "negative budget");
+        problem_field(v->problems, v->table, r, at, "negative budget");
         return false;
     }
     return true;
@@ -156,8 +141,7 @@ static bool check_money(validate_t *v, const row_t *r, int which, cents_t *out)
 
 static const table_t *projects_header(stage_t *self, const table_t *in)
 {
-    find_columns((validate_t *)self, in, SCHEMA_OLD, T_PROJECTS, PROJECT_COLS,
-                 ARRAY_LEN(PROJECT_COLS));
+    find_columns((validate_t *)self, in, T_PROJECTS);
     return in;
 }
 
@@ -165,11 +149,10 @@ static const table_t *projects_header(stage_t *self, const table_t *in)
 ** missing, NULL or not a UUID. Safe on rows not checked for shape: one
 ** the reader found broken, or one prefetch() sees before the reader's
 ** check. */
-static bool field_uuid(const validate_t *v, const row_t *r, int which, uuid_t *out)
+static bool field_uuid(const validate_t *v, const row_t *r, column_id_t which, uuid_t *out)
 {
-    int col = v->col[which];
-    return col >= 0 && (size_t)col < r->n && !r->f[col].null &&
-           uuid_parse(r->f[col].data, r->f[col].len, out);
+    const field_t *f = field(r, v, which);
+    return f && !f->null && uuid_parse(f->data, f->len, out);
 }
 
 /* A broken row was reported by the reader. If its ids can be read it is
@@ -179,7 +162,7 @@ static stage_result_t register_broken_project(validate_t *v, const row_t *r)
 {
     uuid_t id;
     plan_t *plan = v->plan;
-    if (!field_uuid(v, r, P_ID, &id) ||
+    if (!field_uuid(v, r, PROJECTS_ID, &id) ||
         !uuidmap_put(&plan->project_index, &id, plan->nprojects, NULL))
         return reject(v);
     project_t *pr = plan_add_project(plan, r, keep_raw(v));
@@ -193,10 +176,10 @@ static stage_result_t register_broken_phase(validate_t *v, const row_t *r)
     uuid_t id, project_id;
     size_t project = NO_INDEX;
     plan_t *plan = v->plan;
-    if (field_uuid(v, r, F_PROJECT, &project_id) &&
+    if (field_uuid(v, r, PHASES_PROJECT_ID, &project_id) &&
         uuidmap_get(&plan->project_index, &project_id, &project))
         plan_reject_project(plan, project, PHASE_REJECTED);
-    if (!field_uuid(v, r, F_ID, &id) ||
+    if (!field_uuid(v, r, PHASES_ID, &id) ||
         !uuidmap_put(&plan->phase_index, &id, plan->nphases, NULL))
         return reject(v);
     phase_t *ph = plan_add_phase(plan, r, keep_raw(v));
@@ -215,13 +198,13 @@ static stage_result_t projects_process(stage_t *self, row_t *r)
         return register_broken_project(v, r);
     uuid_t id;
     day_t start = 0, end = 0;
-    bool ok = check_id(v, r, P_ID, &id);
-    bool dates = check_date(v, r, P_START, &start);
-    dates = check_date(v, r, P_END, &end) && dates;
+    bool ok = check_id(v, r, PROJECTS_ID, &id);
+    bool dates = check_date(v, r, PROJECTS_START_DATE, &start);
+    dates = check_date(v, r, PROJECTS_END_DATE, &end) && dates;
     if (dates && start >= end) {
         char e[11];
         date_format(end, e);
-        problem_field(v->problems, v->table, r, (size_t)v->col[P_START],
+        problem_field(v->problems, v->table, r, col(v, PROJECTS_START_DATE),
                       "start_date is not before end_date %s", e);
         dates = false;
     }
@@ -230,7 +213,7 @@ static stage_result_t projects_process(stage_t *self, row_t *r)
     plan_t *plan = v->plan;
     size_t first;
     if (!uuidmap_put(&plan->project_index, &id, plan->nprojects, &first)) {
-        problem_field(v->problems, v->table, r, (size_t)v->col[P_ID],
+        problem_field(v->problems, v->table, r, col(v, PROJECTS_ID),
                       "repeated id (also on line %lld)", (long long)plan->projects[first].line);
         plan_reject_project(plan, first, "repeated id (a later row has it too)");
         return reject(v);
@@ -240,8 +223,8 @@ static stage_result_t projects_process(stage_t *self, row_t *r)
     pr->start = start;
     pr->end = end;
     pr->rejected = pr->reported = !dates;
-    pr->id_as_read = plan_keep_id(plan, &id, field(r, v, P_ID)->data);
-    const field_t *name = field(r, v, P_NAME);
+    pr->id_as_read = plan_keep_id(plan, &id, field(r, v, PROJECTS_ID)->data);
+    const field_t *name = field(r, v, PROJECTS_NAME);
     pr->name = name && !name->null ? plan_keep(plan, name->data, name->len) : NULL;
     return STAGE_PASS;
 }
@@ -250,11 +233,7 @@ static stage_result_t projects_process(stage_t *self, row_t *r)
 
 static const table_t *phases_header(stage_t *self, const table_t *in)
 {
-    validate_t *v = (validate_t *)self;
-    if (v->schema == SCHEMA_OLD)
-        find_columns(v, in, SCHEMA_OLD, T_PHASES, OLD_PHASE_COLS, ARRAY_LEN(OLD_PHASE_COLS));
-    else
-        find_columns(v, in, SCHEMA_NEW, T_PHASES, NEW_PHASE_COLS, ARRAY_LEN(NEW_PHASE_COLS));
+    find_columns((validate_t *)self, in, T_PHASES);
     return in;
 }
 
@@ -278,48 +257,48 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
         return register_broken_phase(v, r);
     plan_t *plan = v->plan;
     uuid_t id, project_id;
-    bool ok = check_id(v, r, F_ID, &id);
+    bool ok = check_id(v, r, PHASES_ID, &id);
     size_t project = NO_INDEX;
-    const field_t *pf = field(r, v, F_PROJECT);
+    const field_t *pf = field(r, v, PHASES_PROJECT_ID);
     if (pf->null || !uuid_parse(pf->data, pf->len, &project_id) ||
         !uuidmap_get(&plan->project_index, &project_id, &project)) {
-        problem_field(v->problems, v->table, r, (size_t)v->col[F_PROJECT], "unknown project");
+        problem_field(v->problems, v->table, r, col(v, PHASES_PROJECT_ID), "unknown project");
         project = NO_INDEX;
     }
     int type = -1;
     day_t start = 0, end = 0;
     bool described = true;  /* old: a known type; new: a name and a real range */
     if (v->schema == SCHEMA_OLD) {
-        type = phase_type_of(field(r, v, F_TYPE));
+        type = phase_type_of(field(r, v, PHASES_PHASE_TYPE));
         if (type < 0) {
-            problem_field(v->problems, v->table, r, (size_t)v->col[F_TYPE],
+            problem_field(v->problems, v->table, r, col(v, PHASES_PHASE_TYPE),
                           "unknown phase type (PLANNING or EXECUTION)");
             described = false;
         }
     } else {
-        if (field(r, v, F_NAME)->null) {
-            problem_field(v->problems, v->table, r, (size_t)v->col[F_NAME], "missing name");
+        if (field(r, v, PHASES_NAME)->null) {
+            problem_field(v->problems, v->table, r, col(v, PHASES_NAME), "missing name");
             described = false;
         }
-        bool dates = check_date(v, r, F_START, &start);
-        dates = check_date(v, r, F_END, &end) && dates;
+        bool dates = check_date(v, r, PHASES_START_DATE, &start);
+        dates = check_date(v, r, PHASES_END_DATE, &end) && dates;
         if (dates && start > end) {
             char e[11];
             date_format(end, e);
-            problem_field(v->problems, v->table, r, (size_t)v->col[F_START],
+            problem_field(v->problems, v->table, r, col(v, PHASES_START_DATE),
                           "start_date is after end_date %s", e);
             dates = false;
         }
         described = described && dates;
     }
     cents_t cap = 0, exp = 0, tot = 0;
-    bool money = check_money(v, r, F_CAPITAL, &cap);
-    money = check_money(v, r, F_EXPENSE, &exp) && money;
-    money = check_money(v, r, F_TOTAL, &tot) && money;
+    bool money = check_money(v, r, PHASES_CAPITAL_BUDGET, &cap);
+    money = check_money(v, r, PHASES_EXPENSE_BUDGET, &exp) && money;
+    money = check_money(v, r, PHASES_TOTAL_BUDGET, &tot) && money;
     if (money && cap + exp != tot) {
         char sum[24];
         cents_format(cap + exp, sum);
-        problem_field(v->problems, v->table, r, (size_t)v->col[F_TOTAL],
+        problem_field(v->problems, v->table, r, col(v, PHASES_TOTAL_BUDGET),
                       "capital_budget + expense_budget = %s, not total_budget", sum);
         money = false;
     }
@@ -327,7 +306,7 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
     if (project != NO_INDEX && type >= 0) {
         project_t *pr = &plan->projects[project];
         if (pr->phase[type] != NO_INDEX) {
-            problem_field(v->problems, v->table, r, (size_t)v->col[F_TYPE],
+            problem_field(v->problems, v->table, r, col(v, PHASES_PHASE_TYPE),
                           "second %s phase of its project (first on line %lld)",
                           type == PHASE_PLANNING ? "PLANNING" : "EXECUTION",
                           (long long)plan->phases[pr->phase[type]].line);
@@ -341,7 +320,7 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
     size_t first;
     if (!uuidmap_put(&plan->phase_index, &id, plan->nphases, &first)) {
         phase_t *other = &plan->phases[first];
-        problem_field(v->problems, v->table, r, (size_t)v->col[F_ID],
+        problem_field(v->problems, v->table, r, col(v, PHASES_ID),
                       "repeated id (also on line %lld)", (long long)other->line);
         other->rejected = true;
         if (!other->reported && !other->why)
@@ -360,12 +339,12 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
     ph->expense = exp;
     ph->total = tot;
     ph->rejected = ph->reported = !good;
-    ph->id_as_read = plan_keep_id(plan, &id, field(r, v, F_ID)->data);
+    ph->id_as_read = plan_keep_id(plan, &id, field(r, v, PHASES_ID)->data);
     if (v->schema == SCHEMA_NEW) {
         ph->start = start;
         ph->end = end;
         ph->has_range = good;
-        ph->name = plan_keep(plan, field(r, v, F_NAME)->data, field(r, v, F_NAME)->len);
+        ph->name = plan_keep(plan, field(r, v, PHASES_NAME)->data, field(r, v, PHASES_NAME)->len);
     }
     if (good) {
         if (type >= 0)
@@ -379,12 +358,7 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
 static const table_t *assignments_header(stage_t *self, const table_t *in)
 {
     validate_t *v = (validate_t *)self;
-    if (v->schema == SCHEMA_OLD)
-        find_columns(v, in, SCHEMA_OLD, T_ASSIGNMENTS, OLD_ASSIGNMENT_COLS,
-                     ARRAY_LEN(OLD_ASSIGNMENT_COLS));
-    else
-        find_columns(v, in, SCHEMA_NEW, T_ASSIGNMENTS, NEW_ASSIGNMENT_COLS,
-                     ARRAY_LEN(NEW_ASSIGNMENT_COLS));
+    find_columns(v, in, T_ASSIGNMENTS);
     /* match adds columns of these names for the diff, which finds them by
     ** name: an input column so named would be taken for them */
     static const char *const OWN[] = {MATCH_CHANGE, MATCH_PHASE};
@@ -397,7 +371,7 @@ static const table_t *assignments_header(stage_t *self, const table_t *in)
     return in;
 }
 
-static bool check_percentage(validate_t *v, const row_t *r, int which, cents_t *out,
+static bool check_percentage(validate_t *v, const row_t *r, column_id_t which, cents_t *out,
                              bool *present)
 {
     const field_t *f = field(r, v, which);
@@ -405,7 +379,7 @@ static bool check_percentage(validate_t *v, const row_t *r, int which, cents_t *
     if (!*present)
         return true;
     if (!cents_parse(f->data, f->len, 3, out) || *out < 0 || *out > 10000) {
-        problem_field(v->problems, v->table, r, (size_t)v->col[which],
+        problem_field(v->problems, v->table, r, col(v, which),
                       "not a percentage (0 to 100, two decimals)");
         return false;
     }
@@ -422,7 +396,7 @@ static void report_repeat(void *ctx, const uuid_t *id, int64_t line, int64_t fir
     }
     char text[37];
     uuid_format(id, text);
-    problem_at(v->problems, v->table, NULL, line, "id", text, 36, "repeated id (also on line %lld)",
+    problem_at(v->problems, v->table, NULL, line, schema_column_name(ASSIGNMENTS_ID), text, 36, "repeated id (also on line %lld)",
                (long long)first_line);
 }
 
@@ -431,8 +405,8 @@ static void parse_ids(const validate_t *v, const row_t *r, ids_ahead_t *a)
 {
     a->line = r->line;
     a->state = IDS_PARSED;
-    a->project_ok = field_uuid(v, r, A_PROJECT, &a->project_id);
-    a->phase_ok = v->schema == SCHEMA_OLD && field_uuid(v, r, A_PHASE, &a->phase_id);
+    a->project_ok = field_uuid(v, r, ASSIGNMENTS_PROJECT_ID, &a->project_id);
+    a->phase_ok = v->schema == SCHEMA_OLD && field_uuid(v, r, ASSIGNMENTS_PROJECT_PHASE_ID, &a->phase_id);
 }
 
 static void look_up(validate_t *v, ids_ahead_t *a)
@@ -527,10 +501,10 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
     }
     plan_t *plan = v->plan;
     uuid_t id;
-    bool good = check_id(v, r, A_ID, &id);
+    bool good = check_id(v, r, ASSIGNMENTS_ID, &id);
     int64_t first_line = good ? id_repeats_find(&plan->known_repeats, r->line) : -1;
     if (first_line >= 0) {
-        problem_field(v->problems, v->table, r, (size_t)v->col[A_ID],
+        problem_field(v->problems, v->table, r, col(v, ASSIGNMENTS_ID),
                       "repeated id (also on line %lld)", (long long)first_line);
         return reject(v);
     }
@@ -538,26 +512,26 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
         unique_add(v->ids, &id, r->line);
     size_t project = ahead->project_found ? ahead->project : NO_INDEX, phase = NO_INDEX;
     if (project == NO_INDEX) {
-        problem_field(v->problems, v->table, r, (size_t)v->col[A_PROJECT], "unknown project");
+        problem_field(v->problems, v->table, r, col(v, ASSIGNMENTS_PROJECT_ID), "unknown project");
         good = false;
     }
     if (v->schema == SCHEMA_OLD &&
         !(ahead->phase_ok && find_phase(plan, project, &ahead->phase_id, &phase))) {
-        problem_field(v->problems, v->table, r, (size_t)v->col[A_PHASE],
+        problem_field(v->problems, v->table, r, col(v, ASSIGNMENTS_PROJECT_PHASE_ID),
                       "names no phase in the dump");
         good = false;
     }
     day_t date;
-    good = check_date(v, r, A_DATE, &date) && good;
+    good = check_date(v, r, ASSIGNMENTS_ASSIGNMENT_DATE, &date) && good;
     cents_t alloc, cap, exp;
     bool has_alloc, has_cap, has_exp;
-    good = check_percentage(v, r, A_ALLOCATION, &alloc, &has_alloc) && good;
-    bool split = check_percentage(v, r, A_CAPITAL, &cap, &has_cap);
-    split = check_percentage(v, r, A_EXPENSE, &exp, &has_exp) && split;
+    good = check_percentage(v, r, ASSIGNMENTS_ALLOCATION_PERCENTAGE, &alloc, &has_alloc) && good;
+    bool split = check_percentage(v, r, ASSIGNMENTS_CAPITAL_PERCENTAGE, &cap, &has_cap);
+    split = check_percentage(v, r, ASSIGNMENTS_EXPENSE_PERCENTAGE, &exp, &has_exp) && split;
     if (split && has_cap && has_exp && cap + exp != 10000) {
         char sum[24];
         cents_format(cap + exp, sum);
-        problem_field(v->problems, v->table, r, (size_t)v->col[A_EXPENSE],
+        problem_field(v->problems, v->table, r, col(v, ASSIGNMENTS_EXPENSE_PERCENTAGE),
                       "capital_percentage + expense_percentage = %s, not 100", sum);
         split = false;
     }
@@ -566,11 +540,14 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
         return reject(v);
     /* a rejected project or phase takes its assignments with it */
     if (plan->projects[project].rejected) {
-        problem_taken_along(v->problems, v->table, r, "project_id", "its project is rejected");
+        problem_taken_along(v->problems, v->table, r, schema_column_name(ASSIGNMENTS_PROJECT_ID),
+                            "its project is rejected");
         return reject(v);
     }
     if (phase != NO_INDEX && plan->phases[phase].rejected) {
-        problem_taken_along(v->problems, v->table, r, "project_phase_id", "its phase is rejected");
+        problem_taken_along(v->problems, v->table, r,
+                            schema_column_name(ASSIGNMENTS_PROJECT_PHASE_ID),
+                            "its phase is rejected");
         return reject(v);
     }
     plan_note(r, project, phase, date);
@@ -599,8 +576,6 @@ static stage_t *validate_new(plan_t *plan, problems_t *problems, uint64_t *rejec
     v->problems = problems;
     v->schema = schema;
     v->rejected = rejected;
-    for (size_t i = 0; i < ARRAY_LEN(v->col); i++)
-        v->col[i] = -1;
     return &v->base;
 }
 

@@ -90,17 +90,12 @@ struct verify {
 typedef struct {
     stage_t base;
     verify_t *v;
-    int id, project, name, start, end, date;
-    int budget[BUDGETS];
+    binding_t cols;     /* where the header has each column */
 } vstage_t;
 
-static void find_budgets(vstage_t *s, const table_t *in)
-{
-    s->project = table_col(in, "project_id");
-    s->budget[CAPITAL] = table_col(in, "capital_budget");
-    s->budget[EXPENSE] = table_col(in, "expense_budget");
-    s->budget[TOTAL] = table_col(in, "total_budget");
-}
+/* The budget columns, in the order of enum { CAPITAL, EXPENSE, TOTAL }. */
+static const column_id_t BUDGET_COLS[BUDGETS] = {PHASES_CAPITAL_BUDGET, PHASES_EXPENSE_BUDGET,
+                                                 PHASES_TOTAL_BUDGET};
 
 verify_t *verify_new(void)
 {
@@ -146,14 +141,16 @@ void verify_sqlite_db(verify_t *v, sqlite3 *db)
     sqlite3_finalize(st);
 }
 
-static bool get_date(const row_t *r, int col, day_t *d)
+static bool get_date(const vstage_t *s, const row_t *r, column_id_t c, day_t *d)
 {
-    return col >= 0 && !r->f[col].null && date_parse(r->f[col].data, r->f[col].len, d);
+    const field_t *f = bound_field(&s->cols, r, c);
+    return f && !f->null && date_parse(f->data, f->len, d);
 }
 
-static bool get_uuid(const row_t *r, int col, uuid_t *u)
+static bool get_uuid(const vstage_t *s, const row_t *r, column_id_t c, uuid_t *u)
 {
-    return col >= 0 && !r->f[col].null && uuid_parse(r->f[col].data, r->f[col].len, u);
+    const field_t *f = bound_field(&s->cols, r, c);
+    return f && !f->null && uuid_parse(f->data, f->len, u);
 }
 
 /* The entry of project `id`, made (not listed, no budgets) if new. */
@@ -180,19 +177,18 @@ static size_t project_entry(verify_t *v, const uuid_t *id)
 
 /* A phase row's budgets on `side`; unreadable amounts count as zero
 ** (check 7 then fails through the other side's sums). */
-static void add_budgets(verify_t *v, int side, const row_t *r, int project,
-                        const int cols[BUDGETS])
+static void add_budgets(const vstage_t *s, int side, const row_t *r)
 {
+    verify_t *v = s->v;
     uuid_t id;
     memset(&id, 0, sizeof id);
-    if (!(project >= 0 && !r->f[project].null &&
-          uuid_parse(r->f[project].data, r->f[project].len, &id)))
+    if (!get_uuid(s, r, PHASES_PROJECT_ID, &id))
         memset(&id, 0xff, sizeof id);   /* phases of no readable project */
     cents_t amounts[BUDGETS] = {0, 0, 0};
     for (int k = 0; k < BUDGETS; k++) {
-        int col = cols[k];
-        if (col >= 0 && !r->f[col].null)
-            cents_parse(r->f[col].data, r->f[col].len, 13, &amounts[k]);
+        const field_t *f = bound_field(&s->cols, r, BUDGET_COLS[k]);
+        if (f && !f->null)
+            cents_parse(f->data, f->len, 13, &amounts[k]);
     }
     size_t at = project_entry(v, &id);
     if (!v->projects[at].budgeted[side]) {
@@ -212,10 +208,7 @@ static void add_budgets(verify_t *v, int side, const row_t *r, int project,
 
 static const table_t *projects_header(stage_t *self, const table_t *in)
 {
-    vstage_t *s = (vstage_t *)self;
-    s->id = table_col(in, "id");
-    s->start = table_col(in, "start_date");
-    s->end = table_col(in, "end_date");
+    schema_bind(&((vstage_t *)self)->cols, T_PROJECTS, in);
     return in;
 }
 
@@ -224,7 +217,7 @@ static stage_result_t projects_process(stage_t *self, row_t *r)
     vstage_t *s = (vstage_t *)self;
     verify_t *v = s->v;
     uuid_t id;
-    if (!r || !get_uuid(r, s->id, &id))
+    if (!r || !get_uuid(s, r, PROJECTS_ID, &id))
         return STAGE_PASS;
     size_t at = project_entry(v, &id);     /* may move v->projects */
     vproject_t *p = &v->projects[at];
@@ -232,18 +225,16 @@ static stage_result_t projects_process(stage_t *self, row_t *r)
         return STAGE_PASS;      /* a repeated id: the first row stands */
     p->listed = true;
     v->nlisted++;
-    p->dated = get_date(r, s->start, &p->start) && get_date(r, s->end, &p->end);
+    p->dated = get_date(s, r, PROJECTS_START_DATE, &p->start) &&
+               get_date(s, r, PROJECTS_END_DATE, &p->end);
     return STAGE_PASS;
 }
 
 static const table_t *phases_header(stage_t *self, const table_t *in)
 {
     vstage_t *s = (vstage_t *)self;
-    find_budgets(s, in);
-    s->name = table_col(in, "name");
-    s->start = table_col(in, "start_date");
-    s->end = table_col(in, "end_date");
-    s->v->phase_type_present = table_col(in, "phase_type") >= 0;
+    schema_bind(&s->cols, T_PHASES, in);
+    s->v->phase_type_present = s->cols.at[PHASES_PHASE_TYPE] >= 0;
     return in;
 }
 
@@ -274,13 +265,16 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
     }
     uuid_t project;
     memset(&project, 0, sizeof project);
-    get_uuid(r, s->project, &project);
+    get_uuid(s, r, PHASES_PROJECT_ID, &project);
     uint32_t entry = (uint32_t)project_entry(v, &project);    /* may move v->projects */
     vphase_t *p = &v->phases[v->nphases++];
     memset(p, 0, sizeof *p);
     p->project = entry;
-    const field_t *name = s->name >= 0 && !r->f[s->name].null ? &r->f[s->name] : NULL;
-    bool has_start = get_date(r, s->start, &p->start), has_end = get_date(r, s->end, &p->end);
+    const field_t *name = bound_field(&s->cols, r, PHASES_NAME);
+    if (name && name->null)
+        name = NULL;
+    bool has_start = get_date(s, r, PHASES_START_DATE, &p->start);
+    bool has_end = get_date(s, r, PHASES_END_DATE, &p->end);
     p->dated = has_start && has_end;
     if (!name || !has_start || !has_end)
         v->missing_fields++;
@@ -288,7 +282,7 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
         v->reversed++;
     p->name = (uint32_t)name_index(v, name);
     v->name_counts[p->name]++;
-    add_budgets(v, DATASET, r, s->project, s->budget);
+    add_budgets(s, DATASET, r);
     return STAGE_PASS;
 }
 
@@ -341,9 +335,8 @@ static void build_index(verify_t *v)
 static const table_t *assignments_header(stage_t *self, const table_t *in)
 {
     vstage_t *s = (vstage_t *)self;
-    s->project = table_col(in, "project_id");
-    s->date = table_col(in, "assignment_date");
-    s->v->phase_id_present = table_col(in, "project_phase_id") >= 0;
+    schema_bind(&s->cols, T_ASSIGNMENTS, in);
+    s->v->phase_id_present = s->cols.at[ASSIGNMENTS_PROJECT_PHASE_ID] >= 0;
     build_index(s->v);
     return in;
 }
@@ -394,7 +387,8 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
     bool noted = plan_noted(r, &planned, &planned_phase, &date);
     if (noted && planned < v->by_plan_len && v->by_plan_index[planned].first != NO_SPAN) {
         span = v->by_plan_index[planned];
-    } else if (get_uuid(r, s->project, &project) && get_date(r, s->date, &date) &&
+    } else if (get_uuid(s, r, ASSIGNMENTS_PROJECT_ID, &project) &&
+               get_date(s, r, ASSIGNMENTS_ASSIGNMENT_DATE, &date) &&
                uuidmap_get(&v->project_index, &project, &at) && v->projects[at].listed) {
         span.first = v->projects[at].first;
         span.count = v->projects[at].count;
@@ -466,7 +460,7 @@ stage_t *verify_assignments_new(verify_t *v)
 
 static const table_t *original_header(stage_t *self, const table_t *in)
 {
-    find_budgets((vstage_t *)self, in);
+    schema_bind(&((vstage_t *)self)->cols, T_PHASES, in);
     ((vstage_t *)self)->v->against = true;
     return in;
 }
@@ -475,7 +469,7 @@ static stage_result_t original_process(stage_t *self, row_t *r)
 {
     vstage_t *s = (vstage_t *)self;
     if (r)
-        add_budgets(s->v, ORIGINAL, r, s->project, s->budget);
+        add_budgets(s, ORIGINAL, r);
     return STAGE_PASS;
 }
 
@@ -627,10 +621,16 @@ void verify_orphans(const verify_t *v, orphan_causes_t *out)
 
 const char *schema_refusal(const table_t *phases, const table_t *assignments, schema_t want)
 {
-    bool type = table_col(phases, "phase_type") >= 0;
-    bool named = table_col(phases, "name") >= 0 && table_col(phases, "start_date") >= 0 &&
-                 table_col(phases, "end_date") >= 0;
-    bool link = assignments && table_col(assignments, "project_phase_id") >= 0;
+    binding_t p, a;
+    schema_bind(&p, T_PHASES, phases);
+    bool type = p.at[PHASES_PHASE_TYPE] >= 0;
+    bool named = p.at[PHASES_NAME] >= 0 && p.at[PHASES_START_DATE] >= 0 &&
+                 p.at[PHASES_END_DATE] >= 0;
+    bool link = false;
+    if (assignments) {
+        schema_bind(&a, T_ASSIGNMENTS, assignments);
+        link = a.at[ASSIGNMENTS_PROJECT_PHASE_ID] >= 0;
+    }
     if (want == SCHEMA_NEW && type && !named)
         return link ? "this dataset has phase_type and project_phase_id: it is in the old "
                       "schema; use phasemig migrate"

@@ -44,10 +44,10 @@ static void sqlite_begin(sink_t *self, const table_t *t)
     buf_init(&sql);
     char *name = sqlite3_mprintf("\"%w\"", t->name);
     buf_printf(&sql, "CREATE TABLE %s (", name);
+    table_id_t table = schema_table_named(t->name);
     for (size_t i = 0; i < t->ncols; i++) {
         char *col = sqlite3_mprintf("\"%w\"", t->cols[i]);
-        const column_def_t *def = schema_find(t->name, t->cols[i]);
-        column_type_t kind = def ? def->type : COLUMN_TEXT;
+        column_type_t kind = schema_type_of(table, t->cols[i]);
         const char *type = kind == COLUMN_MONEY     ? "NUMERIC(15,2)"
                            : kind == COLUMN_PERCENT ? "NUMERIC(5,2)"
                                                     : "TEXT";
@@ -56,8 +56,10 @@ static void sqlite_begin(sink_t *self, const table_t *t)
             buf_printf(&sql, " CHECK (%s >= 0)", col);
         sqlite3_free(col);
     }
-    s->date_indexes = strcmp(t->name, schema_table_name(T_PHASES)) == 0 &&
-                      table_col(t, "start_date") >= 0 && table_col(t, "end_date") >= 0;
+    binding_t cols;
+    schema_bind(&cols, table, t);
+    s->date_indexes = table == T_PHASES && cols.at[PHASES_START_DATE] >= 0 &&
+                      cols.at[PHASES_END_DATE] >= 0;
     if (s->date_indexes)
         buf_adds(&sql, ", CONSTRAINT check_phase_dates CHECK (start_date <= end_date)");
     buf_adds(&sql, ")");

@@ -30,7 +30,6 @@
 enum { EXPECTED, ACTUAL, SIDES };
 static const char *const SIDE_NAMES[SIDES] = {"expected", "actual"};
 
-typedef enum { AS_TEXT, AS_ID, AS_DECIMAL, AS_DATE, AS_TIMESTAMP } value_type_t;
 
 /* Per project: budgets and assignment counts on each side. */
 typedef struct {
@@ -61,7 +60,6 @@ typedef struct {
     int id, project, budget[3];
 } load_t;
 
-static const char *const TABLES[3] = {"projects", "project_phases", "resource_assignments"};
 
 static void check(reconcile_t *rc, int ok)
 {
@@ -117,25 +115,6 @@ void reconcile_free(reconcile_t *rc)
 
 /* ---- typed values ---- */
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static value_type_t type_of(const char *col)
-{
-    if (strcmp(col, "id") == 0 || ends_with(col, "_id"))
-        return AS_ID;
-    if (ends_with(col, "_budget") || ends_with(col, "_percentage"))
-        return AS_DECIMAL;
-    if (ends_with(col, "_date"))
-        return AS_DATE;
-    if (ends_with(col, "_at"))
-        return AS_TIMESTAMP;
-    return AS_TEXT;
-}
-
 /* A timestamp without its fraction's trailing zeros (and without a
 ** fraction of only zeros), so equal instants print equal. */
 static size_t timestamp_canonical(const char *s, size_t len, char *out, size_t cap)
@@ -159,33 +138,35 @@ static size_t timestamp_canonical(const char *s, size_t len, char *out, size_t c
     return strlen(out);
 }
 
-static bool equal_values(value_type_t type, const char *a, size_t alen, const char *b,
+static bool equal_values(column_type_t type, const char *a, size_t alen, const char *b,
                          size_t blen)
 {
     if (alen == blen && memcmp(a, b, alen) == 0)
         return true;
     switch (type) {
-    case AS_ID: {
+    case COLUMN_UUID: {
         uuid_t x, y;
         if (uuid_parse(a, alen, &x) && uuid_parse(b, blen, &y))
             return uuid_eq(&x, &y);
         return false;
     }
-    case AS_DECIMAL: {
+    case COLUMN_MONEY:
+    case COLUMN_PERCENT: {
         cents_t x, y;
         return cents_parse(a, alen, 18, &x) && cents_parse(b, blen, 18, &y) && x == y;
     }
-    case AS_DATE: {
+    case COLUMN_DATE: {
         day_t x, y;
         return date_parse(a, alen, &x) && date_parse(b, blen, &y) && x == y;
     }
-    case AS_TIMESTAMP: {
+    case COLUMN_TIMESTAMP: {
         char x[64], y[64];
         size_t xl = timestamp_canonical(a, alen, x, sizeof x);
         size_t yl = timestamp_canonical(b, blen, y, sizeof y);
         return xl == yl && memcmp(x, y, xl) == 0;
     }
-    case AS_TEXT:
+    case COLUMN_TEXT:
+    case COLUMN_PHASE_TYPE:
         break;
     }
     return false;
@@ -315,7 +296,7 @@ static void emit(reconcile_t *rc, int table, const char *id, size_t idlen, const
 {
     static const field_t none = {"", 0, true};
     field_t f[6] = {
-        {TABLES[table], strlen(TABLES[table]), false},
+        {schema_table_name(table), strlen(schema_table_name(table)), false},
         {id ? id : "", id ? idlen : 0, id == NULL},
         {change, strlen(change), false},
         {field ? field : "", field ? strlen(field) : 0, field == NULL},
@@ -378,14 +359,14 @@ void reconcile_compare(reconcile_t *rc, table_id_t table)
     /* the common columns: position on each side, and type */
     size_t ncommon = 0;
     int *epos = xcalloc(eh->ncols + 1, sizeof *epos), *apos = xcalloc(eh->ncols + 1, sizeof *apos);
-    value_type_t *types = xcalloc(eh->ncols + 1, sizeof *types);
+    column_type_t *types = xcalloc(eh->ncols + 1, sizeof *types);
     for (size_t i = 0; i < eh->ncols; i++) {
         int j = table_col(ah, eh->cols[i]);
         if (j < 0)
             continue;
         epos[ncommon] = (int)i;
         apos[ncommon] = j;
-        types[ncommon] = type_of(eh->cols[i]);
+        types[ncommon] = schema_type_of(table, eh->cols[i]);
         ncommon++;
     }
     int eid = table_col(eh, "id"), aid = table_col(ah, "id");
@@ -491,7 +472,7 @@ void reconcile_summary_json(const reconcile_t *rc, buf_t *b)
                    ", \"matching\": %" PRIu64 ", \"missing\": %" PRIu64 ", \"extra\": %" PRIu64
                    ", \"changed\": %" PRIu64 ", \"changed_fields\": %" PRIu64
                    ", \"column_missing\": %" PRIu64 ", \"column_extra\": %" PRIu64 "}",
-                   t ? "," : "", TABLES[t], rc->rows[t][EXPECTED], rc->rows[t][ACTUAL], rc->same[t],
+                   t ? "," : "", schema_table_name(t), rc->rows[t][EXPECTED], rc->rows[t][ACTUAL], rc->same[t],
                    rc->missing[t], rc->extra[t], rc->changed_rows[t], rc->changed_fields[t],
                    rc->columns_missing[t], rc->columns_extra[t]);
     buf_adds(b, "\n  },\n  \"projects_differing\": [");
@@ -524,7 +505,7 @@ void reconcile_summary_text(const reconcile_t *rc, FILE *out)
     for (int t = 0; t < 3; t++)
         fprintf(out, "%-21s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %8" PRIu64 " %8" PRIu64
                      " %8" PRIu64 " %8" PRIu64 "\n",
-                TABLES[t], rc->rows[t][EXPECTED], rc->rows[t][ACTUAL], rc->same[t],
+                schema_table_name(t), rc->rows[t][EXPECTED], rc->rows[t][ACTUAL], rc->same[t],
                 rc->missing[t], rc->extra[t], rc->changed_rows[t],
                 rc->columns_missing[t] + rc->columns_extra[t]);
     const totals_t *tt = &rc->totals;

@@ -89,7 +89,7 @@ static void open_original(const run_opts_t *o, rollback_t *rb, original_t *orig,
     orig->problems = &r->problems;
     orig->ds = open_dataset(o->against, o->schema, &r->problems);
     source_t *phases = open_table(orig->ds, T_PHASES, &r->problems);
-    if (table_col(phases->table, "phase_type") < 0)
+    if (table_col(phases->table, schema_column_name(PHASES_PHASE_TYPE)) < 0)
         runtime_error("%s: no phase_type column: --against takes the old-schema export from "
                       "before the migration", o->against);
     stage_t *load[] = {rollback_original_phases_new(rb)};

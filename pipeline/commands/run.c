@@ -237,8 +237,10 @@ void run_begin(run_t *r, const run_opts_t *o, const id_repeats_t *known, schema_
     problems_init(&r->problems, o->max_errors);
     if (o->rejects) {
         r->problems.keep_going = true;
-        problems_set_rejects(&r->problems, o->dry_run ? null_bytesink_new()
-                                                      : staged_file_open(&r->rejects_file, o->rejects));
+        problems_set_rejects(&r->problems,
+                             o->dry_run ? null_bytesink_new()
+                                        : staged_file_open(&r->rejects_file, o->rejects),
+                             schema_key_col);
     }
     plan_init(&r->plan);
     r->plan.known_repeats = *known;

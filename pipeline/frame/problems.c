@@ -92,8 +92,9 @@ void problem_escape(buf_t *b, const char *s, size_t len)
         buf_adds(b, "...");
 }
 
-void problems_set_rejects(problems_t *p, struct bytesink *sink)
+void problems_set_rejects(problems_t *p, struct bytesink *sink, int (*key_col)(const table_t *t))
 {
+    p->key_col = key_col;
     static const char header[] = "table,line,id,column,value,reason,raw\n";
     p->rejects = sink;
     sink->write(sink, header, sizeof header - 1);
@@ -109,7 +110,7 @@ static void write_reject(problems_t *p, const table_t *t, const row_t *row, int6
     buf_clear(b);
     char number[24];
     snprintf(number, sizeof number, "%lld", (long long)line);
-    int idcol = table_col(t, "id");
+    int idcol = p->key_col(t);
     const field_t *id = row && idcol >= 0 && (size_t)idcol < row->n ? &row->f[idcol] : NULL;
     field_t f[7] = {
         {t->name, strlen(t->name), false},

@@ -36,6 +36,9 @@ typedef struct problems {
     ** rejected project or phase, becomes a line of this CSV file:
     **     table,line,id,column,value,reason,raw */
     struct bytesink *rejects;
+    /* where a table's header has the column that identifies a row (its
+    ** id in the rejects file), or -1 */
+    int (*key_col)(const table_t *t);
     bool keep_going;            /* --rejects: problems reject rows, the run goes on */
     buf_t line;
 } problems_t;
@@ -55,8 +58,9 @@ void problem_at(problems_t *p, const table_t *t, const row_t *row, int64_t line,
 ** phase: a line in the rejects file, not a problem. */
 void problem_taken_along(problems_t *p, const table_t *t, const row_t *row, const char *col,
                          const char *reason);
-/* Sends rejects to `sink` (which the collector then owns), header first. */
-void problems_set_rejects(problems_t *p, struct bytesink *sink);
+/* Sends rejects to `sink` (which the collector then owns), header first;
+** a row's id is its field in the column key_col() gives. */
+void problems_set_rejects(problems_t *p, struct bytesink *sink, int (*key_col)(const table_t *t));
 /* The whole input `source` is unreadable. */
 void problem_fatal(problems_t *p, const char *source, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     problems_t pr;
     problems_init(&pr, 0);
     pr.keep_going = true;
-    problems_set_rejects(&pr, null_bytesink_new());
+    problems_set_rejects(&pr, null_bytesink_new(), schema_key_col);
     plan_t plan;
     plan_init(&plan);
     uint64_t rejected[3] = {0, 0, 0}, out[3] = {0, 0, 0};

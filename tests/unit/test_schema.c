@@ -36,8 +36,9 @@ static void ddl_matches(schema_t s, table_id_t t)
         const char *end = strchr(p, '\n');
         assert_non_null(end);
         char want[128];
-        snprintf(want, sizeof want, "    %s %s%s,", def->cols[i].name, type_in_ddl(def->cols[i].type),
-                 def->cols[i].required ? " NOT NULL" : "");
+        const column_def_t *col = schema_column(def->cols[i]);
+        snprintf(want, sizeof want, "    %s %s%s,", col->name, type_in_ddl(col->type),
+                 col->required ? " NOT NULL" : "");
         size_t len = (size_t)(end - p);
         /* the last column before ");" has no comma */
         if (!(len == strlen(want) && strncmp(p, want, len) == 0) &&
@@ -81,14 +82,65 @@ static void dropped_and_added(void **state)
 static void two_decimal_columns(void **state)
 {
     (void)state;
-    assert_true(schema_two_decimals("capital_budget"));
-    assert_true(schema_two_decimals("expense_percentage"));
-    assert_false(schema_two_decimals("assignment_date"));
+    assert_true(schema_two_decimals(schema_type_of(T_PHASES, "capital_budget")));
+    assert_true(schema_two_decimals(schema_type_of(T_ASSIGNMENTS, "expense_percentage")));
+    assert_false(schema_two_decimals(schema_type_of(T_ASSIGNMENTS, "assignment_date")));
     /* carried-through columns are written as read, whatever their name */
-    assert_false(schema_two_decimals("other_budget"));
+    assert_false(schema_two_decimals(schema_type_of(T_PHASES, "other_budget")));
+    /* a column is of its own table only */
+    assert_false(schema_two_decimals(schema_type_of(T_ASSIGNMENTS, "capital_budget")));
     assert_string_equal(schema_table_name(T_ASSIGNMENTS), "resource_assignments");
-    assert_int_equal(schema_find("project_phases", "phase_type")->type, COLUMN_PHASE_TYPE);
-    assert_null(schema_find("projects", "phase_type"));
+    assert_int_equal(schema_type_of(T_PHASES, "phase_type"), COLUMN_PHASE_TYPE);
+    assert_int_equal(schema_type_of(T_PROJECTS, "phase_type"), COLUMN_TEXT);
+}
+
+/* Each id names the column of its own table; names resolve back to ids
+** per table ("id" is three columns); a binding finds each column of its
+** table in a header, in any order, and nothing of another table. */
+static void columns_bound_through_the_schema(void **state)
+{
+    (void)state;
+    assert_string_equal(schema_column_name(PHASES_START_DATE), "start_date");
+    assert_int_equal(schema_column(PHASES_START_DATE)->table, T_PHASES);
+    assert_int_equal(schema_column_named(T_PROJECTS, "id"), PROJECTS_ID);
+    assert_int_equal(schema_column_named(T_PHASES, "id"), PHASES_ID);
+    assert_int_equal(schema_column_named(T_ASSIGNMENTS, "id"), ASSIGNMENTS_ID);
+    assert_int_equal(schema_column_named(T_PROJECTS, "project_phase_id"), COLUMN_NONE);
+    assert_int_equal(schema_table_named("project_phases"), T_PHASES);
+    assert_int_equal(schema_table_named("programs"), T_COUNT);
+    assert_true(schema_has(SCHEMA_OLD, PHASES_PHASE_TYPE));
+    assert_false(schema_has(SCHEMA_NEW, PHASES_PHASE_TYPE));
+    assert_true(schema_has(SCHEMA_NEW, PHASES_NAME));
+    assert_false(schema_has(SCHEMA_OLD, PHASES_NAME));
+    assert_false(schema_has(SCHEMA_NEW, ASSIGNMENTS_PROJECT_PHASE_ID));
+    assert_int_equal(schema_key(T_PHASES), PHASES_ID);
+    for (int c = 0; c < COLUMN_IDS; c++)   /* every id is of one table of one schema */
+        assert_true(schema_has(SCHEMA_OLD, (column_id_t)c) || schema_has(SCHEMA_NEW, (column_id_t)c));
+
+    table_t *h = table_new("project_phases", "test");
+    static const char *const cols[] = {"total_budget", "extra", "id", "project_id"};
+    for (size_t i = 0; i < 4; i++)
+        table_add_col(h, cols[i], strlen(cols[i]));
+    binding_t b;
+    schema_bind(&b, T_PHASES, h);
+    assert_int_equal(b.table, T_PHASES);
+    assert_int_equal(b.at[PHASES_TOTAL_BUDGET], 0);
+    assert_int_equal(b.at[PHASES_ID], 2);
+    assert_int_equal(b.at[PHASES_PROJECT_ID], 3);
+    assert_int_equal(b.at[PHASES_NAME], -1);
+    assert_int_equal(b.at[PROJECTS_ID], -1);          /* another table's "id" */
+    assert_int_equal(b.at[ASSIGNMENTS_PROJECT_ID], -1);
+    assert_int_equal(schema_key_col(h), 2);
+    row_t r;
+    row_init(&r);
+    row_push(&r, "10.00", 5);
+    row_push(&r, NULL, 0);
+    row_seal(&r);
+    assert_string_equal(bound_field(&b, &r, PHASES_TOTAL_BUDGET)->data, "10.00");
+    assert_null(bound_field(&b, &r, PHASES_ID));       /* past a short row's end */
+    assert_null(bound_field(&b, &r, PHASES_NAME));     /* not in the header */
+    row_free(&r);
+    table_free(h);
 }
 
 int run_schema_tests(void)
@@ -97,6 +149,7 @@ int run_schema_tests(void)
         cmocka_unit_test(ddl_is_the_table),
         cmocka_unit_test(dropped_and_added),
         cmocka_unit_test(two_decimal_columns),
+        cmocka_unit_test(columns_bound_through_the_schema),
     };
     return cmocka_run_group_tests_name("schema", tests, NULL, NULL);
 }

@@ -158,7 +158,7 @@ static char *validate_as(const char *text, enum drive drive, unsigned skip)
     problems_init(&pr, 0);
     mem_sink_t rejects;   /* every problem, not only the first shown */
     mem_sink_init(&rejects);
-    problems_set_rejects(&pr, &rejects.base);
+    problems_set_rejects(&pr, &rejects.base, schema_key_col);
     plan_t plan;
     plan_init(&plan);
     load_small_tables(&plan, &pr);
