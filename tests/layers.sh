@@ -57,5 +57,18 @@ starters=$(grep -nwE 'worker_start|ring_start|background_bytesink_new|readahead_
     pipeline/*/*.[ch] stages/*.[ch] |
     grep -vE '^pipeline/frame/(worker|ring|background|readahead)\.[ch]:|^pipeline/frame/chain\.c:')
 check "layers: only the chain starts threads" ${starters:+"$starters"}
+# The schema is spelt once: outside stages/schema.c no string literal is a
+# table's or a column's name (the names read off schema.c's table); code
+# names a column by its id and finds it through a binding (schema_bind).
+names=$(sed -n 's/.*{T_[A-Z]*, "\([a-z_]*\)".*/\1/p; s/.*TABLE("\([a-z_]*\)".*/\1/p' stages/schema.c | sort -u)
+# (comments are stripped first: a comment may quote a name)
+quoted=$(for n in $names; do echo "\"$n\""; done)
+spelt=$(for f in pipeline/*/*.[ch] stages/*.[ch]; do
+    [ "$f" = stages/schema.c ] && continue
+    gcc -fpreprocessed -dD -E -P -x c "$f" 2>/dev/null | grep -F -f <(echo "$quoted") | sed "s|^|$f: |"
+done)
+check "layers: no table or column name of the schema is spelt outside stages/schema.c" \
+    ${spelt:+"$spelt"}
+[ "$(wc -w <<<"$names")" -ge 25 ] || check "layers: the schema's names are found in stages/schema.c" "only: $names"
 echo "layers: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
