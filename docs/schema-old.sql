@@ -1,32 +1,37 @@
--- The planner's tables in PostgreSQL before Alembic revision 92023c163a26:
--- fixed phases, typed by the enum phasetype, and assignments that point at
--- their phase (`phasemig schema --old` prints this file).
+-- The planner's tables in PostgreSQL before Alembic revision 92023c163a26 (the
+-- database at 976e6adbac6f), as the application's database has them: columns
+-- in its order, types, NOT NULLs, CHECKs, indexes and keys by its names
+-- (`phasemig schema --old` prints this file; docs/contract.md, "The real
+-- schema").
 --
--- Types, NOT NULLs and checks follow "Values" in docs/contract.md and the
--- rules phasemig enforces on its input; where a live database differs, its
--- `pg_dump --schema-only` is the authority.
---
--- Column order is the live tables' layout (docs/contract.md "Old schema").
--- Foreign keys are those between the three tables of a dump; program_id and
--- resource_id refer to tables outside it (programs, resources) and are plain
--- uuid here. rollback's output loads into these tables with its load.psql.
+-- The foreign keys to tables outside these three are left out, so that
+-- the three stand alone in a fresh database (the application's database
+-- has them, and the apply scripts keep them):
+--   projects_program_id_fkey: projects (program_id) -> programs (id)
+--   resource_assignments_resource_id_fkey: resource_assignments (resource_id) -> resources (id)
 CREATE TYPE phasetype AS ENUM ('PLANNING', 'EXECUTION');
 
 CREATE TABLE projects (
-    program_id uuid,
-    name text,
-    business_sponsor text,
-    project_manager text,
-    technical_lead text,
+    program_id uuid NOT NULL,
+    name varchar(255) NOT NULL,
+    business_sponsor varchar(255) NOT NULL,
+    project_manager varchar(255) NOT NULL,
+    technical_lead varchar(255) NOT NULL,
     start_date date NOT NULL,
     end_date date NOT NULL,
-    cost_center_code text,
-    description text,
+    cost_center_code varchar(50) NOT NULL,
+    description varchar(1000),
     id uuid NOT NULL,
-    created_at timestamp without time zone,
-    updated_at timestamp without time zone,
-    CONSTRAINT projects_pkey PRIMARY KEY (id)
+    created_at timestamp without time zone NOT NULL,
+    updated_at timestamp without time zone NOT NULL,
+    CONSTRAINT projects_pkey PRIMARY KEY (id),
+    CONSTRAINT check_project_dates CHECK (start_date < end_date)
 );
+
+CREATE UNIQUE INDEX ix_projects_cost_center_code ON projects (cost_center_code);
+CREATE INDEX ix_projects_id ON projects (id);
+CREATE INDEX ix_projects_name ON projects (name);
+CREATE INDEX ix_projects_program_id ON projects (program_id);
 
 CREATE TABLE project_phases (
     project_id uuid NOT NULL,
@@ -35,34 +40,43 @@ CREATE TABLE project_phases (
     expense_budget numeric(15,2) NOT NULL,
     total_budget numeric(15,2) NOT NULL,
     id uuid NOT NULL,
-    created_at timestamp without time zone,
-    updated_at timestamp without time zone,
+    created_at timestamp without time zone NOT NULL,
+    updated_at timestamp without time zone NOT NULL,
     CONSTRAINT project_phases_pkey PRIMARY KEY (id),
-    CONSTRAINT project_phases_project_id_fkey FOREIGN KEY (project_id)
-        REFERENCES projects (id),
-    CONSTRAINT check_capital_budget_non_negative CHECK (capital_budget >= 0),
-    CONSTRAINT check_expense_budget_non_negative CHECK (expense_budget >= 0),
-    CONSTRAINT check_total_budget_non_negative CHECK (total_budget >= 0),
-    CONSTRAINT check_total_budget_sum CHECK (total_budget = capital_budget + expense_budget)
+    CONSTRAINT project_phases_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id),
+    CONSTRAINT check_budget_sum CHECK (capital_budget + expense_budget = total_budget),
+    CONSTRAINT check_capital_budget_positive CHECK (capital_budget >= 0),
+    CONSTRAINT check_expense_budget_positive CHECK (expense_budget >= 0),
+    CONSTRAINT check_total_budget_positive CHECK (total_budget >= 0)
 );
 
+CREATE INDEX ix_project_phases_id ON project_phases (id);
+CREATE INDEX ix_project_phases_project_id ON project_phases (project_id);
+
 CREATE TABLE resource_assignments (
-    resource_id uuid,
+    resource_id uuid NOT NULL,
     project_id uuid NOT NULL,
     project_phase_id uuid NOT NULL,
     assignment_date date NOT NULL,
-    allocation_percentage numeric(5,2),
-    capital_percentage numeric(5,2),
-    expense_percentage numeric(5,2),
+    allocation_percentage numeric(5,2) NOT NULL,
+    capital_percentage numeric(5,2) NOT NULL,
+    expense_percentage numeric(5,2) NOT NULL,
     id uuid NOT NULL,
-    created_at timestamp without time zone,
-    updated_at timestamp without time zone,
+    created_at timestamp without time zone NOT NULL,
+    updated_at timestamp without time zone NOT NULL,
     CONSTRAINT resource_assignments_pkey PRIMARY KEY (id),
-    CONSTRAINT resource_assignments_project_id_fkey FOREIGN KEY (project_id)
-        REFERENCES projects (id),
-    CONSTRAINT resource_assignments_project_phase_id_fkey FOREIGN KEY (project_phase_id)
-        REFERENCES project_phases (id),
-    CONSTRAINT check_allocation_percentage CHECK (allocation_percentage BETWEEN 0 AND 100),
-    CONSTRAINT check_capital_percentage CHECK (capital_percentage BETWEEN 0 AND 100),
-    CONSTRAINT check_expense_percentage CHECK (expense_percentage BETWEEN 0 AND 100)
+    CONSTRAINT resource_assignments_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id),
+    CONSTRAINT resource_assignments_project_phase_id_fkey FOREIGN KEY (project_phase_id) REFERENCES project_phases (id),
+    CONSTRAINT check_allocation_percentage CHECK (allocation_percentage >= 0 AND allocation_percentage <= 100),
+    CONSTRAINT check_accounting_split CHECK (capital_percentage + expense_percentage = 100),
+    CONSTRAINT check_capital_percentage CHECK (capital_percentage >= 0 AND capital_percentage <= 100),
+    CONSTRAINT check_expense_percentage CHECK (expense_percentage >= 0 AND expense_percentage <= 100)
 );
+
+CREATE INDEX ix_resource_assignments_assignment_date ON resource_assignments (assignment_date);
+CREATE INDEX ix_resource_assignments_id ON resource_assignments (id);
+CREATE INDEX ix_resource_assignments_project_id ON resource_assignments (project_id);
+CREATE INDEX ix_resource_assignments_project_phase_id ON resource_assignments (project_phase_id);
+CREATE INDEX ix_resource_assignments_resource_id ON resource_assignments (resource_id);
+CREATE INDEX ix_resource_assignments_resource_date ON resource_assignments (resource_id, assignment_date);
+CREATE INDEX ix_resource_assignments_project_date ON resource_assignments (project_id, assignment_date);

@@ -2,48 +2,53 @@
 
 #include <string.h>
 
-/* Every column, by id (schema.h): its table, name, value type and
-** whether the tool needs it. */
+/* Every column, by id (schema.h): its table, name, value type, length
+** (VARCHAR), whether the application's table has it NOT NULL, and whether
+** the tool cannot do without it. The facts are read off the application's
+** database (docs/contract.md "The real schema"). */
 static const column_def_t COLUMNS[COLUMN_IDS] = {
-    [PROJECTS_PROGRAM_ID] = {T_PROJECTS, "program_id", COLUMN_UUID, false},
-    [PROJECTS_NAME] = {T_PROJECTS, "name", COLUMN_TEXT, false},
-    [PROJECTS_BUSINESS_SPONSOR] = {T_PROJECTS, "business_sponsor", COLUMN_TEXT, false},
-    [PROJECTS_PROJECT_MANAGER] = {T_PROJECTS, "project_manager", COLUMN_TEXT, false},
-    [PROJECTS_TECHNICAL_LEAD] = {T_PROJECTS, "technical_lead", COLUMN_TEXT, false},
-    [PROJECTS_START_DATE] = {T_PROJECTS, "start_date", COLUMN_DATE, true},
-    [PROJECTS_END_DATE] = {T_PROJECTS, "end_date", COLUMN_DATE, true},
-    [PROJECTS_COST_CENTER_CODE] = {T_PROJECTS, "cost_center_code", COLUMN_TEXT, false},
-    [PROJECTS_DESCRIPTION] = {T_PROJECTS, "description", COLUMN_TEXT, false},
-    [PROJECTS_ID] = {T_PROJECTS, "id", COLUMN_UUID, true},
-    [PROJECTS_CREATED_AT] = {T_PROJECTS, "created_at", COLUMN_TIMESTAMP, false},
-    [PROJECTS_UPDATED_AT] = {T_PROJECTS, "updated_at", COLUMN_TIMESTAMP, false},
+#define C(id, table, name, type, length, not_null, required) \
+    [id] = {table, name, type, length, not_null, required}
+    C(PROJECTS_PROGRAM_ID, T_PROJECTS, "program_id", COLUMN_UUID, 0, true, false),
+    C(PROJECTS_NAME, T_PROJECTS, "name", COLUMN_TEXT, 255, true, false),
+    C(PROJECTS_BUSINESS_SPONSOR, T_PROJECTS, "business_sponsor", COLUMN_TEXT, 255, true, false),
+    C(PROJECTS_PROJECT_MANAGER, T_PROJECTS, "project_manager", COLUMN_TEXT, 255, true, false),
+    C(PROJECTS_TECHNICAL_LEAD, T_PROJECTS, "technical_lead", COLUMN_TEXT, 255, true, false),
+    C(PROJECTS_START_DATE, T_PROJECTS, "start_date", COLUMN_DATE, 0, true, true),
+    C(PROJECTS_END_DATE, T_PROJECTS, "end_date", COLUMN_DATE, 0, true, true),
+    C(PROJECTS_COST_CENTER_CODE, T_PROJECTS, "cost_center_code", COLUMN_TEXT, 50, true, false),
+    C(PROJECTS_DESCRIPTION, T_PROJECTS, "description", COLUMN_TEXT, 1000, false, false),
+    C(PROJECTS_ID, T_PROJECTS, "id", COLUMN_UUID, 0, true, true),
+    C(PROJECTS_CREATED_AT, T_PROJECTS, "created_at", COLUMN_TIMESTAMP, 0, true, false),
+    C(PROJECTS_UPDATED_AT, T_PROJECTS, "updated_at", COLUMN_TIMESTAMP, 0, true, false),
 
-    [PHASES_PROJECT_ID] = {T_PHASES, "project_id", COLUMN_UUID, true},
-    [PHASES_PHASE_TYPE] = {T_PHASES, "phase_type", COLUMN_PHASE_TYPE, true},
-    [PHASES_CAPITAL_BUDGET] = {T_PHASES, "capital_budget", COLUMN_MONEY, true},
-    [PHASES_EXPENSE_BUDGET] = {T_PHASES, "expense_budget", COLUMN_MONEY, true},
-    [PHASES_TOTAL_BUDGET] = {T_PHASES, "total_budget", COLUMN_MONEY, true},
-    [PHASES_ID] = {T_PHASES, "id", COLUMN_UUID, true},
-    [PHASES_CREATED_AT] = {T_PHASES, "created_at", COLUMN_TIMESTAMP, false},
-    [PHASES_UPDATED_AT] = {T_PHASES, "updated_at", COLUMN_TIMESTAMP, false},
-    [PHASES_NAME] = {T_PHASES, "name", COLUMN_TEXT, true},
-    [PHASES_START_DATE] = {T_PHASES, "start_date", COLUMN_DATE, true},
-    [PHASES_END_DATE] = {T_PHASES, "end_date", COLUMN_DATE, true},
-    [PHASES_DESCRIPTION] = {T_PHASES, "description", COLUMN_TEXT, false},
+    C(PHASES_PROJECT_ID, T_PHASES, "project_id", COLUMN_UUID, 0, true, true),
+    C(PHASES_PHASE_TYPE, T_PHASES, "phase_type", COLUMN_PHASE_TYPE, 0, true, true),
+    C(PHASES_CAPITAL_BUDGET, T_PHASES, "capital_budget", COLUMN_MONEY, 0, true, true),
+    C(PHASES_EXPENSE_BUDGET, T_PHASES, "expense_budget", COLUMN_MONEY, 0, true, true),
+    C(PHASES_TOTAL_BUDGET, T_PHASES, "total_budget", COLUMN_MONEY, 0, true, true),
+    C(PHASES_ID, T_PHASES, "id", COLUMN_UUID, 0, true, true),
+    C(PHASES_CREATED_AT, T_PHASES, "created_at", COLUMN_TIMESTAMP, 0, true, false),
+    C(PHASES_UPDATED_AT, T_PHASES, "updated_at", COLUMN_TIMESTAMP, 0, true, false),
+    C(PHASES_NAME, T_PHASES, "name", COLUMN_TEXT, 100, true, true),
+    C(PHASES_START_DATE, T_PHASES, "start_date", COLUMN_DATE, 0, true, true),
+    C(PHASES_END_DATE, T_PHASES, "end_date", COLUMN_DATE, 0, true, true),
+    C(PHASES_DESCRIPTION, T_PHASES, "description", COLUMN_TEXT, 500, false, false),
 
-    [ASSIGNMENTS_RESOURCE_ID] = {T_ASSIGNMENTS, "resource_id", COLUMN_UUID, false},
-    [ASSIGNMENTS_PROJECT_ID] = {T_ASSIGNMENTS, "project_id", COLUMN_UUID, true},
-    [ASSIGNMENTS_PROJECT_PHASE_ID] = {T_ASSIGNMENTS, "project_phase_id", COLUMN_UUID, true},
-    [ASSIGNMENTS_ASSIGNMENT_DATE] = {T_ASSIGNMENTS, "assignment_date", COLUMN_DATE, true},
-    [ASSIGNMENTS_ALLOCATION_PERCENTAGE] = {T_ASSIGNMENTS, "allocation_percentage",
-                                           COLUMN_PERCENT, false},
-    [ASSIGNMENTS_CAPITAL_PERCENTAGE] = {T_ASSIGNMENTS, "capital_percentage", COLUMN_PERCENT,
-                                        false},
-    [ASSIGNMENTS_EXPENSE_PERCENTAGE] = {T_ASSIGNMENTS, "expense_percentage", COLUMN_PERCENT,
-                                        false},
-    [ASSIGNMENTS_ID] = {T_ASSIGNMENTS, "id", COLUMN_UUID, true},
-    [ASSIGNMENTS_CREATED_AT] = {T_ASSIGNMENTS, "created_at", COLUMN_TIMESTAMP, false},
-    [ASSIGNMENTS_UPDATED_AT] = {T_ASSIGNMENTS, "updated_at", COLUMN_TIMESTAMP, false},
+    C(ASSIGNMENTS_RESOURCE_ID, T_ASSIGNMENTS, "resource_id", COLUMN_UUID, 0, true, false),
+    C(ASSIGNMENTS_PROJECT_ID, T_ASSIGNMENTS, "project_id", COLUMN_UUID, 0, true, true),
+    C(ASSIGNMENTS_PROJECT_PHASE_ID, T_ASSIGNMENTS, "project_phase_id", COLUMN_UUID, 0, true, true),
+    C(ASSIGNMENTS_ASSIGNMENT_DATE, T_ASSIGNMENTS, "assignment_date", COLUMN_DATE, 0, true, true),
+    C(ASSIGNMENTS_ALLOCATION_PERCENTAGE, T_ASSIGNMENTS, "allocation_percentage", COLUMN_PERCENT, 0,
+      true, false),
+    C(ASSIGNMENTS_CAPITAL_PERCENTAGE, T_ASSIGNMENTS, "capital_percentage", COLUMN_PERCENT, 0, true,
+      false),
+    C(ASSIGNMENTS_EXPENSE_PERCENTAGE, T_ASSIGNMENTS, "expense_percentage", COLUMN_PERCENT, 0, true,
+      false),
+    C(ASSIGNMENTS_ID, T_ASSIGNMENTS, "id", COLUMN_UUID, 0, true, true),
+    C(ASSIGNMENTS_CREATED_AT, T_ASSIGNMENTS, "created_at", COLUMN_TIMESTAMP, 0, true, false),
+    C(ASSIGNMENTS_UPDATED_AT, T_ASSIGNMENTS, "updated_at", COLUMN_TIMESTAMP, 0, true, false),
+#undef C
 };
 
 /* The tables' columns in the live tables' order (docs/contract.md "Old
@@ -85,6 +90,130 @@ static const table_def_t TABLES[2][T_COUNT] = {
     [SCHEMA_NEW] = {TABLE("projects", PROJECT_COLS), TABLE("project_phases", NEW_PHASE_COLS),
                     TABLE("resource_assignments", NEW_ASSIGNMENT_COLS)},
 };
+
+/* The CHECKs, in the order the application declares them (SQLite keeps
+** that order; pg_dump sorts them by name). A constraint, an index or a
+** foreign key belongs to each schema that has all its columns: so the
+** migration's own (check_phase_dates, the two date indexes, the link's
+** foreign key and index) are derived, not listed apart. */
+static const check_def_t CHECKS[] = {
+    {T_PROJECTS, "check_project_dates", "start_date < end_date",
+     2, {PROJECTS_START_DATE, PROJECTS_END_DATE}},
+    {T_PHASES, "check_budget_sum", "capital_budget + expense_budget = total_budget",
+     3, {PHASES_CAPITAL_BUDGET, PHASES_EXPENSE_BUDGET, PHASES_TOTAL_BUDGET}},
+    {T_PHASES, "check_capital_budget_positive", "capital_budget >= 0", 1, {PHASES_CAPITAL_BUDGET}},
+    {T_PHASES, "check_expense_budget_positive", "expense_budget >= 0", 1, {PHASES_EXPENSE_BUDGET}},
+    {T_PHASES, "check_total_budget_positive", "total_budget >= 0", 1, {PHASES_TOTAL_BUDGET}},
+    {T_PHASES, "check_phase_dates", "start_date <= end_date",
+     2, {PHASES_START_DATE, PHASES_END_DATE}},
+    {T_ASSIGNMENTS, "check_allocation_percentage",
+     "allocation_percentage >= 0 AND allocation_percentage <= 100",
+     1, {ASSIGNMENTS_ALLOCATION_PERCENTAGE}},
+    {T_ASSIGNMENTS, "check_accounting_split", "capital_percentage + expense_percentage = 100",
+     2, {ASSIGNMENTS_CAPITAL_PERCENTAGE, ASSIGNMENTS_EXPENSE_PERCENTAGE}},
+    {T_ASSIGNMENTS, "check_capital_percentage",
+     "capital_percentage >= 0 AND capital_percentage <= 100", 1, {ASSIGNMENTS_CAPITAL_PERCENTAGE}},
+    {T_ASSIGNMENTS, "check_expense_percentage",
+     "expense_percentage >= 0 AND expense_percentage <= 100", 1, {ASSIGNMENTS_EXPENSE_PERCENTAGE}},
+};
+
+/* The indexes besides the primary keys, in the order the application
+** creates them (its first revision's, by name; then 976e6adbac6f's; then
+** 92023c163a26's). */
+static const index_def_t INDEXES[] = {
+    {T_PROJECTS, "ix_projects_cost_center_code", 1, {PROJECTS_COST_CENTER_CODE}, true},
+    {T_PROJECTS, "ix_projects_id", 1, {PROJECTS_ID}, false},
+    {T_PROJECTS, "ix_projects_name", 1, {PROJECTS_NAME}, false},
+    {T_PROJECTS, "ix_projects_program_id", 1, {PROJECTS_PROGRAM_ID}, false},
+    {T_PHASES, "ix_project_phases_id", 1, {PHASES_ID}, false},
+    {T_PHASES, "ix_project_phases_project_id", 1, {PHASES_PROJECT_ID}, false},
+    {T_ASSIGNMENTS, "ix_resource_assignments_assignment_date", 1, {ASSIGNMENTS_ASSIGNMENT_DATE}, false},
+    {T_ASSIGNMENTS, "ix_resource_assignments_id", 1, {ASSIGNMENTS_ID}, false},
+    {T_ASSIGNMENTS, "ix_resource_assignments_project_id", 1, {ASSIGNMENTS_PROJECT_ID}, false},
+    {T_ASSIGNMENTS, "ix_resource_assignments_project_phase_id", 1, {ASSIGNMENTS_PROJECT_PHASE_ID},
+     false},
+    {T_ASSIGNMENTS, "ix_resource_assignments_resource_id", 1, {ASSIGNMENTS_RESOURCE_ID}, false},
+    {T_ASSIGNMENTS, "ix_resource_assignments_resource_date",
+     2, {ASSIGNMENTS_RESOURCE_ID, ASSIGNMENTS_ASSIGNMENT_DATE}, false},
+    {T_ASSIGNMENTS, "ix_resource_assignments_project_date",
+     2, {ASSIGNMENTS_PROJECT_ID, ASSIGNMENTS_ASSIGNMENT_DATE}, false},
+    {T_PHASES, "ix_project_phases_start_date", 1, {PHASES_START_DATE}, false},
+    {T_PHASES, "ix_project_phases_end_date", 1, {PHASES_END_DATE}, false},
+};
+
+/* The foreign keys, each to the id of the table named, in the order
+** SQLite lists them; programs and resources are tables of the application
+** outside the three. */
+static const foreign_key_def_t FOREIGN_KEYS[] = {
+    {T_PROJECTS, "projects_program_id_fkey", PROJECTS_PROGRAM_ID, "programs", "id"},
+    {T_PHASES, "project_phases_project_id_fkey", PHASES_PROJECT_ID, "projects", "id"},
+    {T_ASSIGNMENTS, "resource_assignments_project_id_fkey", ASSIGNMENTS_PROJECT_ID, "projects", "id"},
+    {T_ASSIGNMENTS, "resource_assignments_project_phase_id_fkey", ASSIGNMENTS_PROJECT_PHASE_ID,
+     "project_phases", "id"},
+    {T_ASSIGNMENTS, "resource_assignments_resource_id_fkey", ASSIGNMENTS_RESOURCE_ID, "resources", "id"},
+};
+
+/* The application's revisions before and after the migration, as its
+** alembic_version table holds them; and the enum of phase types. */
+static const char *const REVISIONS[2] = {[SCHEMA_OLD] = "976e6adbac6f",
+                                         [SCHEMA_NEW] = "92023c163a26"};
+static const char *const PHASE_TYPE_LABELS[] = {"PLANNING", "EXECUTION", NULL};
+
+const char *schema_revision(schema_t s)
+{
+    return REVISIONS[s];
+}
+
+const char *schema_enum_name(void)
+{
+    return "phasetype";
+}
+
+const char *const *schema_enum_labels(void)
+{
+    return PHASE_TYPE_LABELS;
+}
+
+const char *schema_versions_table(void)
+{
+    return "alembic_version";
+}
+
+bool schema_has_columns(schema_t s, const column_id_t *cols, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!schema_has(s, cols[i]))
+            return false;
+    return true;
+}
+
+size_t schema_checks(schema_t s, table_id_t t, const check_def_t **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof CHECKS / sizeof CHECKS[0]; i++)
+        if (CHECKS[i].table == t && schema_has_columns(s, CHECKS[i].cols, CHECKS[i].ncols) && n < max)
+            out[n++] = &CHECKS[i];
+    return n;
+}
+
+size_t schema_indexes(schema_t s, table_id_t t, const index_def_t **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof INDEXES / sizeof INDEXES[0]; i++)
+        if (INDEXES[i].table == t && schema_has_columns(s, INDEXES[i].cols, INDEXES[i].ncols) &&
+            n < max)
+            out[n++] = &INDEXES[i];
+    return n;
+}
+
+size_t schema_foreign_keys(schema_t s, table_id_t t, const foreign_key_def_t **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof FOREIGN_KEYS / sizeof FOREIGN_KEYS[0]; i++)
+        if (FOREIGN_KEYS[i].table == t && schema_has(s, FOREIGN_KEYS[i].col) && n < max)
+            out[n++] = &FOREIGN_KEYS[i];
+    return n;
+}
 
 const table_def_t *schema_table(schema_t s, table_id_t t)
 {
@@ -172,152 +301,3 @@ void schema_bind(binding_t *b, table_id_t t, const table_t *header)
         b->at[c] = COLUMNS[c].table == t ? table_col(header, COLUMNS[c].name) : -1;
 }
 
-static const char SCHEMA_OLD_SQL[] =
-    "-- The planner's tables in PostgreSQL before Alembic revision 92023c163a26:\n"
-    "-- fixed phases, typed by the enum phasetype, and assignments that point at\n"
-    "-- their phase (`phasemig schema --old` prints this file).\n"
-    "--\n"
-    "-- Types, NOT NULLs and checks follow \"Values\" in docs/contract.md and the\n"
-    "-- rules phasemig enforces on its input; where a live database differs, its\n"
-    "-- `pg_dump --schema-only` is the authority.\n"
-    "--\n"
-    "-- Column order is the live tables' layout (docs/contract.md \"Old schema\").\n"
-    "-- Foreign keys are those between the three tables of a dump; program_id and\n"
-    "-- resource_id refer to tables outside it (programs, resources) and are plain\n"
-    "-- uuid here. rollback's output loads into these tables with its load.psql.\n"
-    "CREATE TYPE phasetype AS ENUM ('PLANNING', 'EXECUTION');\n"
-    "\n"
-    "CREATE TABLE projects (\n"
-    "    program_id uuid,\n"
-    "    name text,\n"
-    "    business_sponsor text,\n"
-    "    project_manager text,\n"
-    "    technical_lead text,\n"
-    "    start_date date NOT NULL,\n"
-    "    end_date date NOT NULL,\n"
-    "    cost_center_code text,\n"
-    "    description text,\n"
-    "    id uuid NOT NULL,\n"
-    "    created_at timestamp without time zone,\n"
-    "    updated_at timestamp without time zone,\n"
-    "    CONSTRAINT projects_pkey PRIMARY KEY (id)\n"
-    ");\n"
-    "\n"
-    "CREATE TABLE project_phases (\n"
-    "    project_id uuid NOT NULL,\n"
-    "    phase_type phasetype NOT NULL,\n"
-    "    capital_budget numeric(15,2) NOT NULL,\n"
-    "    expense_budget numeric(15,2) NOT NULL,\n"
-    "    total_budget numeric(15,2) NOT NULL,\n"
-    "    id uuid NOT NULL,\n"
-    "    created_at timestamp without time zone,\n"
-    "    updated_at timestamp without time zone,\n"
-    "    CONSTRAINT project_phases_pkey PRIMARY KEY (id),\n"
-    "    CONSTRAINT project_phases_project_id_fkey FOREIGN KEY (project_id)\n"
-    "        REFERENCES projects (id),\n"
-    "    CONSTRAINT check_capital_budget_non_negative CHECK (capital_budget >= 0),\n"
-    "    CONSTRAINT check_expense_budget_non_negative CHECK (expense_budget >= 0),\n"
-    "    CONSTRAINT check_total_budget_non_negative CHECK (total_budget >= 0),\n"
-    "    CONSTRAINT check_total_budget_sum CHECK (total_budget = capital_budget + expense_budget)\n"
-    ");\n"
-    "\n"
-    "CREATE TABLE resource_assignments (\n"
-    "    resource_id uuid,\n"
-    "    project_id uuid NOT NULL,\n"
-    "    project_phase_id uuid NOT NULL,\n"
-    "    assignment_date date NOT NULL,\n"
-    "    allocation_percentage numeric(5,2),\n"
-    "    capital_percentage numeric(5,2),\n"
-    "    expense_percentage numeric(5,2),\n"
-    "    id uuid NOT NULL,\n"
-    "    created_at timestamp without time zone,\n"
-    "    updated_at timestamp without time zone,\n"
-    "    CONSTRAINT resource_assignments_pkey PRIMARY KEY (id),\n"
-    "    CONSTRAINT resource_assignments_project_id_fkey FOREIGN KEY (project_id)\n"
-    "        REFERENCES projects (id),\n"
-    "    CONSTRAINT resource_assignments_project_phase_id_fkey FOREIGN KEY (project_phase_id)\n"
-    "        REFERENCES project_phases (id),\n"
-    "    CONSTRAINT check_allocation_percentage CHECK (allocation_percentage BETWEEN 0 AND 100),\n"
-    "    CONSTRAINT check_capital_percentage CHECK (capital_percentage BETWEEN 0 AND 100),\n"
-    "    CONSTRAINT check_expense_percentage CHECK (expense_percentage BETWEEN 0 AND 100)\n"
-    ");\n";
-
-static const char SCHEMA_NEW_SQL[] =
-    "-- The planner's tables in PostgreSQL after Alembic revision 92023c163a26:\n"
-    "-- user-defined phases with a name and a date range, and assignments that\n"
-    "-- belong to whichever phase of their project holds their date (`phasemig\n"
-    "-- schema --new` prints this file).\n"
-    "--\n"
-    "-- Types, NOT NULLs and checks follow \"Values\" in docs/contract.md and the\n"
-    "-- rules phasemig enforces on its input; where a live database differs, its\n"
-    "-- `pg_dump --schema-only` is the authority.\n"
-    "--\n"
-    "-- Column order is the live tables' layout (docs/contract.md \"New schema\"):\n"
-    "-- the migration dropped phase_type and project_phase_id and appended name,\n"
-    "-- start_date, end_date and description. Foreign keys are those between the\n"
-    "-- three tables of a dump; program_id and resource_id refer to tables\n"
-    "-- outside it (programs, resources) and are plain uuid here. migrate's\n"
-    "-- output loads into these tables with its load.psql.\n"
-    "CREATE TABLE projects (\n"
-    "    program_id uuid,\n"
-    "    name text,\n"
-    "    business_sponsor text,\n"
-    "    project_manager text,\n"
-    "    technical_lead text,\n"
-    "    start_date date NOT NULL,\n"
-    "    end_date date NOT NULL,\n"
-    "    cost_center_code text,\n"
-    "    description text,\n"
-    "    id uuid NOT NULL,\n"
-    "    created_at timestamp without time zone,\n"
-    "    updated_at timestamp without time zone,\n"
-    "    CONSTRAINT projects_pkey PRIMARY KEY (id)\n"
-    ");\n"
-    "\n"
-    "CREATE TABLE project_phases (\n"
-    "    project_id uuid NOT NULL,\n"
-    "    capital_budget numeric(15,2) NOT NULL,\n"
-    "    expense_budget numeric(15,2) NOT NULL,\n"
-    "    total_budget numeric(15,2) NOT NULL,\n"
-    "    id uuid NOT NULL,\n"
-    "    created_at timestamp without time zone,\n"
-    "    updated_at timestamp without time zone,\n"
-    "    name text NOT NULL,\n"
-    "    start_date date NOT NULL,\n"
-    "    end_date date NOT NULL,\n"
-    "    description text,\n"
-    "    CONSTRAINT project_phases_pkey PRIMARY KEY (id),\n"
-    "    CONSTRAINT project_phases_project_id_fkey FOREIGN KEY (project_id)\n"
-    "        REFERENCES projects (id),\n"
-    "    CONSTRAINT check_capital_budget_non_negative CHECK (capital_budget >= 0),\n"
-    "    CONSTRAINT check_expense_budget_non_negative CHECK (expense_budget >= 0),\n"
-    "    CONSTRAINT check_total_budget_non_negative CHECK (total_budget >= 0),\n"
-    "    CONSTRAINT check_total_budget_sum CHECK (total_budget = capital_budget + expense_budget),\n"
-    "    CONSTRAINT check_phase_dates CHECK (start_date <= end_date)\n"
-    ");\n"
-    "\n"
-    "CREATE INDEX ix_project_phases_start_date ON project_phases (start_date);\n"
-    "CREATE INDEX ix_project_phases_end_date ON project_phases (end_date);\n"
-    "\n"
-    "CREATE TABLE resource_assignments (\n"
-    "    resource_id uuid,\n"
-    "    project_id uuid NOT NULL,\n"
-    "    assignment_date date NOT NULL,\n"
-    "    allocation_percentage numeric(5,2),\n"
-    "    capital_percentage numeric(5,2),\n"
-    "    expense_percentage numeric(5,2),\n"
-    "    id uuid NOT NULL,\n"
-    "    created_at timestamp without time zone,\n"
-    "    updated_at timestamp without time zone,\n"
-    "    CONSTRAINT resource_assignments_pkey PRIMARY KEY (id),\n"
-    "    CONSTRAINT resource_assignments_project_id_fkey FOREIGN KEY (project_id)\n"
-    "        REFERENCES projects (id),\n"
-    "    CONSTRAINT check_allocation_percentage CHECK (allocation_percentage BETWEEN 0 AND 100),\n"
-    "    CONSTRAINT check_capital_percentage CHECK (capital_percentage BETWEEN 0 AND 100),\n"
-    "    CONSTRAINT check_expense_percentage CHECK (expense_percentage BETWEEN 0 AND 100)\n"
-    ");\n";
-
-const char *schema_ddl(schema_t s)
-{
-    return s == SCHEMA_OLD ? SCHEMA_OLD_SQL : SCHEMA_NEW_SQL;
-}

@@ -65,8 +65,37 @@ typedef struct column_def {
     table_id_t table;
     const char *name;
     column_type_t type;
-    bool required;      /* the tool stops without it; NOT NULL */
+    unsigned length;    /* text: VARCHAR(length) */
+    bool not_null;      /* NOT NULL in the application's table */
+    bool required;      /* the tool stops without it */
 } column_def_t;
+
+/* A CHECK, an index (besides the primary key) and a foreign key of the
+** application's tables. Each belongs to every schema that has all its
+** columns (schema_checks, ...). */
+typedef struct check_def {
+    table_id_t table;
+    const char *name;
+    const char *expr;           /* as the application declares it */
+    size_t ncols;
+    column_id_t cols[3];        /* the columns it reads */
+} check_def_t;
+
+typedef struct index_def {
+    table_id_t table;
+    const char *name;
+    size_t ncols;
+    column_id_t cols[2];
+    bool unique;
+} index_def_t;
+
+typedef struct foreign_key_def {
+    table_id_t table;
+    const char *name;           /* PostgreSQL's; SQLite's are unnamed */
+    column_id_t col;
+    const char *ref_table;      /* maybe not one of the three */
+    const char *ref_col;
+} foreign_key_def_t;
 
 typedef struct table_def {
     const char *name;
@@ -101,8 +130,23 @@ bool schema_two_decimals(column_type_t type);
 /* The columns of table `t` that schema `from` has and `to` has not, into
 ** out[0..max) and a NULL after them; returns their count. */
 size_t schema_diff(table_id_t t, schema_t from, schema_t to, const char **out, size_t max);
-/* The PostgreSQL DDL of a schema, as `phasemig schema` prints it. */
-const char *schema_ddl(schema_t s);
+/* Schema s's CHECKs, indexes and foreign keys of table t, in the
+** application's order, into out[0..max); each returns their count. */
+size_t schema_checks(schema_t s, table_id_t t, const check_def_t **out, size_t max);
+size_t schema_indexes(schema_t s, table_id_t t, const index_def_t **out, size_t max);
+size_t schema_foreign_keys(schema_t s, table_id_t t, const foreign_key_def_t **out, size_t max);
+/* Whether schema s has all of cols[0..n). */
+bool schema_has_columns(schema_t s, const column_id_t *cols, size_t n);
+/* The application's revision (its alembic_version) at schema s:
+** 976e6adbac6f before the migration, 92023c163a26 after. */
+const char *schema_revision(schema_t s);
+/* The table that holds that revision ("alembic_version", column
+** version_num). */
+const char *schema_versions_table(void);
+/* The enum type of phase_type in PostgreSQL and its labels (NULL after the
+** last); the migration leaves it in place. */
+const char *schema_enum_name(void);
+const char *const *schema_enum_labels(void);
 
 /* Where a header has each column of its table, resolved once: at[c] is
 ** the position of column c in the header, -1 when it has none (or c is

@@ -100,10 +100,14 @@ int main(int argc, char **argv)
         char s[11], e[11];
         date_format(p[i].start, s);
         date_format(p[i].end, e);
-        fprintf(f, "%s,Project %zu,Sponsor %u,Manager %u,Lead %u,%s,%s,CC-%04u,"
+        unsigned sponsor = below(500), manager = below(500), lead = below(500);
+        /* the application's cost_center_code is unique: the project's number;
+        ** the draw that once gave it stays, so that the draws after it (the
+        ** phases, the assignments) are as they were */
+        (void)below(10000);
+        fprintf(f, "%s,Project %zu,Sponsor %u,Manager %u,Lead %u,%s,%s,CC-%zu,"
                    "\"Generated project %zu, for measurements\",%s,%s,%s\n",
-                program, i + 1, below(500), below(500), below(500), s, e, below(10000), i + 1,
-                p[i].id, stamp, stamp);
+                program, i + 1, sponsor, manager, lead, s, e, i + 1, i + 1, p[i].id, stamp, stamp);
     }
     fclose(f);
 

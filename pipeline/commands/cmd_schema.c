@@ -1,21 +1,19 @@
 /*
 ** schema --old|--new: prints the PostgreSQL DDL of the planner's tables
-** before or after the migration, as the live database has them: the old
-** one with its phasetype enum, the new one with check_phase_dates, the
-** budget checks, the foreign keys and the two date indexes. migrate's
-** load.psql loads into the new tables, rollback's into the old.
+** before or after the migration, as the application's database has them
+** (stages/ddl.c writes it from the schema's data, stages/schema.c).
+** migrate's load.psql loads into the new tables, rollback's into the old.
 **
-** The DDL is data of stages/schema.c; docs/schema-old.sql and
-** docs/schema-new.sql are byte-identical copies: edit the text there, then
-** `./phasemig schema --old docs/schema-old.sql` (and --new).
-** tests/e2e/postgres.sh checks that they are the same, and loads them into
-** a real PostgreSQL.
+** docs/schema-old.sql and docs/schema-new.sql are byte-identical copies:
+** after a change to the schema, `./phasemig schema --old
+** docs/schema-old.sql` (and --new). tests/e2e/postgres.sh checks that they
+** are the same, and that a real PostgreSQL dumps them as expected.
 */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "../../stages/schema.h"
+#include "../../stages/ddl.h"
 #include "commands.h"
 #include "../frame/errors.h"
 #include "../frame/options.h"
@@ -62,18 +60,21 @@ int cmd_schema(int argc, char **argv)
                   &which, operands, 1, &n);
     if (which < 0)
         usage_error("schema", "needs --old or --new");
-    const char *sql = schema_ddl(which == SCHEMA_PICK_OLD ? SCHEMA_OLD : SCHEMA_NEW);
+    buf_t sql;
+    buf_init(&sql);
+    ddl_pg_schema(&sql, which == SCHEMA_PICK_OLD ? SCHEMA_OLD : SCHEMA_NEW);
     if (n == 0 || strcmp(operands[0], "-") == 0) {
-        if (fputs(sql, stdout) == EOF || fflush(stdout) != 0)
+        if (fwrite(sql.data, 1, sql.len, stdout) != sql.len || fflush(stdout) != 0)
             runtime_error("stdout: write failed: %s", strerror(errno));
-        return 0;
+    } else {
+        staged_file_t file = {0};
+        bytesink_t *out = staged_file_open(&file, operands[0]);
+        out->write(out, sql.data, sql.len);
+        out->close(out);
+        bytesink_free(out);
+        staged_file_commit(&file);
+        staged_file_free(&file);
     }
-    staged_file_t file = {0};
-    bytesink_t *out = staged_file_open(&file, operands[0]);
-    out->write(out, sql, strlen(sql));
-    out->close(out);
-    bytesink_free(out);
-    staged_file_commit(&file);
-    staged_file_free(&file);
+    buf_free(&sql);
     return 0;
 }

@@ -89,6 +89,23 @@ pg_load() {
     echo $? >"$WORK/pg/load.status"
 }
 
+# pg_dump_schema DB: the schema of DB as pg_dump writes it, without the
+# lines that differ from one dump to the next (\restrict keys) or from one
+# server to another (the versions)
+pg_dump_schema() {
+    env -u PGOPTIONS -u PGCLIENTENCODING -u PGSERVICE PGHOST="$PG_DIR" PGPORT="$PG_PORT" \
+        PGUSER=postgres pg_dump --schema-only --no-owner -d "$1" |
+        grep -v '^\\\(un\)\?restrict \|^-- Dumped from\|^-- Dumped by'
+}
+
+# pg_schema_dumped old|new: PostgreSQL makes of `phasemig schema --old`
+# (--new) what fixtures/expected/schema/pg_dump-old.sql (-new) says: the
+# application's three tables
+pg_schema_dumped() {
+    pg postgres -c "CREATE DATABASE ddl_$1" && "$PHASEMIG" schema "--$1" | pg "ddl_$1" &&
+        same fixtures/expected/schema/pg_dump-"$1".sql <(pg_dump_schema "ddl_$1")
+}
+
 # header_cols FILE: the header's column names, one a line (plain names only)
 header_cols() {
     local h
@@ -210,11 +227,22 @@ phasemig_to() {
 # user's live tables that have them take them: here they are added), and
 # one assignment holds "" in resource_id and created_at, which no uuid or
 # timestamp column can hold: those two are text here, so that NULL and ""
-# can be told apart on the way through PostgreSQL.
+# can be told apart on the way through PostgreSQL. It is no export of the
+# application: it leaves out columns, and NULL, that the application's
+# tables have NOT NULL; here those NOT NULLs are dropped (every CHECK, key
+# and index stands).
+EDGE_NULLS="DO \$\$ DECLARE c record; BEGIN
+    FOR c IN SELECT attrelid::regclass AS t, attname FROM pg_attribute
+              WHERE attrelid IN ('projects'::regclass, 'project_phases'::regclass,
+                                 'resource_assignments'::regclass)
+                AND attnum > 0 AND attnotnull AND attname <> 'id'
+    LOOP EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP NOT NULL', c.t, c.attname); END LOOP;
+END \$\$;"
 EDGE_COLUMNS="ALTER TABLE projects ADD COLUMN region text;
 ALTER TABLE project_phases ADD COLUMN cost_code text;
 ALTER TABLE resource_assignments ADD COLUMN note text,
-    ALTER COLUMN resource_id TYPE text, ALTER COLUMN created_at TYPE text;"
+    ALTER COLUMN resource_id TYPE text, ALTER COLUMN created_at TYPE text;
+$EDGE_NULLS"
 
 case_load() { # DB SCHEMA_FLAG OUT [SQL]
     new_db "$1" "$2" "$3" "${4:-}" && loaded "$1" "$3"
@@ -235,13 +263,15 @@ pg_new_schema_enforced() { # on the loaded seed: the checks bite, the indexes ar
         "INSERT INTO project_phases SELECT * FROM project_phases LIMIT 1"; do
         if pg seed -c "$bad" 2>/dev/null; then echo "accepted: $bad"; return 1; fi
     done
-    same <(printf '%s\n' ix_project_phases_end_date ix_project_phases_start_date) \
+    same <(printf '%s\n' ix_project_phases_end_date ix_project_phases_id \
+        ix_project_phases_project_id ix_project_phases_start_date) \
         <(pg seed -At -c "SELECT indexname FROM pg_indexes WHERE tablename = 'project_phases'
                           AND indexname LIKE 'ix_%' ORDER BY 1") &&
-        same <(printf '%s\n' check_allocation_percentage check_capital_budget_non_negative \
-            check_capital_percentage check_expense_budget_non_negative check_expense_percentage \
-            check_phase_dates check_total_budget_non_negative check_total_budget_sum \
-            project_phases_project_id_fkey resource_assignments_project_id_fkey) \
+        same <(printf '%s\n' check_accounting_split check_allocation_percentage check_budget_sum \
+            check_capital_budget_positive check_capital_percentage check_expense_budget_positive \
+            check_expense_percentage check_phase_dates check_project_dates \
+            check_total_budget_positive project_phases_project_id_fkey \
+            resource_assignments_project_id_fkey) \
             <(pg seed -At -c "SELECT conname FROM pg_constraint WHERE contype IN ('c', 'f')
                               AND connamespace = 'public'::regnamespace ORDER BY 1")
 }
@@ -268,7 +298,7 @@ pg_migrate_edge() {
 
 pg_one_transaction() { # the third \copy fails: the first two are undone too
     new_db whole --new "$WORK/pg/edge" "ALTER TABLE projects ADD COLUMN region text;
-        ALTER TABLE project_phases ADD COLUMN cost_code text;" || return 1
+        ALTER TABLE project_phases ADD COLUMN cost_code text; $EDGE_NULLS" || return 1
     pg_load whole "$WORK/pg/edge"
     same <(echo 3) "$WORK/pg/load.status" &&
         grep -q 'column "note" of relation "resource_assignments" does not exist' "$WORK/pg/load.err" &&
@@ -359,6 +389,10 @@ if [ -z "${SANITIZED:-}" ]; then
     PG_DIR=$(mktemp -d /tmp/phasemig-pg.XXXXXX)
     expect "postgres: a throwaway server starts (Unix socket only)" pg_start
     if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+        expect "postgres: the old schema, as PostgreSQL dumps it, is the application's three tables" \
+            pg_schema_dumped old
+        expect "postgres: the new schema, as PostgreSQL dumps it, is the application's three tables" \
+            pg_schema_dumped new
         expect "postgres: migrate planner-seed: load.psql loads the new schema, counts and constraints hold" pg_migrate_seed
         expect "postgres: migrate planner-seed: the tables give back the files" reconciles seed "$WORK/pg/seed"
         expect "postgres: the new schema's checks, foreign keys and date indexes bite" pg_new_schema_enforced

@@ -1,33 +1,24 @@
 /* The schema table (stages/schema.c) and the DDL `phasemig schema` prints
-** say the same thing: each CREATE TABLE's columns, in order, with the
-** type and NOT NULL the table has. And what migrate drops and adds is
-** derived from it, not listed again. */
+** (stages/ddl.c) say the same thing: each CREATE TABLE's columns, in
+** order, with the type and NOT NULL the table has; its primary key, its
+** CHECKs and the foreign keys among the three tables, by name; each index
+** of the schema, and nothing of the other schema. And what migrate drops
+** and adds is derived from it, not listed again. (tests/e2e/postgres.sh
+** compares what PostgreSQL makes of the DDL with the application's
+** pg_dump.) */
 #include <string.h>
 
+#include "../../stages/ddl.h"
 #include "../../stages/schema.h"
 #include "unit.h"
 
-static const char *type_in_ddl(column_type_t t)
-{
-    switch (t) {
-    case COLUMN_UUID: return "uuid";
-    case COLUMN_DATE: return "date";
-    case COLUMN_TIMESTAMP: return "timestamp without time zone";
-    case COLUMN_MONEY: return "numeric(15,2)";
-    case COLUMN_PERCENT: return "numeric(5,2)";
-    case COLUMN_TEXT: return "text";
-    case COLUMN_PHASE_TYPE: return "phasetype";
-    }
-    return "?";
-}
-
-/* Checks the CREATE TABLE of table `t` in the DDL of schema `s`. */
-static void ddl_matches(schema_t s, table_id_t t)
+/* Checks the CREATE TABLE of table `t` in the DDL `ddl` of schema `s`. */
+static void ddl_matches(const char *ddl, schema_t s, table_id_t t)
 {
     const table_def_t *def = schema_table(s, t);
     char head[64];
     snprintf(head, sizeof head, "CREATE TABLE %s (\n", def->name);
-    const char *p = strstr(schema_ddl(s), head);
+    const char *p = strstr(ddl, head);
     assert_non_null(p);   /* the DDL creates the table */
     if (!p)
         return;
@@ -35,27 +26,131 @@ static void ddl_matches(schema_t s, table_id_t t)
     for (size_t i = 0; i < def->ncols; i++) {
         const char *end = strchr(p, '\n');
         assert_non_null(end);
-        char want[128];
         const column_def_t *col = schema_column(def->cols[i]);
-        snprintf(want, sizeof want, "    %s %s%s,", col->name, type_in_ddl(col->type),
-                 col->required ? " NOT NULL" : "");
+        buf_t want;
+        buf_init(&want);
+        buf_printf(&want, "    %s ", col->name);
+        ddl_pg_type(&want, def->cols[i]);
+        buf_printf(&want, "%s,", col->not_null ? " NOT NULL" : "");
         size_t len = (size_t)(end - p);
-        /* the last column before ");" has no comma */
-        if (!(len == strlen(want) && strncmp(p, want, len) == 0) &&
-            !(len + 1 == strlen(want) && strncmp(p, want, len) == 0 && end[1] == ')'))
-            fail_msg("%s column %zu: DDL has '%.*s', the table '%s'", def->name, i, (int)len, p, want);
+        if (!(len == want.len && strncmp(p, buf_str(&want), len) == 0))
+            fail_msg("%s column %zu: DDL has '%.*s', the table '%s'", def->name, i, (int)len, p,
+                     buf_str(&want));
+        buf_free(&want);
         p = end + 1;
     }
-    /* nothing but constraints after the columns */
-    assert_true(strncmp(p, "    CONSTRAINT", 14) == 0 || strncmp(p, ");", 2) == 0);
+    /* then the primary key, the constraints, and the end of the table */
+    char pkey[96];
+    snprintf(pkey, sizeof pkey, "    CONSTRAINT %s_pkey PRIMARY KEY (id)", def->name);
+    assert_int_equal(strncmp(p, pkey, strlen(pkey)), 0);
+    const char *table_end = strstr(p, "\n);\n");
+    assert_non_null(table_end);
+    const check_def_t *ck[16];
+    size_t n = schema_checks(s, t, ck, 16);
+    for (size_t i = 0; i < n; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "CONSTRAINT %s CHECK (%s)", ck[i]->name, ck[i]->expr);
+        const char *at = strstr(p, want);
+        assert_true(at && at < table_end);
+    }
+    const foreign_key_def_t *fk[16];
+    n = schema_foreign_keys(s, t, fk, 16);
+    for (size_t i = 0; i < n; i++) {
+        const char *at = strstr(p, fk[i]->name);
+        /* among the three tables, in the table; to a table outside, only named in
+        ** the comment at the top */
+        bool inside = schema_table_named(fk[i]->ref_table) != T_COUNT;
+        assert_true(inside ? at && at < table_end : at == NULL);
+    }
 }
 
 static void ddl_is_the_table(void **state)
 {
     (void)state;
-    for (int s = SCHEMA_OLD; s <= SCHEMA_NEW; s++)
+    for (int s = SCHEMA_OLD; s <= SCHEMA_NEW; s++) {
+        buf_t ddl;
+        buf_init(&ddl);
+        ddl_pg_schema(&ddl, (schema_t)s);
         for (int t = 0; t < T_COUNT; t++)
-            ddl_matches((schema_t)s, (table_id_t)t);
+            ddl_matches(buf_str(&ddl), (schema_t)s, (table_id_t)t);
+        /* each index of the schema; of the other schema's own, none */
+        for (int t = 0; t < T_COUNT; t++) {
+            const index_def_t *ix[16];
+            size_t n = schema_indexes((schema_t)s, (table_id_t)t, ix, 16);
+            for (size_t i = 0; i < n; i++) {
+                char want[160];
+                snprintf(want, sizeof want, "INDEX %s ON %s (", ix[i]->name,
+                         schema_table_name((table_id_t)t));
+                assert_non_null(strstr(buf_str(&ddl), want));
+            }
+        }
+        const char *other_own = s == SCHEMA_OLD ? "ix_project_phases_start_date"
+                                                : "ix_resource_assignments_project_phase_id";
+        assert_null(strstr(buf_str(&ddl), other_own));
+        assert_non_null(strstr(buf_str(&ddl), "CREATE TYPE phasetype AS ENUM ('PLANNING', 'EXECUTION');"));
+        buf_free(&ddl);
+    }
+}
+
+/* The migration's own changes are derived from the two schemas: the link's
+** foreign key and index and the type column go, check_phase_dates and the
+** two date indexes come. */
+static void what_the_migration_changes(void **state)
+{
+    (void)state;
+    const check_def_t *ck[16];
+    const index_def_t *ix[16];
+    const foreign_key_def_t *fk[16];
+    size_t n = schema_checks(SCHEMA_NEW, T_PHASES, ck, 16);
+    assert_int_equal(n, 5);
+    assert_string_equal(ck[4]->name, "check_phase_dates");
+    assert_int_equal(schema_checks(SCHEMA_OLD, T_PHASES, ck, 16), 4);
+    assert_int_equal(schema_indexes(SCHEMA_OLD, T_PHASES, ix, 16), 2);
+    assert_int_equal(schema_indexes(SCHEMA_NEW, T_PHASES, ix, 16), 4);
+    assert_string_equal(ix[2]->name, "ix_project_phases_start_date");
+    assert_int_equal(schema_indexes(SCHEMA_OLD, T_ASSIGNMENTS, ix, 16), 7);
+    assert_int_equal(schema_indexes(SCHEMA_NEW, T_ASSIGNMENTS, ix, 16), 6);
+    assert_int_equal(schema_foreign_keys(SCHEMA_OLD, T_ASSIGNMENTS, fk, 16), 3);
+    assert_int_equal(schema_foreign_keys(SCHEMA_NEW, T_ASSIGNMENTS, fk, 16), 2);
+    assert_string_equal(fk[1]->ref_table, "resources");
+    assert_string_equal(schema_revision(SCHEMA_OLD), "976e6adbac6f");
+    assert_string_equal(schema_revision(SCHEMA_NEW), "92023c163a26");
+}
+
+/* SQLite's DDL is SQLAlchemy's: tab-indented elements, ", " before each
+** line break, CHAR(36) ids, VARCHAR(9) phase_type, unnamed keys. */
+static void sqlite_ddl_as_the_application_writes_it(void **state)
+{
+    (void)state;
+    buf_t b;
+    buf_init(&b);
+    ddl_sqlite_create(&b, SCHEMA_OLD, T_PHASES, "project_phases");
+    assert_string_equal(buf_str(&b),
+                        "CREATE TABLE project_phases (\n"
+                        "\tproject_id CHAR(36) NOT NULL, \n"
+                        "\tphase_type VARCHAR(9) NOT NULL, \n"
+                        "\tcapital_budget NUMERIC(15, 2) NOT NULL, \n"
+                        "\texpense_budget NUMERIC(15, 2) NOT NULL, \n"
+                        "\ttotal_budget NUMERIC(15, 2) NOT NULL, \n"
+                        "\tid CHAR(36) NOT NULL, \n"
+                        "\tcreated_at DATETIME NOT NULL, \n"
+                        "\tupdated_at DATETIME NOT NULL, \n"
+                        "\tPRIMARY KEY (id), \n"
+                        "\tCONSTRAINT check_budget_sum CHECK (capital_budget + expense_budget = "
+                        "total_budget), \n"
+                        "\tCONSTRAINT check_capital_budget_positive CHECK (capital_budget >= 0), \n"
+                        "\tCONSTRAINT check_expense_budget_positive CHECK (expense_budget >= 0), \n"
+                        "\tCONSTRAINT check_total_budget_positive CHECK (total_budget >= 0), \n"
+                        "\tFOREIGN KEY(project_id) REFERENCES projects (id)\n"
+                        ")");
+    buf_clear(&b);
+    ddl_sqlite_indexes(&b, SCHEMA_NEW, T_PHASES);
+    assert_string_equal(buf_str(&b),
+                        "CREATE INDEX ix_project_phases_id ON project_phases (id);\n"
+                        "CREATE INDEX ix_project_phases_project_id ON project_phases (project_id);\n"
+                        "CREATE INDEX ix_project_phases_start_date ON project_phases (start_date);\n"
+                        "CREATE INDEX ix_project_phases_end_date ON project_phases (end_date);\n");
+    buf_free(&b);
 }
 
 static void dropped_and_added(void **state)
@@ -147,6 +242,8 @@ int run_schema_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ddl_is_the_table),
+        cmocka_unit_test(what_the_migration_changes),
+        cmocka_unit_test(sqlite_ddl_as_the_application_writes_it),
         cmocka_unit_test(dropped_and_added),
         cmocka_unit_test(two_decimal_columns),
         cmocka_unit_test(columns_bound_through_the_schema),
