@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dataset.h"
+#include "write_apply.h"
 
 /* The order foreign keys need: a table after those it refers to. Table
 ** names are phasemig's own (dataset.h): they go into the script as they
@@ -171,12 +172,17 @@ void write_psql(const char *path, bool gzip, schema_t schema, const psql_table_t
 typedef struct {
     sink_t base;
     sink_t *inner;
-    char *path;
+    char *dir;
     bool gzip;
     schema_t schema;
+    const uint64_t *assignments_read;
     table_t *headers[8];
     uint64_t rows[8];
     size_t n;
+    /* the phases by name (new schema) or type (old), for apply.psql */
+    int label_col;      /* in the phases' header; -1: not the phases */
+    apply_label_t *labels;
+    size_t nlabels;
 } psql_sink_t;
 
 static void psql_begin(sink_t *self, const table_t *t)
@@ -187,13 +193,34 @@ static void psql_begin(sink_t *self, const table_t *t)
     s->headers[s->n] = table_copy(t);
     s->rows[s->n] = 0;
     s->n++;
+    s->label_col = -1;
+    if (schema_table_named(t->name) == T_PHASES) {
+        binding_t cols;
+        schema_bind(&cols, T_PHASES, t);
+        s->label_col = cols.at[s->schema == SCHEMA_NEW ? PHASES_NAME : PHASES_PHASE_TYPE];
+    }
     s->inner->begin(s->inner, t);
+}
+
+static void count_label(psql_sink_t *s, const field_t *f)
+{
+    if (f->null)
+        return;
+    for (size_t i = 0; i < s->nlabels; i++)
+        if (strcmp(s->labels[i].label, f->data) == 0) {
+            s->labels[i].count++;
+            return;
+        }
+    s->labels = xrealloc(s->labels, (s->nlabels + 1) * sizeof *s->labels);
+    s->labels[s->nlabels++] = (apply_label_t){xstrdup(f->data), 1};
 }
 
 static void psql_row(sink_t *self, const row_t *row)
 {
     psql_sink_t *s = (psql_sink_t *)self;
     s->rows[s->n - 1]++;
+    if (s->label_col >= 0 && (size_t)s->label_col < row->n)
+        count_label(s, &row->f[s->label_col]);
     s->inner->row(s->inner, row);
 }
 
@@ -208,9 +235,27 @@ static void psql_close(sink_t *self)
     psql_sink_t *s = (psql_sink_t *)self;
     s->inner->close(s->inner);
     psql_table_t tables[ARRAY_LEN(s->headers)];
-    for (size_t i = 0; i < s->n; i++)
+    apply_input_t apply = {.to = s->schema,
+                           .gzip = s->gzip,
+                           .assignments_read = *s->assignments_read,
+                           .labels = s->labels,
+                           .nlabels = s->nlabels};
+    for (size_t i = 0; i < s->n; i++) {
         tables[i] = (psql_table_t){s->headers[i], s->rows[i]};
-    write_psql(s->path, s->gzip, s->schema, tables, s->n);
+        table_id_t t = schema_table_named(s->headers[i]->name);
+        if (t != T_COUNT) {
+            apply.headers[t] = s->headers[i];
+            apply.rows[t] = s->rows[i];
+        }
+    }
+    buf_t path;
+    buf_init(&path);
+    buf_printf(&path, "%s/load.psql", s->dir);
+    write_psql(buf_str(&path), s->gzip, s->schema, tables, s->n);
+    buf_clear(&path);
+    buf_printf(&path, "%s/apply.psql", s->dir);
+    write_apply(buf_str(&path), &apply);
+    buf_free(&path);
 }
 
 static void psql_free(sink_t *self)
@@ -219,11 +264,15 @@ static void psql_free(sink_t *self)
     sink_free(s->inner);
     for (size_t i = 0; i < s->n; i++)
         table_free(s->headers[i]);
-    free(s->path);
+    for (size_t i = 0; i < s->nlabels; i++)
+        free(s->labels[i].label);
+    free(s->labels);
+    free(s->dir);
     free(s);
 }
 
-sink_t *psql_sink_new(sink_t *inner, const char *path, bool gzip, schema_t schema)
+sink_t *psql_sink_new(sink_t *inner, const char *dir, bool gzip, schema_t schema,
+                      const uint64_t *assignments_read)
 {
     psql_sink_t *s = xcalloc(1, sizeof *s);
     s->base.begin = psql_begin;
@@ -232,8 +281,10 @@ sink_t *psql_sink_new(sink_t *inner, const char *path, bool gzip, schema_t schem
     s->base.close = psql_close;
     s->base.free = psql_free;
     s->inner = inner;
-    s->path = xstrdup(path);
+    s->dir = xstrdup(dir);
     s->gzip = gzip;
     s->schema = schema;
+    s->assignments_read = assignments_read;
+    s->label_col = -1;
     return &s->base;
 }

@@ -42,11 +42,15 @@ void write_psql(const char *path, bool gzip, schema_t schema, const psql_table_t
                 size_t n);
 
 /* A sink that hands everything on to `inner` (and owns it), noting each
-** table's header and row count; its close() closes `inner`, then writes
-** the script to `path` with write_psql(). As pipeline/run.c's open_output does:
+** table's header and row count and the phases by name or type; its
+** close() closes `inner`, then writes DIR/load.psql with write_psql() and
+** DIR/apply.psql with write_apply() (write_apply.h), whose guard wants the
+** number of assignments read, *assignments_read by then. As
+** pipeline/commands/run.c's open_output does:
 **
-**     sink = psql_sink_new(sink, path_of_load_psql, gzip, SCHEMA_NEW);
+**     sink = psql_sink_new(sink, staging_dir, gzip, SCHEMA_NEW, &rows_read);
 */
-sink_t *psql_sink_new(sink_t *inner, const char *path, bool gzip, schema_t schema);
+sink_t *psql_sink_new(sink_t *inner, const char *dir, bool gzip, schema_t schema,
+                      const uint64_t *assignments_read);
 
 #endif

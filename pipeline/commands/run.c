@@ -204,7 +204,8 @@ source_t *open_table(dataset_t *ds, table_id_t table, problems_t *problems)
 /* Stages OUT (output.h) and returns the sink for the chosen format, which
 ** with CSV or gzip CSV also writes OUT/load.psql for `schema`
 ** (stages/write_psql.h); in a dry run, a sink that keeps nothing. */
-static sink_t *open_output(const run_opts_t *o, output_t *out, schema_t schema)
+static sink_t *open_output(const run_opts_t *o, output_t *out, schema_t schema,
+                           const uint64_t *assignments_read)
 {
     if (o->dry_run)
         return null_sink_new();   /* OUT, if given, only named in the preview */
@@ -212,10 +213,8 @@ static sink_t *open_output(const run_opts_t *o, output_t *out, schema_t schema)
     if (o->format == FORMAT_SQLITE)
         return sqlite_sink_new(out->staging);
     bool gzip = o->format == FORMAT_CSV_GZ;
-    char *psql_path = output_path(out, "load.psql");
-    sink_t *sink = psql_sink_new(csv_sink_new(out->staging, gzip, chain_write_behind), psql_path, gzip, schema);
-    free(psql_path);
-    return sink;
+    return psql_sink_new(csv_sink_new(out->staging, gzip, chain_write_behind), out->staging, gzip,
+                         schema, assignments_read);
 }
 
 void write_output_file(const output_t *out, const char *name, const char *data, size_t len)
@@ -271,7 +270,7 @@ void run_begin(run_t *r, const run_opts_t *o, const id_repeats_t *known, schema_
 
 sink_t *run_open_output(run_t *r, schema_t out_schema)
 {
-    r->sink = open_output(r->o, &r->out, out_schema);
+    r->sink = open_output(r->o, &r->out, out_schema, &r->rows[T_ASSIGNMENTS].in);
     return r->sink;
 }
 

@@ -5,12 +5,9 @@
 # exported with \copy ... CSV HEADER give back what phasemig wrote, column
 # by column by name, NULL and "" apart.
 #
-# The server is Debian's postgresql package, initdb'd into a directory of
-# its own under /tmp, listening only on a Unix socket there (port 54329 in
-# its name), run as the user postgres when we are root (it refuses root),
-# and stopped and removed on every way out (trap). Plain pass only: under
-# SANITIZED=1 this file prints nothing and registers no test. PostgreSQL
-# missing is a failure, not a skip: `make deps` installs it.
+# The server is a throwaway one (tests/pg.sh), stopped and removed on every
+# way out. Plain pass only: under SANITIZED=1 this file prints nothing and
+# registers no test.
 #
 # Each load is checked twice: into the typed tables of the schema, and into
 # a mirror of them in the schema `raw` (search_path=raw, the same
@@ -24,54 +21,8 @@
 # must find them identical to phasemig's output (values by type).
 
 PG_PORT=54329
-
-# pg_as COMMAND...: a server command, as the unprivileged owner of the data
-pg_as() {
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-# pg_bin: the directory of the newest installed server's programs
-pg_bin() {
-    local d
-    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-        [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && { echo "$d"; return 0; }
-    done
-}
-
-# pg_start: initdb and start a server in $PG_DIR (made by the caller: this
-# runs in expect's subshell); says why not
-pg_start() {
-    if [ -z "${PG_BIN:-}" ] || ! command -v psql >/dev/null; then
-        echo "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb or no psql):" \
-            "'make deps' installs the Debian packages postgresql and postgresql-client"
-        return 1
-    fi
-    if [ "$(id -u)" -eq 0 ]; then chown postgres: "$PG_DIR" || return 1; fi
-    pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --no-locale --no-sync \
-        >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log"; return 1; }
-    pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-        -o "-c listen_addresses='' -c unix_socket_directories='$PG_DIR' -p $PG_PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        start >/dev/null 2>&1 || { cat "$PG_DIR/server.log"; return 1; }
-}
-
-# pg_stop: stops the server (if running) and removes its directory
-pg_stop() {
-    [ -n "${PG_DIR:-}" ] || return 0
-    if [ -n "${PG_BIN:-}" ] && [ -f "$PG_DIR/data/postmaster.pid" ]; then
-        pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1
-    fi
-    rm -rf "$PG_DIR"
-    PG_DIR=
-}
-
-# pg DB ARGS...: psql on database DB of the test server, no psqlrc, stop at
-# the first error, nothing from the environment but what is set here
-pg() {
-    local db=$1
-    shift
-    env -u PGOPTIONS -u PGCLIENTENCODING -u PGSERVICE PGHOST="$PG_DIR" PGPORT="$PG_PORT" \
-        PGUSER=postgres PGDATABASE="$db" psql -X -q -v ON_ERROR_STOP=1 "$@"
-}
+# shellcheck source=tests/pg.sh
+. tests/pg.sh
 
 # pg_load DB OUT [SEARCH_PATH]: runs OUT/load.psql as its comment says:
 # in OUT, or, when $PG_ELSEWHERE names a directory, there with -v dir=OUT;
@@ -87,15 +38,6 @@ pg_load() {
             PGPORT="$PG_PORT" PGUSER=postgres PGDATABASE="$db" psql -X -f load.psql)
     fi >"$WORK/pg/load.out" 2>"$WORK/pg/load.err"
     echo $? >"$WORK/pg/load.status"
-}
-
-# pg_dump_schema DB: the schema of DB as pg_dump writes it, without the
-# lines that differ from one dump to the next (\restrict keys) or from one
-# server to another (the versions)
-pg_dump_schema() {
-    env -u PGOPTIONS -u PGCLIENTENCODING -u PGSERVICE PGHOST="$PG_DIR" PGPORT="$PG_PORT" \
-        PGUSER=postgres pg_dump --schema-only --no-owner -d "$1" |
-        grep -v '^\\\(un\)\?restrict \|^-- Dumped from\|^-- Dumped by'
 }
 
 # pg_schema_dumped old|new: PostgreSQL makes of `phasemig schema --old`
@@ -377,18 +319,7 @@ if [ -z "${SANITIZED:-}" ]; then
     expect "schema: --new prints docs/schema-new.sql" same <("$PHASEMIG" schema --new) docs/schema-new.sql
     expect "postgres: --format sqlite writes no load.psql" no_psql_for_sqlite
 
-    # the server stops on every way out: exit, error, INT, TERM, HUP
-    pg_saved_traps=$(trap -p EXIT INT TERM HUP)
-    pg_prev_exit=
-    eval "pg_prev_exit=$(trap -p EXIT | sed -e 's/^trap -- //' -e 's/ EXIT$//')"
-    trap 'pg_stop; eval "$pg_prev_exit"' EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    trap 'exit 129' HUP
-    PG_BIN=$(pg_bin)
-    PG_DIR=$(mktemp -d /tmp/phasemig-pg.XXXXXX)
-    expect "postgres: a throwaway server starts (Unix socket only)" pg_start
-    if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+    if pg_server_begin postgres; then
         expect "postgres: the old schema, as PostgreSQL dumps it, is the application's three tables" \
             pg_schema_dumped old
         expect "postgres: the new schema, as PostgreSQL dumps it, is the application's three tables" \
@@ -414,8 +345,6 @@ if [ -z "${SANITIZED:-}" ]; then
         expect "postgres: rollback of the generated dump: the tables give back the files" \
             reconciles gen_old "$WORK/pg/gen-old"
     fi
-    pg_stop
-    trap - EXIT INT TERM HUP
-    eval "$pg_saved_traps"
+    pg_server_end
     rm -rf "${WORK:?}/pg"
 fi
