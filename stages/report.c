@@ -788,7 +788,7 @@ static void findings(buf_t *b, const report_t *r, const report_input_t *in,
     bool any = false;
     char n[32];
     if (c->orphaned > 0) {
-        orphan_causes_t o_all = {0, 0, 0, 0}, one;
+        orphan_causes_t o_all = {0}, one;
         for (size_t i = 0; i < r->plan->nprojects; i++)
             if (!r->plan->projects[i].rejected) {
                 project_orphans(r, i, &one);

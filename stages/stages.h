@@ -108,15 +108,28 @@ typedef struct check {
     int id;
     const char *name;
     bool ok;
-    char detail[400];
+    char detail[1000];
     bool warn;
 } check_t;
+/* The first NAMED_MAX offenders of a check, each "ID (why)", and how many
+** there are in all: a check's detail names them, as the application's
+** verification prints its first five. */
+#define NAMED_MAX 5
+typedef struct named {
+    uint64_t n;
+    char text[NAMED_MAX][120];
+} named_t;
+void named_add(named_t *named, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "A (why), B (why), ..." into out ("..." when there are more than
+** those named; "" when none). */
+void named_words(const named_t *named, char *out, size_t size);
 /* Assignments in no phase, by why (verify_orphans). */
 typedef struct orphan_causes {
     uint64_t before_start;      /* dated before its project's start */
     uint64_t after_end;         /* dated after its project's end */
     uint64_t no_phase;          /* its project has no phase (or is unknown) */
     uint64_t between_phases;    /* in its project's dates, in none of its phases */
+    named_t no_phase_projects;  /* those projects (verify_orphans: named) */
 } orphan_causes_t;
 typedef struct verify verify_t;
 verify_t *verify_new(void);

@@ -67,8 +67,18 @@ void orphans_json(buf_t *b, const orphan_causes_t *o)
 {
     buf_printf(b,
                "\"orphaned_by_cause\": {\"before_start\": %" PRIu64 ", \"after_end\": %" PRIu64
-               ", \"no_phase\": %" PRIu64 ", \"between_phases\": %" PRIu64 "}",
+               ", \"no_phase\": %" PRIu64 ", \"between_phases\": %" PRIu64,
                o->before_start, o->after_end, o->no_phase, o->between_phases);
+    /* the projects without phase, the first NAMED_MAX of them */
+    if (o->no_phase_projects.n > 0) {
+        buf_adds(b, ", \"no_phase_projects\": [");
+        for (uint64_t i = 0; i < o->no_phase_projects.n && i < NAMED_MAX; i++) {
+            buf_adds(b, i ? ", " : "");
+            json_string(b, o->no_phase_projects.text[i]);
+        }
+        buf_adds(b, "]");
+    }
+    buf_adds(b, "}");
 }
 
 /* Every cause is named, a zero too, so that a reader sees what was
@@ -76,10 +86,13 @@ void orphans_json(buf_t *b, const orphan_causes_t *o)
 ** cover their projects, so it is verify's alone). */
 void orphans_words(char *out, size_t size, const orphan_causes_t *o)
 {
+    char projects[700];
+    named_words(&o->no_phase_projects, projects, sizeof projects);
     int at = snprintf(out, size,
                       "%" PRIu64 " dated before its project's start, %" PRIu64
-                      " after its end, %" PRIu64 " in a project with no phase",
-                      o->before_start, o->after_end, o->no_phase);
+                      " after its end, %" PRIu64 " in a project with no phase%s%s%s",
+                      o->before_start, o->after_end, o->no_phase, *projects ? " (" : "",
+                      projects, *projects ? ")" : "");
     if (o->between_phases > 0 && at > 0 && (size_t)at < size)
         snprintf(out + at, size - (size_t)at, ", %" PRIu64 " between its project's phases",
                  o->between_phases);
@@ -408,7 +421,7 @@ static void findings_text(FILE *out, const check_t *checks, size_t n,
 {
     if (c->orphaned > 0) {
         orphan_causes_t orphans;
-        char why[300];
+        char why[1000];
         verify_orphans(verify, &orphans);
         orphans_words(why, sizeof why, &orphans);
         fprintf(out, "\nWARN %" PRIu64 " assignment%s orphaned (in no phase): %s\n", c->orphaned,

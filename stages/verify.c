@@ -6,6 +6,8 @@
 ** budgets) and, per assignment, how many phases of its project contain
 ** its date; verify_checks() then judges. Memory: projects and phases only.
 */
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +45,7 @@ typedef struct {
     bool listed;            /* a row of the projects table names it */
     bool dated;
     bool budgeted[SIDES];   /* in budget_order[side] */
+    bool named_orphans;     /* named among check 9's projects without phase */
     uint32_t first, count;  /* its phases in `order` (listed only) */
 } vproject_t;
 
@@ -69,6 +72,8 @@ struct verify {
     int sqlite_indexes;     /* -1 not applicable, else number found of 2 */
     uint64_t in_one, in_none, in_many;
     orphan_causes_t orphans;    /* in_none, by cause */
+    named_t named[VERIFY_CHECKS];   /* each check's first offenders */
+    named_t without_phases;         /* check 6: projects it does not judge */
     bool indexed;
     /* The dated phases' ranges in `order`'s order, so that matching an
     ** assignment reads its project's ranges side by side. */
@@ -139,6 +144,52 @@ void verify_sqlite_db(verify_t *v, sqlite3 *db)
         sqlite3_step(st) == SQLITE_ROW)
         v->sqlite_indexes = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
+}
+
+void named_add(named_t *named, const char *fmt, ...)
+{
+    if (named->n < NAMED_MAX) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(named->text[named->n], sizeof named->text[named->n], fmt, ap);
+        va_end(ap);
+    }
+    named->n++;
+}
+
+void named_words(const named_t *named, char *out, size_t size)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (uint64_t i = 0; i < named->n && i < NAMED_MAX && len + 1 < size; i++)
+        len += (size_t)snprintf(out + len, size - len, "%s%s", i ? ", " : "", named->text[i]);
+    if (named->n > NAMED_MAX && len + 1 < size)
+        snprintf(out + len, size - len, ", ...");
+}
+
+/* A check's detail, then ": " and its first offenders. */
+static void append_named(check_t *c, const named_t *named)
+{
+    if (named->n == 0)
+        return;
+    size_t len = strlen(c->detail);
+    if (len + 3 >= sizeof c->detail)
+        return;
+    memcpy(c->detail + len, ": ", 3);
+    named_words(named, c->detail + len + 2, sizeof c->detail - len - 2);
+}
+
+/* A field's text for a message: its first 36 bytes, control bytes and
+** non-ASCII as '?' (an id that did not parse is shown, not trusted). */
+static void shown(const field_t *f, char out[37])
+{
+    size_t n = 0;
+    if (f && !f->null)
+        for (; n < f->len && n < 36; n++)
+            out[n] = f->data[n] >= 0x20 && f->data[n] < 0x7f ? f->data[n] : '?';
+    out[n] = '\0';
+    if (n == 0)
+        snprintf(out, 37, "%s", f && !f->null ? "\"\"" : "NULL");
 }
 
 static bool get_date(const vstage_t *s, const row_t *r, column_id_t c, day_t *d)
@@ -276,10 +327,21 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
     bool has_start = get_date(s, r, PHASES_START_DATE, &p->start);
     bool has_end = get_date(s, r, PHASES_END_DATE, &p->end);
     p->dated = has_start && has_end;
-    if (!name || !has_start || !has_end)
+    char id[37];
+    shown(bound_field(&s->cols, r, PHASES_ID), id);
+    if (!name || !has_start || !has_end) {
         v->missing_fields++;
-    if (p->dated && p->start > p->end)
+        named_add(&v->named[0], "%s (no %s%s%s%s%s)", id, name ? "" : "name",
+                  !name && (!has_start || !has_end) ? ", " : "", has_start ? "" : "start_date",
+                  !has_start && !has_end ? ", " : "", has_end ? "" : "end_date");
+    }
+    if (p->dated && p->start > p->end) {
         v->reversed++;
+        char a[11], b[11];
+        date_format(p->start, a);
+        date_format(p->end, b);
+        named_add(&v->named[3], "%s (starts %s, ends %s)", id, a, b);
+    }
     p->name = (uint32_t)name_index(v, name);
     v->name_counts[p->name]++;
     add_budgets(s, DATASET, r);
@@ -363,9 +425,16 @@ static void remember_plan_index(verify_t *v, size_t planned, uint32_t entry)
 ** start, after its end, or between its phases. */
 static void count_orphan(verify_t *v, uint32_t entry, day_t date)
 {
-    const vproject_t *p = entry == NO_SPAN ? NULL : &v->projects[entry];
-    if (!p || p->count == 0)
+    vproject_t *p = entry == NO_SPAN ? NULL : &v->projects[entry];
+    if (!p || p->count == 0) {
         v->orphans.no_phase++;
+        if (p && !p->named_orphans) {
+            p->named_orphans = true;
+            char id[37];
+            uuid_format(&p->id, id);
+            named_add(&v->orphans.no_phase_projects, "%s", id);
+        }
+    }
     else if (p->dated && date < p->start)
         v->orphans.before_start++;
     else if (p->dated && date > p->end)
@@ -410,6 +479,9 @@ static stage_result_t assignments_process(stage_t *self, row_t *r)
         v->in_one++;
     } else {
         v->in_many++;
+        char id[37];
+        shown(bound_field(&s->cols, r, ASSIGNMENTS_ID), id);
+        named_add(&v->named[8], "%s (in %u phases)", id, containing);
     }
     return STAGE_PASS;
 }
@@ -489,8 +561,7 @@ static void budget_check(verify_t *v, check_t *c)
                        sums[1], sums[2]);
     if (!v->against)
         return;
-    size_t differ = 0;
-    char named[3][37];
+    named_t *differ = &v->named[6];
     for (int side = 0; side < SIDES; side++)
         for (size_t i = 0; i < v->nbudgeted[side]; i++) {
             size_t at = v->budget_order[side][i];
@@ -498,11 +569,16 @@ static void budget_check(verify_t *v, check_t *c)
                 continue;   /* compared from the other side */
             if (sums_equal(v->sums[DATASET][at], v->sums[ORIGINAL][at]))
                 continue;
-            if (differ < 3)
-                uuid_format(&v->projects[at].id, named[differ]);
-            differ++;
+            char id[37], now[48], was[48];
+            uuid_format(&v->projects[at].id, id);
+            money_sum_format(v->sums[DATASET][at][TOTAL], now);
+            money_sum_format(v->sums[ORIGINAL][at][TOTAL], was);
+            if (money_sum_eq(v->sums[DATASET][at][TOTAL], v->sums[ORIGINAL][at][TOTAL]))
+                named_add(differ, "%s (capital or expense differ)", id);
+            else
+                named_add(differ, "%s (total %s, the original %s)", id, now, was);
         }
-    bool same = differ == 0 && sums_equal(v->all[DATASET], v->all[ORIGINAL]);
+    bool same = differ->n == 0 && sums_equal(v->all[DATASET], v->all[ORIGINAL]);
     c->ok = same;
     if (same) {
         snprintf(c->detail + len, sizeof c->detail - (size_t)len, " (equal to the original)");
@@ -511,45 +587,80 @@ static void budget_check(verify_t *v, check_t *c)
     char want[BUDGETS][48];
     for (int k = 0; k < BUDGETS; k++)
         money_sum_format(v->all[ORIGINAL][k], want[k]);
-    len += snprintf(c->detail + len, sizeof c->detail - (size_t)len,
-                    "; the original has capital %s, expense %s, total %s; %zu project%s "
-                    "differ%s",
-                    want[0], want[1], want[2], differ, differ == 1 ? "" : "s",
-                    differ == 1 ? "s" : "");
-    for (size_t i = 0; i < differ && i < 3; i++)
-        len += snprintf(c->detail + len, sizeof c->detail - (size_t)len, "%s%s",
-                        i ? ", " : ": ", named[i]);
-    if (differ > 3)
-        snprintf(c->detail + len, sizeof c->detail - (size_t)len, ", ...");
+    snprintf(c->detail + len, sizeof c->detail - (size_t)len,
+             "; the original has capital %s, expense %s, total %s; %" PRIu64 " project%s differ%s",
+             want[0], want[1], want[2], differ->n, differ->n == 1 ? "" : "s",
+             differ->n == 1 ? "s" : "");
+    append_named(c, differ);
+}
+
+/* "WHAT 2024-01-01..2024-01-05", or "WHAT 2024-01-01" for one day. */
+static void on_days(char *out, size_t size, const char *what, day_t from, day_t to)
+{
+    char a[11], b[11];
+    date_format(from, a);
+    date_format(to, b);
+    if (from == to)
+        snprintf(out, size, "%s %s", what, a);
+    else
+        snprintf(out, size, "%s %s..%s", what, a, b);
 }
 
 /* Check 6: the first phase starts on the project's start, the last ends on
-** its end, each next one starts the day after the previous ends. */
+** its end, each next one starts the day after the previous ends. A project
+** without phases is not judged (its assignments are orphaned: check 9);
+** it is counted and named apart. Each project not covered is named with
+** the first thing wrong. */
 static void coverage(verify_t *v, uint64_t *uncovered, uint64_t *gaps, uint64_t *overlaps)
 {
     build_index(v);
+    memset(&v->named[5], 0, sizeof v->named[5]);
+    memset(&v->without_phases, 0, sizeof v->without_phases);
     for (size_t i = 0; i < v->nprojects; i++) {
         const vproject_t *p = &v->projects[i];
         if (!p->listed || !p->dated)
             continue;
+        char id[37];
+        uuid_format(&p->id, id);
         if (p->count == 0) {
-            (*uncovered)++;
+            named_add(&v->without_phases, "%s", id);
             continue;
         }
+        char why[80] = "", a[11], b[11];
         const vphase_t *first = &v->phases[v->order[p->first]];
         day_t reach = first->end;
-        bool ok = first->start == p->start;
+        date_format(p->start, a);
+        date_format(first->start, b);
+        if (first->start > p->start)
+            on_days(why, sizeof why, "no phase on", p->start, first->start - 1);
+        else if (first->start < p->start)
+            snprintf(why, sizeof why, "a phase starts %s, before the project's start %s", b, a);
         for (size_t k = 1; k < p->count; k++) {
             const vphase_t *ph = &v->phases[v->order[p->first + k]];
-            if (ph->start > reach + 1)
-                (*gaps)++, ok = false;
-            else if (ph->start <= reach)
-                (*overlaps)++, ok = false;
+            if (ph->start > reach + 1) {
+                (*gaps)++;
+                if (!*why)
+                    on_days(why, sizeof why, "no phase on", reach + 1, ph->start - 1);
+            } else if (ph->start <= reach) {
+                (*overlaps)++;
+                if (!*why)
+                    on_days(why, sizeof why, "phases overlap on", ph->start,
+                            ph->end < reach ? ph->end : reach);
+            }
             if (ph->end > reach)
                 reach = ph->end;
         }
-        if (reach != p->end || !ok)
+        if (!*why && reach < p->end)
+            on_days(why, sizeof why, "no phase on", reach + 1, p->end);
+        else if (!*why && reach > p->end) {
+            date_format(reach, a);
+            date_format(p->end, b);
+            snprintf(why, sizeof why, "a phase ends %s, after the project's end %s", a, b);
+        }
+        if (*why) {
             (*uncovered)++;
+            named_add(&v->named[5], "%s (%s)", id, why);
+        }
     }
 }
 
@@ -568,6 +679,7 @@ size_t verify_checks(verify_t *v, check_t out[VERIFY_CHECKS])
     set(&c[0], 1, "every phase has name, start_date, end_date", v->missing_fields == 0);
     snprintf(c[0].detail, sizeof c[0].detail, "%zu phases, %llu incomplete", v->nphases,
              (unsigned long long)v->missing_fields);
+    append_named(&c[0], &v->named[0]);
     set(&c[1], 2, "project_phases has no phase_type column", !v->phase_type_present);
     snprintf(c[1].detail, sizeof c[1].detail, "phase_type %s",
              v->phase_type_present ? "present" : "absent");
@@ -577,6 +689,7 @@ size_t verify_checks(verify_t *v, check_t out[VERIFY_CHECKS])
     set(&c[3], 4, "start_date <= end_date on every phase", v->reversed == 0);
     snprintf(c[3].detail, sizeof c[3].detail, "%llu phases end before they start",
              (unsigned long long)v->reversed);
+    append_named(&c[3], &v->named[3]);
     set(&c[4], 5, "phase name distribution", true);
     size_t len = 0;
     for (size_t i = 0; i < v->nnames && len + 1 < sizeof c[4].detail; i++)
@@ -588,8 +701,18 @@ size_t verify_checks(verify_t *v, check_t out[VERIFY_CHECKS])
     set(&c[5], 6, "phases cover each project's dates exactly", uncovered == 0);
     snprintf(c[5].detail, sizeof c[5].detail,
              "%zu projects, %llu not covered exactly (%llu gaps, %llu overlaps)", v->nlisted,
-             (unsigned long long)uncovered, (unsigned long long)gaps,
-             (unsigned long long)overlaps);
+             (unsigned long long)uncovered, (unsigned long long)gaps, (unsigned long long)overlaps);
+    append_named(&c[5], &v->named[5]);
+    if (v->without_phases.n > 0) {
+        /* no coverage failure: the application's verification passes them
+        ** too; their assignments are orphaned, a WARN of check 9 */
+        char names[700];
+        named_words(&v->without_phases, names, sizeof names);
+        int at6 = (int)strlen(c[5].detail);
+        snprintf(c[5].detail + at6, sizeof c[5].detail - (size_t)at6,
+                 "; %" PRIu64 " without phases, not judged (their assignments are orphaned): %s",
+                 v->without_phases.n, names);
+    }
     set(&c[6], 7, "budget preserved", true);
     budget_check(v, &c[6]);
     set(&c[7], 8, "SQLite indexes on start_date and end_date",
@@ -607,10 +730,11 @@ size_t verify_checks(verify_t *v, check_t out[VERIFY_CHECKS])
                       (unsigned long long)v->in_one, (unsigned long long)v->in_none,
                       (unsigned long long)v->in_many);
     if (v->in_none > 0) {
-        char why[300];
+        char why[800];
         orphans_words(why, sizeof why, &v->orphans);
         snprintf(c[8].detail + at, sizeof c[8].detail - (size_t)at, " (orphaned: %s)", why);
     }
+    append_named(&c[8], &v->named[8]);
     return VERIFY_CHECKS;
 }
 

@@ -106,8 +106,8 @@ static void warn_passes_unless_strict(void **state)
 static void orphans_in_words(void **state)
 {
     (void)state;
-    char text[300];
-    orphan_causes_t o = {1, 29894, 0, 0};
+    char text[1000];
+    orphan_causes_t o = {.before_start = 1, .after_end = 29894};
     orphans_words(text, sizeof text, &o);
     assert_string_equal(text, "1 dated before its project's start, 29894 after its end, 0 in a "
                               "project with no phase");
@@ -122,6 +122,14 @@ static void orphans_in_words(void **state)
                                      "\"after_end\": 29894, \"no_phase\": 0, "
                                      "\"between_phases\": 2}");
     buf_free(&b);
+    /* the projects without phase are named, the first five and "..." */
+    o.no_phase = 7;
+    for (int i = 1; i <= 6; i++)
+        named_add(&o.no_phase_projects, "P%d", i);
+    orphans_words(text, sizeof text, &o);
+    assert_string_equal(text, "1 dated before its project's start, 29894 after its end, 7 in a "
+                              "project with no phase (P1, P2, P3, P4, P5, ...), 2 between its "
+                              "project's phases");
 }
 
 /* The header of project_phases (and resource_assignments) tells the
