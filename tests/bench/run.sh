@@ -14,6 +14,8 @@
 # that the sqlite3 script and DuckDB classified as phasemig did, and that
 # DuckDB's reconcile counts equal phasemig's. With BENCH_BEFORE (make bench
 # BEFORE=COMMIT), the csv->csv, csv.gz and dry-run jobs again by that binary.
+# And the apply scripts on a real database of the same rows, beside
+# pg_restore (tests/bench/apply.sh).
 set -eu
 cd "$(dirname "$0")/../.."
 dir=${BENCH_DIR:-/tmp/phasemig-bench}
@@ -67,6 +69,9 @@ for n in ${*:-1000000}; do
         warm "$in.dump"
         row "migrate pg_dump -Fc->csv" ./phasemig migrate -q "$in.dump" "$dir/out"
     fi
+    # the database itself: the apply scripts on a real planner database of
+    # these rows, beside pg_restore of it (tests/bench/apply.sh; wall only)
+    tests/bench/apply.sh "$in" "$dir/apply" || echo "(no PostgreSQL: the apply.psql rows are left out)"
     if [ -n "${BENCH_BEFORE:-}" ]; then
         # the same three jobs by phasemig as it was at BEFORE (make bench BEFORE=COMMIT)
         b=${BENCH_BEFORE_NAME:0:7}
