@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "inspect.h"
 #include "stages.h"
 
 void dataset_inputs(paths_t *p, const char *path)
@@ -50,6 +51,84 @@ static bool has_sqlite_header(const char *path)
     return n == sizeof head && memcmp(head, "SQLite format 3", 16) == 0;
 }
 
+/* The one SQLite database in directory `dir` when it holds no table of
+** CSV files (NULL otherwise), malloc'd. */
+static char *lone_database(const char *dir)
+{
+    buf_t b;
+    buf_init(&b);
+    struct stat st;
+    for (int t = 0; t < T_COUNT; t++) {
+        static const char *const endings[] = {".csv", ".csv.gz"};
+        for (int e = 0; e < 2; e++) {
+            buf_clear(&b);
+            buf_printf(&b, "%s/%s%s", dir, schema_table_name((table_id_t)t), endings[e]);
+            if (stat(buf_str(&b), &st) == 0) {
+                buf_free(&b);
+                return NULL;
+            }
+        }
+    }
+    char *found = NULL;
+    int count = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        buf_clear(&b);
+        buf_printf(&b, "%s/%s", dir, e->d_name);
+        if (e->d_name[0] != '.' && stat(buf_str(&b), &st) == 0 && S_ISREG(st.st_mode) &&
+            has_sqlite_header(buf_str(&b)) && count++ == 0)
+            found = xstrdup(buf_str(&b));
+    }
+    if (d)
+        closedir(d);
+    buf_free(&b);
+    if (count != 1) {
+        free(found);
+        return NULL;
+    }
+    return found;
+}
+
+bool dataset_inspect(dataset_t *d, schema_t s, named_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (d->db)
+        return inspect_sqlite(d->path, s, out) == 0;
+    return false;
+}
+
+const char *dataset_sqlite_file(const dataset_t *d)
+{
+    return d->db ? d->path : NULL;
+}
+
+bool dataset_revision(dataset_t *d, char out[33], problems_t *problems)
+{
+    const char *versions = schema_versions_table();
+    out[0] = '\0';
+    if (d->db) {
+        char *sql = sqlite3_mprintf("SELECT version_num FROM \"%w\"", versions);
+        sqlite3_stmt *st = NULL;
+        bool found = sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) == SQLITE_OK &&
+                     sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0);
+        if (found)
+            snprintf(out, 33, "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        sqlite3_free(sql);
+        return found;
+    }
+    if (!d->archive || !pgdump_entry(d->archive, versions))
+        return false;
+    source_t *src = pgdump_table(d->archive, versions, problems);
+    row_t *row;
+    bool found = src && src->next(src, &row) > 0 && row->n > 0 && !row->f[0].null;
+    if (found)
+        snprintf(out, 33, "%s", row->f[0].data);
+    source_free(src);
+    return found;
+}
+
 dataset_t *dataset_open(const char *path, problems_t *problems)
 {
     return dataset_open_schema(path, NULL, problems);
@@ -78,8 +157,16 @@ dataset_t *dataset_open_schema(const char *path, const char *schema, problems_t 
         }
         return d;
     }
-    if (S_ISDIR(st.st_mode))
-        return d;
+    if (S_ISDIR(st.st_mode)) {
+        /* a directory of no CSV tables but one SQLite database (migrate
+        ** --format sqlite's OUT) is that database */
+        char *db = lone_database(path);
+        if (!db)
+            return d;
+        free(d->path);
+        d->path = db;
+        path = d->path;
+    }
     if (!has_sqlite_header(path)) {
         problem_fatal(problems, path,
                       "not a dataset: neither a directory of CSV files, a SQLite database nor a "

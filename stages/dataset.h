@@ -16,6 +16,7 @@
 #include "../pipeline/frame/paths.h"
 #include "../pipeline/frame/problems.h"
 #include "../pipeline/frame/stage.h"
+#include "named.h"
 #include "pgdump.h"
 #include "schema.h"
 
@@ -38,6 +39,16 @@ dataset_t *dataset_open(const char *path, problems_t *problems);
 dataset_t *dataset_open_schema(const char *path, const char *schema, problems_t *problems);
 /* NULL, with a fatal problem reported, if the table cannot be read. */
 source_t *dataset_table(dataset_t *d, table_id_t table, problems_t *problems);
+/* The path of the SQLite database the dataset is, or NULL. */
+const char *dataset_sqlite_file(const dataset_t *d);
+/* The Alembic revision in the dataset's alembic_version (a SQLite
+** database's, or a pg_dump archive's table data), into out; false when it
+** has none (CSV files have none). */
+bool dataset_revision(dataset_t *d, char out[33], problems_t *problems);
+/* How the dataset's tables, as its database declares them, differ from
+** schema s (inspect.h), into *out; false when it declares none (CSV
+** files). */
+bool dataset_inspect(dataset_t *d, schema_t s, named_t *out);
 /* The size of its files, for the progress report (0 if unknown). */
 uint64_t dataset_bytes(const dataset_t *d);
 void dataset_close(dataset_t *d);

@@ -179,38 +179,98 @@ void ddl_pg_keys(buf_t *b, schema_t s, table_id_t t)
         ddl_pg_index(b, ix[i]);
 }
 
-void ddl_sqlite_create(buf_t *b, schema_t s, table_id_t t, const char *name)
+/* Whether header h has every one of cols[0..n). */
+static bool header_has(const table_t *h, const column_id_t *cols, size_t n)
 {
-    const table_def_t *def = schema_table(s, t);
+    for (size_t i = 0; i < n; i++)
+        if (table_col(h, schema_column_name(cols[i])) < 0)
+            return false;
+    return true;
+}
+
+/* A name as a quoted SQL identifier: "a""b". */
+static void quoted(buf_t *b, const char *s)
+{
+    buf_addc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            buf_addc(b, '"');
+        buf_addc(b, *s);
+    }
+    buf_addc(b, '"');
+}
+
+void ddl_sqlite_create_for(buf_t *b, schema_t s, table_id_t t, const table_t *header,
+                           const char *name, bool outside)
+{
     const check_def_t *ck[MAX_OBJECTS];
     const foreign_key_def_t *fk[MAX_OBJECTS];
     /* SQLAlchemy's layout: each element on a line of its own after a tab,
     ** the separating comma followed by a space */
-    buf_printf(b, "CREATE TABLE %s (\n", name);
-    for (size_t i = 0; i < def->ncols; i++) {
-        buf_printf(b, "\t%s ", schema_column_name(def->cols[i]));
-        ddl_sqlite_type(b, def->cols[i]);
-        buf_adds(b, schema_column(def->cols[i])->not_null ? " NOT NULL, \n" : ", \n");
+    buf_printf(b, "CREATE TABLE %s (", name);
+    int n = 0;
+    for (size_t i = 0; i < header->ncols; i++) {
+        column_id_t c = schema_column_named(t, header->cols[i]);
+        buf_adds(b, n++ ? ", \n\t" : "\n\t");
+        if (c == COLUMN_NONE || !schema_has(s, c)) {
+            quoted(b, header->cols[i]);     /* carried through: no type */
+            continue;
+        }
+        buf_printf(b, "%s ", schema_column_name(c));
+        ddl_sqlite_type(b, c);
+        if (schema_column(c)->not_null)
+            buf_adds(b, " NOT NULL");
     }
-    buf_printf(b, "\tPRIMARY KEY (%s)", key_name(t));
-    size_t n = schema_checks(s, t, ck, MAX_OBJECTS);
-    for (size_t i = 0; i < n; i++)
-        buf_printf(b, ", \n\tCONSTRAINT %s CHECK (%s)", ck[i]->name, ck[i]->expr);
-    n = schema_foreign_keys(s, t, fk, MAX_OBJECTS);
-    for (size_t i = 0; i < n; i++)
-        buf_printf(b, ", \n\tFOREIGN KEY(%s) REFERENCES %s (%s)", schema_column_name(fk[i]->col),
-                   fk[i]->ref_table, fk[i]->ref_col);
+    column_id_t key = schema_key(t);
+    if (header_has(header, &key, 1))
+        buf_printf(b, ", \n\tPRIMARY KEY (%s)", key_name(t));
+    size_t k = schema_checks(s, t, ck, MAX_OBJECTS);
+    for (size_t i = 0; i < k; i++)
+        if (header_has(header, ck[i]->cols, ck[i]->ncols))
+            buf_printf(b, ", \n\tCONSTRAINT %s CHECK (%s)", ck[i]->name, ck[i]->expr);
+    k = schema_foreign_keys(s, t, fk, MAX_OBJECTS);
+    for (size_t i = 0; i < k; i++)
+        if (header_has(header, &fk[i]->col, 1) &&
+            (outside || schema_table_named(fk[i]->ref_table) != T_COUNT))
+            buf_printf(b, ", \n\tFOREIGN KEY(%s) REFERENCES %s (%s)",
+                       schema_column_name(fk[i]->col), fk[i]->ref_table, fk[i]->ref_col);
     buf_adds(b, "\n)");
 }
 
-void ddl_sqlite_indexes(buf_t *b, schema_t s, table_id_t t)
+void ddl_sqlite_indexes_for(buf_t *b, schema_t s, table_id_t t, const table_t *header)
 {
     const index_def_t *ix[MAX_OBJECTS];
     size_t n = schema_indexes(s, t, ix, MAX_OBJECTS);
     for (size_t i = 0; i < n; i++) {
+        if (!header_has(header, ix[i]->cols, ix[i]->ncols))
+            continue;
         buf_printf(b, "CREATE %sINDEX %s ON %s (", ix[i]->unique ? "UNIQUE " : "", ix[i]->name,
                    schema_table_name(t));
         column_list(b, ix[i]->cols, ix[i]->ncols, ", ");
         buf_adds(b, ");\n");
     }
+}
+
+/* The header of table t as schema s has it. */
+static table_t *schema_header(schema_t s, table_id_t t)
+{
+    const table_def_t *def = schema_table(s, t);
+    table_t *h = table_new(def->name, def->name);
+    for (size_t i = 0; i < def->ncols; i++)
+        table_add_col(h, schema_column_name(def->cols[i]), strlen(schema_column_name(def->cols[i])));
+    return h;
+}
+
+void ddl_sqlite_create(buf_t *b, schema_t s, table_id_t t, const char *name)
+{
+    table_t *h = schema_header(s, t);
+    ddl_sqlite_create_for(b, s, t, h, name, true);
+    table_free(h);
+}
+
+void ddl_sqlite_indexes(buf_t *b, schema_t s, table_id_t t)
+{
+    table_t *h = schema_header(s, t);
+    ddl_sqlite_indexes_for(b, s, t, h);
+    table_free(h);
 }

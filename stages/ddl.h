@@ -45,5 +45,14 @@ void ddl_pg_index(buf_t *b, const index_def_t *x);
 ** KEY clauses, tab-indented; then its indexes, CREATE INDEX each. */
 void ddl_sqlite_create(buf_t *b, schema_t s, table_id_t t, const char *name);
 void ddl_sqlite_indexes(buf_t *b, schema_t s, table_id_t t);
+/* The same for rows with `header` (a table of schema s): its columns in
+** the header's order, those the schema knows with the application's type
+** and NOT NULL, the others untyped; the primary key, CHECKs, foreign keys
+** and indexes whose columns the header all has (foreign keys to tables
+** outside the three only with `outside`). With the application's columns
+** in its order, this is the application's DDL. */
+void ddl_sqlite_create_for(buf_t *b, schema_t s, table_id_t t, const table_t *header,
+                           const char *name, bool outside);
+void ddl_sqlite_indexes_for(buf_t *b, schema_t s, table_id_t t, const table_t *header);
 
 #endif

@@ -15,6 +15,7 @@
 #include "../pipeline/frame/output.h"
 #include "../pipeline/frame/stage.h"
 #include "../pipeline/frame/values.h"
+#include "named.h"
 #include "plan.h"
 #include "schema.h"
 
@@ -80,7 +81,10 @@ stage_t *cut_new(const char *const *names);
 /* ---- writers ---- */
 /* write_behind: stage.h (NULL: the files are written on the caller's thread). */
 sink_t *csv_sink_new(const char *dir, bool gzip, write_behind_fn write_behind);
-sink_t *sqlite_sink_new(const char *dir);
+/* write_sqlite.c: the tables, in the application's SQLite DDL of schema
+** `schema`, into the new file `path`: alone (`whole` NULL), or in a copy
+** of the SQLite database `whole`, whose three tables they replace. */
+sink_t *sqlite_sink_new(const char *path, schema_t schema, const char *whole);
 bytesink_t *gzip_bytesink_new(bytesink_t *inner);
 stage_t *write_new(sink_t *sink, uint64_t *count);
 /* A dry run's sinks: they take everything and keep nothing. */
@@ -111,18 +115,6 @@ typedef struct check {
     char detail[1000];
     bool warn;
 } check_t;
-/* The first NAMED_MAX offenders of a check, each "ID (why)", and how many
-** there are in all: a check's detail names them, as the application's
-** verification prints its first five. */
-#define NAMED_MAX 5
-typedef struct named {
-    uint64_t n;
-    char text[NAMED_MAX][120];
-} named_t;
-void named_add(named_t *named, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* "A (why), B (why), ..." into out ("..." when there are more than
-** those named; "" when none). */
-void named_words(const named_t *named, char *out, size_t size);
 /* Assignments in no phase, by why (verify_orphans). */
 typedef struct orphan_causes {
     uint64_t before_start;      /* dated before its project's start */
@@ -133,8 +125,10 @@ typedef struct orphan_causes {
 } orphan_causes_t;
 typedef struct verify verify_t;
 verify_t *verify_new(void);
-/* Check 8 on a SQLite dataset: are both date indexes there? */
-void verify_sqlite_db(verify_t *v, sqlite3 *db);
+/* Check 8: the differences of the dataset's tables, as its database
+** declares them, from the application's (inspect.h); not called for
+** datasets that declare none (CSV). */
+void verify_schema(verify_t *v, const named_t *differences);
 stage_t *verify_projects_new(verify_t *v);
 stage_t *verify_phases_new(verify_t *v);
 stage_t *verify_assignments_new(verify_t *v);
@@ -143,12 +137,6 @@ stage_t *verify_original_phases_new(verify_t *v);
 size_t verify_checks(verify_t *v, check_t out[VERIFY_CHECKS]);
 /* Check 9's assignments in no phase, by cause. */
 void verify_orphans(const verify_t *v, orphan_causes_t *out);
-/* NULL when the header of project_phases (`phases`) and, if known, of
-** resource_assignments (`assignments`, may be NULL) are in schema `want`
-** or are not recognisably the other one; else one line saying what the
-** dataset is and which command was meant ("this dataset has phase_type:
-** it is in the old schema; use phasemig migrate"). */
-const char *schema_refusal(const table_t *phases, const table_t *assignments, schema_t want);
 void verify_budget(const verify_t *v, money_sum_t *capital, money_sum_t *expense,
                    money_sum_t *total);
 size_t verify_names(const verify_t *v, const char *const **names, const uint64_t **counts);

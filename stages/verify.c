@@ -69,7 +69,10 @@ struct verify {
     uint64_t missing_fields, reversed;
     bool phase_type_present, phase_id_present;
     bool against;
-    int sqlite_indexes;     /* -1 not applicable, else number found of 2 */
+    /* check 8: the database's differences from the application's schema
+    ** (verify_schema); not inspected: CSV files declare no schema */
+    bool schema_inspected;
+    named_t schema_differences;
     uint64_t in_one, in_none, in_many;
     orphan_causes_t orphans;    /* in_none, by cause */
     named_t named[VERIFY_CHECKS];   /* each check's first offenders */
@@ -106,7 +109,6 @@ verify_t *verify_new(void)
 {
     verify_t *v = xcalloc(1, sizeof *v);
     uuidmap_init(&v->project_index);
-    v->sqlite_indexes = -1;
     return v;
 }
 
@@ -132,39 +134,10 @@ void verify_free(verify_t *v)
 }
 
 
-void verify_sqlite_db(verify_t *v, sqlite3 *db)
+void verify_schema(verify_t *v, const named_t *differences)
 {
-    sqlite3_stmt *st = NULL;
-    v->sqlite_indexes = 0;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
-                           "tbl_name = 'project_phases' AND name IN "
-                           "('ix_project_phases_start_date', 'ix_project_phases_end_date')",
-                           -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v->sqlite_indexes = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-}
-
-void named_add(named_t *named, const char *fmt, ...)
-{
-    if (named->n < NAMED_MAX) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(named->text[named->n], sizeof named->text[named->n], fmt, ap);
-        va_end(ap);
-    }
-    named->n++;
-}
-
-void named_words(const named_t *named, char *out, size_t size)
-{
-    size_t len = 0;
-    out[0] = '\0';
-    for (uint64_t i = 0; i < named->n && i < NAMED_MAX && len + 1 < size; i++)
-        len += (size_t)snprintf(out + len, size - len, "%s%s", i ? ", " : "", named->text[i]);
-    if (named->n > NAMED_MAX && len + 1 < size)
-        snprintf(out + len, size - len, ", ...");
+    v->schema_inspected = true;
+    v->schema_differences = *differences;
 }
 
 /* A check's detail, then ": " and its first offenders. */
@@ -715,12 +688,17 @@ size_t verify_checks(verify_t *v, check_t out[VERIFY_CHECKS])
     }
     set(&c[6], 7, "budget preserved", true);
     budget_check(v, &c[6]);
-    set(&c[7], 8, "SQLite indexes on start_date and end_date",
-        v->sqlite_indexes < 0 || v->sqlite_indexes == 2);
-    if (v->sqlite_indexes < 0)
+    set(&c[7], 8, "the tables are declared as the application's",
+        v->schema_differences.n == 0);
+    if (!v->schema_inspected)
         snprintf(c[7].detail, sizeof c[7].detail, "not applicable to CSV");
+    else if (v->schema_differences.n == 0)
+        snprintf(c[7].detail, sizeof c[7].detail,
+                 "columns, types, NOT NULLs, keys, indexes and CHECKs as the application's");
     else
-        snprintf(c[7].detail, sizeof c[7].detail, "%d of 2 indexes present", v->sqlite_indexes);
+        snprintf(c[7].detail, sizeof c[7].detail, "%" PRIu64 " difference%s",
+                 v->schema_differences.n, v->schema_differences.n == 1 ? "" : "s");
+    append_named(&c[7], &v->schema_differences);
     /* in none (orphaned) is a finding, not a failure: the live migration
     ** leaves them so too; in more than one is a broken dataset */
     set(&c[8], 9, "each assignment's date falls in one phase", v->in_many == 0);
@@ -741,29 +719,6 @@ size_t verify_checks(verify_t *v, check_t out[VERIFY_CHECKS])
 void verify_orphans(const verify_t *v, orphan_causes_t *out)
 {
     *out = v->orphans;
-}
-
-const char *schema_refusal(const table_t *phases, const table_t *assignments, schema_t want)
-{
-    binding_t p, a;
-    schema_bind(&p, T_PHASES, phases);
-    bool type = p.at[PHASES_PHASE_TYPE] >= 0;
-    bool named = p.at[PHASES_NAME] >= 0 && p.at[PHASES_START_DATE] >= 0 &&
-                 p.at[PHASES_END_DATE] >= 0;
-    bool link = false;
-    if (assignments) {
-        schema_bind(&a, T_ASSIGNMENTS, assignments);
-        link = a.at[ASSIGNMENTS_PROJECT_PHASE_ID] >= 0;
-    }
-    if (want == SCHEMA_NEW && type && !named)
-        return link ? "this dataset has phase_type and project_phase_id: it is in the old "
-                      "schema; use phasemig migrate"
-                    : "this dataset has phase_type and no phase names or dates: it is in "
-                      "the old schema; use phasemig migrate";
-    if (want == SCHEMA_OLD && !type && named)
-        return "this dataset has named, dated phases and no phase_type: it is in the new "
-               "schema; use phasemig verify or phasemig rollback";
-    return NULL;
 }
 
 size_t verify_names(const verify_t *v, const char *const **names, const uint64_t **counts)

@@ -22,6 +22,7 @@
 #include "../frame/chain.h"
 #include "commands.h"
 #include "../../stages/dataset.h"
+#include "../../stages/inspect.h"
 #include "../frame/progress.h"
 #include "run.h"
 
@@ -92,15 +93,14 @@ static void count_evidence(run_t *r, split_t *split)
     progress_pass(2, 2);
 }
 
-/* A SQLite output's indexes, for check 8. */
+/* A SQLite output's tables as it declares them, for check 8. */
 static void verify_sqlite_output(run_t *r, verify_t *verify)
 {
-    char *path = output_path(&r->out, "dataset.db");
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        runtime_error("%s: %s", path, sqlite3_errmsg(db));
-    verify_sqlite_db(verify, db);
-    sqlite3_close(db);
+    char *path = output_path(&r->out, r->sqlite_name);
+    named_t differences = {0};
+    if (inspect_sqlite(path, SCHEMA_NEW, &differences) != 0)
+        runtime_error("%s: cannot open the database written", path);
+    verify_schema(verify, &differences);
     free(path);
 }
 

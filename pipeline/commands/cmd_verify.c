@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../../stages/stages.h"
+#include "../../stages/state.h"
 #include "commands.h"
 #include "../frame/errors.h"
 #include "../frame/json.h"
@@ -90,6 +91,8 @@ int cmd_verify(int argc, char **argv)
     problems_init(&problems, 0);
     verify_t *verify = verify_new();
     dataset_t *ds = open_dataset(dataset, o.schema, &problems);
+    char revision[33];
+    bool versioned = dataset_revision(ds, revision, &problems);
     table_t *phases_header = NULL;
     for (int t = 0; t < T_COUNT; t++) {
         source_t *src = open_table(ds, (table_id_t)t, &problems);
@@ -98,7 +101,8 @@ int cmd_verify(int argc, char **argv)
         if (t == T_ASSIGNMENTS) {
             /* an old-schema dataset is named as such (exit 2): its nine
             ** checks would only say that it is not migrated */
-            const char *refusal = schema_refusal(phases_header, src->table, SCHEMA_NEW);
+            const char *refusal = state_refusal(phases_header, src->table,
+                                                versioned ? revision : NULL, SCHEMA_NEW);
             if (refusal)
                 runtime_error("%s: %s", dataset, refusal);
             table_free(phases_header);
@@ -109,8 +113,9 @@ int cmd_verify(int argc, char **argv)
         run_chain(src, check, 1, &problems);
         source_free(src);
     }
-    if (ds->db)
-        verify_sqlite_db(verify, ds->db);
+    named_t differences;
+    if (dataset_inspect(ds, SCHEMA_NEW, &differences))
+        verify_schema(verify, &differences);
     dataset_close(ds);
     if (against) {
         dataset_t *original = open_dataset(against, o.schema, &problems);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../stages/state.h"
 #include "../../stages/stages.h"
 #include "../../stages/write_psql.h"
 #include "../frame/chain.h"
@@ -202,16 +203,27 @@ source_t *open_table(dataset_t *ds, table_id_t table, problems_t *problems)
 }
 
 /* Stages OUT (output.h) and returns the sink for the chosen format, which
-** with CSV or gzip CSV also writes OUT/load.psql for `schema`
-** (stages/write_psql.h); in a dry run, a sink that keeps nothing. */
-static sink_t *open_output(const run_opts_t *o, output_t *out, schema_t schema,
-                           const uint64_t *assignments_read)
+** with CSV or gzip CSV also writes OUT/load.psql and OUT/apply.psql for
+** `schema` (stages/write_psql.h); with SQLite, OUT/dataset.db, or a copy
+** of a SQLite IN whole under its own name; in a dry run, a sink that keeps
+** nothing. */
+static sink_t *open_output(run_t *r, schema_t schema)
 {
+    const run_opts_t *o = r->o;
+    output_t *out = &r->out;
+    const uint64_t *assignments_read = &r->rows[T_ASSIGNMENTS].in;
     if (o->dry_run)
         return null_sink_new();   /* OUT, if given, only named in the preview */
     output_prepare(out, o->out, o->force);
-    if (o->format == FORMAT_SQLITE)
-        return sqlite_sink_new(out->staging);
+    if (o->format == FORMAT_SQLITE) {
+        const char *whole = dataset_sqlite_file(r->ds);
+        const char *slash = whole ? strrchr(whole, '/') : NULL;
+        r->sqlite_name = xstrdup(whole ? (slash ? slash + 1 : whole) : "dataset.db");
+        char *path = output_path(out, r->sqlite_name);
+        sink_t *sink = sqlite_sink_new(path, schema, whole);
+        free(path);
+        return sink;
+    }
     bool gzip = o->format == FORMAT_CSV_GZ;
     return psql_sink_new(csv_sink_new(out->staging, gzip, chain_write_behind), out->staging, gzip,
                          schema, assignments_read);
@@ -257,9 +269,11 @@ void run_begin(run_t *r, const run_opts_t *o, const id_repeats_t *known, schema_
     source_free(projects);
     source_t *phases = open_table(r->ds, T_PHASES, &r->problems);
     r->phases = table_copy(phases->table);
-    /* a dataset in the other schema is named as such, not taken apart
-    ** into a list of missing columns */
-    const char *refusal = schema_refusal(r->phases, NULL, schema);
+    /* a dataset in the other schema (or half-migrated) is named as such,
+    ** not taken apart into a list of missing columns */
+    char revision[33];
+    bool versioned = dataset_revision(r->ds, revision, &r->problems);
+    const char *refusal = state_refusal(r->phases, NULL, versioned ? revision : NULL, schema);
     if (refusal)
         runtime_error("%s: %s", o->in, refusal);
     stage_t *load_phases[] = {
@@ -270,7 +284,7 @@ void run_begin(run_t *r, const run_opts_t *o, const id_repeats_t *known, schema_
 
 sink_t *run_open_output(run_t *r, schema_t out_schema)
 {
-    r->sink = open_output(r->o, &r->out, out_schema, &r->rows[T_ASSIGNMENTS].in);
+    r->sink = open_output(r, out_schema);
     return r->sink;
 }
 
@@ -347,6 +361,7 @@ void run_free(run_t *r)
     problems_free(&r->problems);
     staged_file_free(&r->rejects_file);
     output_free(&r->out);
+    free(r->sqlite_name);
     memset(r, 0, sizeof *r);
 }
 

@@ -97,6 +97,9 @@ typedef struct run {
     table_t *projects, *phases;
     output_t out;
     sink_t *sink;
+    /* --format sqlite: the output database's file name in OUT (dataset.db,
+    ** or a SQLite IN's own name: IN copied whole) */
+    char *sqlite_name;
 } run_t;
 
 /* `passes`: how often the dataset is read (progress). */

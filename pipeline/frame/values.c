@@ -58,6 +58,28 @@ bool date_parse(const char *s, size_t len, day_t *out)
     return true;
 }
 
+bool timestamp_six(const char *s, size_t len, char out[27])
+{
+    day_t day;
+    if (len < 19 || len > 26 || len == 20 || !date_parse(s, 10, &day) || s[10] != ' ' ||
+        s[13] != ':' || s[16] != ':')
+        return false;
+    for (size_t i = 11; i < len; i++) {
+        bool separator = i == 13 || i == 16 || i == 19;
+        if (separator ? s[i] != (i == 19 ? '.' : ':') : (s[i] < '0' || s[i] > '9'))
+            return false;
+    }
+    if (digits(s + 11, 2) > 23 || digits(s + 14, 2) > 59 || digits(s + 17, 2) > 59)
+        return false;
+    memcpy(out, s, len);
+    if (len == 19)
+        out[len++] = '.';
+    while (len < 26)
+        out[len++] = '0';
+    out[26] = '\0';
+    return true;
+}
+
 void date_format(day_t day, char out[11])
 {
     int y, m, d;

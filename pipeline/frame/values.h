@@ -26,6 +26,13 @@ void date_format(day_t d, char out[11]);
 day_t days_from_civil(int y, int m, int d);
 void civil_from_days(day_t day, int *y, int *m, int *d);
 
+/* ---- timestamps ---- */
+
+/* "YYYY-MM-DD HH:MM:SS" with 0 to 6 fractional digits, a real date and
+** time, written with exactly six ("2024-03-01 10:15:31.500000", 26 bytes
+** and a NUL into out); false (out untouched) for any other text. */
+bool timestamp_six(const char *s, size_t len, char out[27]);
+
 /* ---- exact decimals with two places (NUMERIC(p,2)) ---- */
 typedef int64_t cents_t;
 

@@ -85,16 +85,30 @@ sqlite_output_holds() {
     # the checks are there: a phase ending before it starts, a negative budget
     ! sqlite3 "$db" "UPDATE project_phases SET end_date = '2000-01-01'" 2>/dev/null || return 1
     ! sqlite3 "$db" "UPDATE project_phases SET capital_budget = -1" 2>/dev/null || return 1
-    [ "$(sqlite3 "$db" "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name" | tr '\n' ' ')" = \
-        "ix_project_phases_end_date ix_project_phases_start_date " ]
+    ! sqlite3 "$db" "UPDATE resource_assignments SET resource_id = NULL" 2>/dev/null || return 1
+    ! sqlite3 "$db" "UPDATE projects SET cost_center_code = 'CC-1'" 2>/dev/null || return 1
+    # the application's indexes, its timestamps' six digits
+    [ "$(sqlite3 "$db" "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_project_phases%' ORDER BY name" | tr '\n' ' ')" = \
+        "ix_project_phases_end_date ix_project_phases_id ix_project_phases_project_id ix_project_phases_start_date " ] &&
+        [ "$(sqlite3 "$db" "SELECT DISTINCT created_at FROM resource_assignments")" = "2024-01-15 09:00:00.000000" ]
+}
+
+# a row the application's table does not take (NULL where it has NOT
+# NULL): a clear error naming it, nothing written
+sqlite_refuses_null() {
+    rm -rf "$WORK/nn" && mkdir "$WORK/nn" || return 1
+    run_phasemig migrate --format sqlite fixtures/edge-cases "$WORK/nn/out"
+    fails_cleanly "$WORK/nn" "phasemig: WORK/nn/out.phasemig-XXXXXX/dataset.db: NOT NULL constraint failed: resource_assignments.resource_id, in fixtures/edge-cases/resource_assignments.csv line 3: the application's table does not take it (--format csv writes the dataset as it is)"
 }
 
 twice_same_bytes() {
     local fmt=$1
     rm -rf "$WORK/a" "$WORK/b"
-    "$PHASEMIG" migrate --format "$fmt" fixtures/edge-cases "$WORK/a" >/dev/null
-    "$PHASEMIG" migrate --format "$fmt" fixtures/edge-cases "$WORK/b" >/dev/null
-    same_dir "$WORK/a" "$WORK/b"
+    # edge-cases holds NULLs the application's SQLite tables do not take
+    local input=fixtures/edge-cases
+    [ "$fmt" = sqlite ] && input=fixtures/planner-seed
+    "$PHASEMIG" migrate --format "$fmt" "$input" "$WORK/a" >/dev/null &&
+        "$PHASEMIG" migrate --format "$fmt" "$input" "$WORK/b" >/dev/null && same_dir "$WORK/a" "$WORK/b"
 }
 
 # diff.csv of a generated dump (thousands of phases: a phases section of
@@ -131,7 +145,8 @@ expect "formats: a multi-member gzip stream is read whole" from_multi_member_gzi
 expect "formats: SQLite input (INTEGER money) gives the same output as CSV" from_sqlite
 expect "formats: SQLite NULL and '' stay apart, REAL money gets two decimals" sqlite_null_and_empty
 expect "formats: --format csv.gz holds the same bytes as csv" gzip_output_is_the_csv
-expect "formats: --format sqlite has the checks and both indexes" sqlite_output_holds
+expect "formats: --format sqlite has the application's checks, NOT NULLs, unique and indexes" sqlite_output_holds
+expect "formats: --format sqlite: a NULL the application's table does not take is an error, nothing written" sqlite_refuses_null
 expect "formats: 32 columns, 20 of them unknown, are all carried through" many_extra_columns
 for fmt in csv csv.gz sqlite; do
     expect "determinism: two runs, same bytes ($fmt)" twice_same_bytes "$fmt"

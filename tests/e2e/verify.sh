@@ -49,7 +49,22 @@ sqlite_without_an_index() {
     sqlite3 "$WORK/m/dataset.db" 'DROP INDEX ix_project_phases_end_date'
     run_phasemig verify "$WORK/m/dataset.db"
     same <(echo 1) "$WORK/status" && fails_only 8 &&
-        grep -q '^  FAIL 8 SQLite indexes on start_date and end_date: 1 of 2 indexes present$' "$WORK/stdout"
+        grep -qx '  FAIL 8 the tables are declared as the application.s: 1 difference: project_phases has no index ix_project_phases_end_date' "$WORK/stdout"
+}
+
+# every kind of difference from the application's tables is named, the
+# first five, then "...": here a table made anew with TEXT columns, an
+# index too many, and no primary key, NOT NULL or CHECK; OUT (the
+# directory) is verified as its one database
+sqlite_schema_differences() {
+    rm -rf "$WORK/m"
+    "$PHASEMIG" migrate --format sqlite fixtures/planner-seed "$WORK/m" >/dev/null || return 1
+    sqlite3 "$WORK/m/dataset.db" "CREATE TABLE x AS SELECT * FROM project_phases;
+        DROP TABLE project_phases; CREATE TABLE project_phases AS SELECT * FROM x; DROP TABLE x;
+        CREATE INDEX ix_other ON project_phases (name);" || return 1
+    run_phasemig verify "$WORK/m"
+    same <(echo 1) "$WORK/status" && fails_only 8 &&
+        grep -qx '  FAIL 8 the tables are declared as the application.s: 33 differences: project_phases.project_id is TEXT, not CHAR(36), project_phases.project_id is not NOT NULL, project_phases.capital_budget is NUM, not NUMERIC(15, 2), project_phases.capital_budget is not NOT NULL, project_phases.expense_budget is NUM, not NUMERIC(15, 2), ...' "$WORK/stdout"
 }
 
 json_output() {
@@ -63,7 +78,7 @@ json_output() {
 # phases needs two overlapping phases, so it fails 6 as well as 9; a
 # project that only a phase names counts in the budgets, not as a project,
 # and its assignment is in no phase)
-declare -A MUST_FAIL=([good]="" [null-name]=1 [phase-type-left]=2 [project-phase-id-left]=3
+declare -A MUST_FAIL=([good]="" [null-name]=1 [project-phase-id-left]=3
     [start-after-end]=4 [gap]=6 [overlap]=6 [not-covered]=6 [budget-off]=7 [in-two-phases]="6 9"
     [unlisted-project]=7)
 for case in $(printf '%s\n' "${!MUST_FAIL[@]}" | sort); do
@@ -76,7 +91,8 @@ for fmt in csv csv.gz sqlite; do
     expect "verify: migrate's $fmt output passes every check" migrated_verifies "$fmt"
 done
 expect "verify: migrate's own check 9 agrees with verify run alone" own_check_agrees
-expect "verify: a SQLite dataset without an index fails check 8 alone" sqlite_without_an_index
+expect "verify: a SQLite dataset without an index fails check 8 alone, naming it" sqlite_without_an_index
+expect "verify: check 8 names the first five differences from the application's tables" sqlite_schema_differences
 expect "verify: --json" json_output
 expect "verify: usage error" usage_error "phasemig: verify: needs DATASET" verify
 
@@ -131,3 +147,7 @@ expect "migrate: a new-schema dataset is named, not migrated" wrong_schema migra
 expect "rollback: an old-schema dataset is named, not rolled back" wrong_schema rollback fixtures/planner-seed \
     "phasemig: fixtures/planner-seed: this dataset has phase_type and no phase names or dates: it is in the old schema; use phasemig migrate"
 
+expect "verify: a half-migrated dataset (phase_type beside the new columns) is named, not checked" \
+    wrong_schema verify fixtures/bad/half-migrated "phasemig: fixtures/bad/half-migrated: this dataset is half-migrated: project_phases has phase_type and also name, start_date, end_date, description, as the application's migration 92023c163a26 leaves a SQLite database where it stops; migrate the copy from before the migration (the backup taken before it)"
+expect "rollback: a half-migrated dataset is named, not rolled back" \
+    wrong_schema rollback fixtures/bad/half-migrated "phasemig: fixtures/bad/half-migrated: this dataset is half-migrated: project_phases has phase_type and also name, start_date, end_date, description, as the application's migration 92023c163a26 leaves a SQLite database where it stops; migrate the copy from before the migration (the backup taken before it)"

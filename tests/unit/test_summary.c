@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "../../stages/stages.h"
+#include "../../stages/state.h"
 #include "unit.h"
 
 /* A bytesink that keeps everything written and the largest single write. */
@@ -147,16 +148,40 @@ static void schema_told_by_headers(void **state)
         table_add_col(fresh, new_cols[i], strlen(new_cols[i]));
     table_add_col(odd, "id", 2);
     table_add_col(links, "project_phase_id", 16);
-    assert_null(schema_refusal(old, links, SCHEMA_OLD));
-    assert_null(schema_refusal(fresh, NULL, SCHEMA_NEW));
-    assert_null(schema_refusal(odd, NULL, SCHEMA_NEW));
-    assert_null(schema_refusal(odd, NULL, SCHEMA_OLD));
-    assert_string_equal(schema_refusal(old, links, SCHEMA_NEW),
+    assert_null(state_refusal(old, links, NULL, SCHEMA_OLD));
+    assert_null(state_refusal(fresh, NULL, NULL, SCHEMA_NEW));
+    assert_null(state_refusal(odd, NULL, NULL, SCHEMA_NEW));
+    assert_null(state_refusal(odd, NULL, NULL, SCHEMA_OLD));
+    assert_string_equal(state_refusal(old, links, NULL, SCHEMA_NEW),
                         "this dataset has phase_type and project_phase_id: it is in the old "
                         "schema; use phasemig migrate");
-    assert_string_equal(schema_refusal(fresh, NULL, SCHEMA_OLD),
+    assert_string_equal(state_refusal(fresh, NULL, NULL, SCHEMA_OLD),
                         "this dataset has named, dated phases and no phase_type: it is in the "
                         "new schema; use phasemig verify or phasemig rollback");
+    /* the revision agrees with the columns, or is another one: no refusal */
+    assert_null(state_refusal(old, links, "976e6adbac6f", SCHEMA_OLD));
+    assert_null(state_refusal(fresh, NULL, "92023c163a26", SCHEMA_NEW));
+    assert_null(state_refusal(fresh, NULL, "527d058114e2", SCHEMA_NEW));
+    /* it contradicts them */
+    assert_string_equal(state_refusal(fresh, NULL, "976e6adbac6f", SCHEMA_NEW),
+                        "its alembic_version says 976e6adbac6f, but its tables are in the new "
+                        "schema (named, dated phases): no state the application's migrations "
+                        "make; use the copy from before the migration (the backup taken before "
+                        "it)");
+    assert_string_equal(state_refusal(old, links, "92023c163a26", SCHEMA_OLD),
+                        "its alembic_version says 92023c163a26, but its tables are in the old "
+                        "schema (phase_type): no state the application's migrations make; use "
+                        "the copy from before the migration (the backup taken before it)");
+    /* half-migrated: phase_type and the new columns, whatever is wanted */
+    table_add_col(old, "name", 4);
+    table_add_col(old, "start_date", 10);
+    for (int want = SCHEMA_OLD; want <= SCHEMA_NEW; want++)
+        assert_string_equal(state_refusal(old, links, "976e6adbac6f", (schema_t)want),
+                            "this dataset is half-migrated: project_phases has phase_type and "
+                            "also name, start_date, as the application's migration 92023c163a26 "
+                            "leaves a SQLite database where it stops (alembic_version still says "
+                            "976e6adbac6f); migrate the copy from before the migration (the "
+                            "backup taken before it)");
     table_free(old);
     table_free(fresh);
     table_free(odd);
