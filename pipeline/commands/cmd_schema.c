@@ -21,7 +21,7 @@
 #include "../frame/util.h"
 
 const char SCHEMA_USAGE[] =
-    "usage: phasemig schema --old|--new [FILE]\n\n"
+    "usage: phasemig schema --old|--new [--sqlite] [FILE]\n\n"
     "Prints the PostgreSQL DDL of the planner's three tables: --old before the\n"
     "migration (phase_type, of the enum phasetype; project_phase_id), --new\n"
     "after it (named, dated phases; check_phase_dates, the budget checks,\n"
@@ -32,37 +32,58 @@ const char SCHEMA_USAGE[] =
     "options:\n"
     "  --old        the schema before the migration\n"
     "  --new        the schema after it\n"
+    "  --sqlite     the three tables as the application's SQLite database\n"
+    "               (planner.db) has them, as SQLAlchemy writes them there\n"
     "  FILE         write it there (all at once) instead of stdout; - is stdout\n"
     "  -h, --help   this text\n\n"
     "Exit status: 0 printed; 2 usage error or a write failure.\n";
 
-enum { SCHEMA_PICK_OLD, SCHEMA_PICK_NEW };
+enum { SCHEMA_PICK_OLD, SCHEMA_PICK_NEW, SCHEMA_PICK_SQLITE };
 static const option_spec_t SCHEMA_OPTIONS[] = {
     {"old", 0, NULL, SCHEMA_PICK_OLD},
     {"new", 0, NULL, SCHEMA_PICK_NEW},
+    {"sqlite", 0, NULL, SCHEMA_PICK_SQLITE},
 };
+
+typedef struct {
+    int which;      /* SCHEMA_PICK_OLD or _NEW, -1 until given */
+    bool sqlite;
+} schema_pick_t;
 
 static void schema_option(void *ctx, int id, const char *value)
 {
     (void)value;
-    int *which = ctx;
-    if (*which >= 0 && *which != id)
+    schema_pick_t *pick = ctx;
+    if (id == SCHEMA_PICK_SQLITE) {
+        pick->sqlite = true;
+        return;
+    }
+    if (pick->which >= 0 && pick->which != id)
         usage_error("schema", "--old or --new, not both");
-    *which = id;
+    pick->which = id;
 }
 
 int cmd_schema(int argc, char **argv)
 {
-    int which = -1;
+    schema_pick_t pick = {-1, false};
     const char *operands[1];
     size_t n;
     options_parse("schema", SCHEMA_OPTIONS, ARRAY_LEN(SCHEMA_OPTIONS), argc, argv, schema_option,
-                  &which, operands, 1, &n);
-    if (which < 0)
+                  &pick, operands, 1, &n);
+    if (pick.which < 0)
         usage_error("schema", "needs --old or --new");
+    schema_t s = pick.which == SCHEMA_PICK_OLD ? SCHEMA_OLD : SCHEMA_NEW;
     buf_t sql;
     buf_init(&sql);
-    ddl_pg_schema(&sql, which == SCHEMA_PICK_OLD ? SCHEMA_OLD : SCHEMA_NEW);
+    if (pick.sqlite) {
+        for (int t = 0; t < T_COUNT; t++) {
+            ddl_sqlite_create(&sql, s, (table_id_t)t, schema_table_name((table_id_t)t));
+            buf_adds(&sql, ";\n");
+            ddl_sqlite_indexes(&sql, s, (table_id_t)t);
+        }
+    } else {
+        ddl_pg_schema(&sql, s);
+    }
     if (n == 0 || strcmp(operands[0], "-") == 0) {
         if (fwrite(sql.data, 1, sql.len, stdout) != sql.len || fflush(stdout) != 0)
             runtime_error("stdout: write failed: %s", strerror(errno));
