@@ -58,7 +58,6 @@ typedef struct {
     const plan_t *plan;     /* assignments: the phases' names */
     table_t *before;
     binding_t cols;         /* where the header has each column */
-    int change, implicit;   /* match's columns */
 } diff_stage_t;
 
 diff_t *diff_new(bytesink_t *out)
@@ -226,10 +225,7 @@ static stage_result_t phases_process(stage_t *self, row_t *row)
 
 static const table_t *assignments_header(stage_t *self, const table_t *in)
 {
-    diff_stage_t *s = (diff_stage_t *)self;
-    schema_bind(&s->cols, T_ASSIGNMENTS, in);
-    s->change = table_col(in, MATCH_CHANGE);
-    s->implicit = table_col(in, MATCH_PHASE);
+    schema_bind(&((diff_stage_t *)self)->cols, T_ASSIGNMENTS, in);
     return in;
 }
 
@@ -242,44 +238,38 @@ static const char *phase_name(const plan_t *plan, size_t i)
     return ph->name ? ph->name : ph->type >= 0 ? PHASE_NAMES[ph->type] : NULL;
 }
 
-/* The plan index of the phase of `project` that the moved row's
-** implicit phase id names (the other type's phase of its project). */
-static size_t implicit_index(const plan_t *plan, size_t project, const field_t *implicit)
-{
-    uuid_t id;
-    if (project == NO_INDEX || implicit->null || !uuid_parse(implicit->data, implicit->len, &id))
-        return NO_INDEX;
-    const project_t *p = &plan->projects[project];
-    for (int t = 0; t < PHASE_TYPES; t++)
-        if (p->phase[t] != NO_INDEX && uuid_eq(&plan->phases[p->phase[t]].id, &id))
-            return p->phase[t];
-    return NO_INDEX;
-}
-
 static stage_result_t assignments_process(stage_t *self, row_t *row)
 {
     diff_stage_t *s = (diff_stage_t *)self;
     if (!row)
         return STAGE_DROP;
-    const char *change = row->f[s->change].data;
-    if (strcmp(change, "kept") == 0)
-        return STAGE_PASS;
-    size_t project = NO_INDEX, pointed = NO_INDEX;
+    size_t project, pointed, implicit;
     day_t day;
-    plan_noted(row, &project, &pointed, &day);
+    match_class_t class;
+    if (!plan_noted(row, &project, &pointed, &day) || !match_noted(row, &class, &implicit))
+        runtime_error("internal error: diff without validate and match");
+    if (class == MATCH_KEPT)
+        return STAGE_PASS;
     context_t context = {
         bound_field(&s->cols, row, ASSIGNMENTS_PROJECT_ID),
         bound_field(&s->cols, row, ASSIGNMENTS_ASSIGNMENT_DATE),
         phase_name(s->plan, pointed),
-        phase_name(s->plan, implicit_index(s->plan, project, &row->f[s->implicit])),
+        phase_name(s->plan, implicit),
     };
+    /* after: the implicit phase's id, as read */
+    char text[UUID_TEXT_LEN + 1];
+    field_t after = {"", 0, true};
+    if (implicit != NO_INDEX) {
+        const phase_t *ph = &s->plan->phases[implicit];
+        after = (field_t){plan_id_text(&ph->id, ph->id_as_read, text), UUID_TEXT_LEN, false};
+    }
+    const char *change = MATCH_CLASS_NAMES[class];
     /* plain: all but the phases' names, as validate parsed the ids and the
-    ** date, and match wrote the implicit id */
+    ** date, and the implicit id is the plan's */
     emit(s->diff, SECTION_ASSIGNMENTS, 8, schema_table_name(T_ASSIGNMENTS),
          bound_field(&s->cols, row, ASSIGNMENTS_ID), change,
          schema_column_name(ASSIGNMENTS_PROJECT_PHASE_ID),
-         bound_field(&s->cols, row, ASSIGNMENTS_PROJECT_PHASE_ID), &row->f[s->implicit],
-         &context);
+         bound_field(&s->cols, row, ASSIGNMENTS_PROJECT_PHASE_ID), &after, &context);
     return STAGE_PASS;
 }
 

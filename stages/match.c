@@ -6,35 +6,21 @@
 ** project_phase_id naming a phase of another project is counted as a
 ** cross-project link and classified like any other.
 **
-** The row leaves with two more columns, MATCH_CHANGE (kept, moved,
-** orphaned) and MATCH_PHASE (the implicit phase id of a moved assignment,
-** NULL when kept or orphaned: only the diff reads it, and it lists kept
-** ones by count only), for the diff; the cut stage drops them and
-** project_phase_id afterwards.
+** The row leaves as it came, with match's finding noted on it
+** (match_note, plan.h: the class and the implicit phase's index) for the
+** stages after it, the diff and the report.
 */
 #include <inttypes.h>
-#include <string.h>
 
 #include "stages.h"
 
 typedef struct {
     stage_t base;
     plan_t *plan;
-    table_t *out;
     /* the plan's, handed over at the end: plan_t's lines are read by
     ** validate's thread meanwhile */
     assignment_counts_t counts;
 } match_t;
-
-static const table_t *match_header(stage_t *self, const table_t *in)
-{
-    match_t *m = (match_t *)self;
-    table_free(m->out);
-    m->out = table_copy(in);
-    table_add_col(m->out, MATCH_CHANGE, strlen(MATCH_CHANGE));
-    table_add_col(m->out, MATCH_PHASE, strlen(MATCH_PHASE));
-    return m->out;
-}
 
 static stage_result_t match_process(stage_t *self, row_t *row)
 {
@@ -72,13 +58,13 @@ static stage_result_t match_process(stage_t *self, row_t *row)
         c->in_many++;
     if (from->project != project)
         c->cross_project_links++;
-    const char *change;
+    match_class_t class;
     if (implicit == NO_INDEX)
-        change = "orphaned", c->orphaned++;
+        class = MATCH_ORPHANED, c->orphaned++;
     else if (implicit == pointed)
-        change = "kept", c->kept++;
+        class = MATCH_KEPT, c->kept++;
     else
-        change = "moved", c->moved++;
+        class = MATCH_MOVED, c->moved++;
     move_matrix_t *mm = &plan->moves[project];
     int kind = from->project != project ? FROM_OTHER_PROJECT : from->type;
     if (mm->n[kind][to] == MOVE_COUNT_MAX)
@@ -101,30 +87,20 @@ static stage_result_t match_process(stage_t *self, row_t *row)
         if (others == 0 || date > mm->last[kind][to])
             mm->last[kind][to] = date;
     }
-    row_push(row, change, strlen(change));
-    if (implicit == NO_INDEX || implicit == pointed)
-        row_push(row, NULL, 0);
-    else {
-        const phase_t *ph = &plan->phases[implicit];
-        char text[UUID_TEXT_LEN + 1];
-        row_push(row, plan_id_text(&ph->id, ph->id_as_read, text), UUID_TEXT_LEN);
-    }
-    row_seal(row);
+    match_note(row, class, implicit);
     return STAGE_PASS;
 }
 
 static void match_free(stage_t *self)
 {
-    match_t *m = (match_t *)self;
-    table_free(m->out);
-    free(m);
+    free(self);
 }
 
 stage_t *match_new(plan_t *plan)
 {
     match_t *m = xcalloc(1, sizeof *m);
     m->base.name = "match";
-    m->base.header = match_header;
+    m->base.header = NULL;   /* the rows go on as they came */
     m->base.process = match_process;
     m->base.free = match_free;
     m->plan = plan;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 const char *const PHASE_NAMES[PHASE_TYPES] = {"Planning", "Execution"};
+const char *const MATCH_CLASS_NAMES[MATCH_CLASSES] = {"kept", "moved", "orphaned"};
 
 void plan_init(plan_t *p)
 {

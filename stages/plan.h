@@ -177,6 +177,31 @@ static inline void plan_note(row_t *r, size_t project, size_t phase, day_t day)
     r->note[0] = (int64_t)project;
     r->note[1] = phase == NO_INDEX ? -1 : (int64_t)phase;
     r->note[2] = day;
+    r->note[3] = -1;    /* not matched yet */
+}
+
+/* What match finds of an assignment: kept (its date falls in the phase it
+** pointed at), moved (in another phase of its project) or orphaned (in
+** none); and that phase, its implicit phase (NO_INDEX when orphaned). */
+typedef enum { MATCH_KEPT, MATCH_MOVED, MATCH_ORPHANED, MATCH_CLASSES } match_class_t;
+extern const char *const MATCH_CLASS_NAMES[MATCH_CLASSES];    /* "kept", ... */
+
+/* match leaves its finding on the row, beside validate's note: the
+** stages after it (diff, the report) read it back. */
+static inline void match_note(row_t *r, match_class_t class, size_t implicit)
+{
+    r->note[3] = (int64_t)((implicit == NO_INDEX ? 0 : implicit + 1) << 2) | (int64_t)class;
+}
+
+/* False if no match stage ran before (a bug in the chain). */
+static inline bool match_noted(const row_t *r, match_class_t *class, size_t *implicit)
+{
+    if (!r->noted || r->note[3] < 0)
+        return false;
+    *class = (match_class_t)(r->note[3] & 3);
+    size_t plus_one = (size_t)(r->note[3] >> 2);
+    *implicit = plus_one == 0 ? NO_INDEX : plus_one - 1;
+    return true;
 }
 
 /* False if no validate stage ran before (a bug in the chain). */

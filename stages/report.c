@@ -24,7 +24,8 @@
 #define TIMELINE_WIDTH 720
 #define MONTH_MEMO 1024         /* days whose month is remembered */
 
-enum { KEPT, MOVED, ORPHANED, CLASSES };
+/* the classes of match_class_t, in its order */
+enum { KEPT = MATCH_KEPT, MOVED = MATCH_MOVED, ORPHANED = MATCH_ORPHANED, CLASSES = MATCH_CLASSES };
 
 #define MARKS ((size_t)(REPORT_BUCKETS + 2) * CLASSES)
 
@@ -68,7 +69,6 @@ void report_about(report_t *r, const report_about_t *about)
 typedef struct {
     stage_t base;
     report_t *r;
-    int change;
 } report_stage_t;
 
 static int32_t month_of(day_t d);
@@ -202,12 +202,6 @@ void report_free(report_t *r)
     free(r);
 }
 
-static const table_t *marks_header(stage_t *self, const table_t *in)
-{
-    report_stage_t *s = (report_stage_t *)self;
-    s->change = table_col(in, MATCH_CHANGE);
-    return in;
-}
 
 /* Bucket 0: before the start; 1..REPORT_BUCKETS: the span; last: after. */
 static size_t bucket_of(const project_t *p, day_t d)
@@ -225,12 +219,11 @@ static stage_result_t marks_process(stage_t *self, row_t *row)
     if (!row)
         return STAGE_PASS;
     const plan_t *plan = s->r->plan;
-    size_t at, phase;
+    size_t at, phase, implicit;
     day_t d;
-    if (!plan_noted(row, &at, &phase, &d))
-        runtime_error("internal error: report marks without validate");
-    const char *change = row->f[s->change].data;
-    int cls = change[0] == 'k' ? KEPT : change[0] == 'm' ? MOVED : ORPHANED;
+    match_class_t cls;
+    if (!plan_noted(row, &at, &phase, &d) || !match_noted(row, &cls, &implicit))
+        runtime_error("internal error: report marks without validate and match");
     mark_add(s->r, at, mark_at(bucket_of(&plan->projects[at], d), cls));
     month_add(s->r, d, cls);
     return STAGE_PASS;
@@ -257,7 +250,7 @@ stage_t *report_marks_new(report_t *r)
 {
     report_stage_t *s = xcalloc(1, sizeof *s);
     s->base.name = "report-marks";
-    s->base.header = marks_header;
+    s->base.header = NULL;   /* the rows go on as they came */
     s->base.process = marks_process;
     s->base.prefetch = marks_prefetch;
     s->base.free = report_stage_free;
@@ -372,7 +365,7 @@ static const char HEAD[] =
     "</style>\n</head>\n";
 
 static const char *const CLASS_COLOURS[CLASSES] = {"#2da44e", "#fb8f44", "#cf222e"};
-static const char *const CLASS_NAMES[CLASSES] = {"kept", "moved", "orphaned"};
+#define CLASS_NAMES MATCH_CLASS_NAMES
 static const char *const PHASE_COLOURS[PHASE_TYPES] = {"#8250df", "#0969da"};
 
 /* The step of an axis from 0 to at least `most` in about 4 steps:

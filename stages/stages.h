@@ -69,10 +69,8 @@ void remap_plan(plan_t *plan, split_policy_t policy, problems_t *problems);
 stage_t *remap_new(plan_t *plan);
 
 /* ---- match.c ---- */
-/* the columns match adds: kept, moved or orphaned; the phase a moved
-** assignment falls in (NULL otherwise) */
-#define MATCH_CHANGE "phasemig:change"
-#define MATCH_PHASE "phasemig:implicit_phase_id"
+/* Classifies each assignment and notes it on the row (match_note,
+** plan.h). */
 stage_t *match_new(plan_t *plan);
 
 /* ---- cut.c: drops named columns (NULL-terminated list) ---- */

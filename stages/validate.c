@@ -357,17 +357,7 @@ static stage_result_t phases_process(stage_t *self, row_t *r)
 
 static const table_t *assignments_header(stage_t *self, const table_t *in)
 {
-    validate_t *v = (validate_t *)self;
-    find_columns(v, in, T_ASSIGNMENTS);
-    /* match adds columns of these names for the diff, which finds them by
-    ** name: an input column so named would be taken for them */
-    static const char *const OWN[] = {MATCH_CHANGE, MATCH_PHASE};
-    for (size_t i = 0; i < ARRAY_LEN(OWN); i++)
-        if (table_col(in, OWN[i]) >= 0) {
-            problem_at(v->problems, in, NULL, 1, OWN[i], NULL, 0,
-                       "a name phasemig keeps for a column of its own");
-            v->problems->fatal++;
-        }
+    find_columns((validate_t *)self, in, T_ASSIGNMENTS);
     return in;
 }
 

@@ -220,13 +220,9 @@ static int migrate_once(const run_opts_t *o, id_repeats_t *known)
                               write_new(sink, &rows[T_PHASES].out)};
     run_emit_held(&r, T_PHASES, emit_phases, ARRAY_LEN(emit_phases));
 
-    /* assignments, streamed; project_phase_id and what match added for
-    ** the stages after it are cut before writing */
-    const char *drop_link[6];
-    size_t dropped = schema_diff(T_ASSIGNMENTS, SCHEMA_OLD, SCHEMA_NEW, drop_link, ARRAY_LEN(drop_link) - 2);
-    drop_link[dropped] = MATCH_CHANGE;
-    drop_link[dropped + 1] = MATCH_PHASE;
-    drop_link[dropped + 2] = NULL;
+    /* assignments, streamed; project_phase_id cut before writing */
+    const char *drop_link[4];
+    schema_diff(T_ASSIGNMENTS, SCHEMA_OLD, SCHEMA_NEW, drop_link, ARRAY_LEN(drop_link));
     source_t *assignments = open_table(r.ds, T_ASSIGNMENTS, &r.problems);
     stage_t *stream[] = {
         validate_assignments_new(&r.plan, &r.problems, &rows[T_ASSIGNMENTS].rejected, SCHEMA_OLD),

@@ -149,7 +149,7 @@ void row_encode(buf_t *out, const row_t *r, uint32_t tag)
     size_t bytes_len;
     const char *bytes = row_bytes(r, &bytes_len);
     row_encoded_t h = {.line = r->line,
-                       .note = {r->note[0], r->note[1], r->note[2]},
+                       .note = {r->note[0], r->note[1], r->note[2], r->note[3]},
                        .raw_len = r->raw_len,
                        .bytes_len = bytes_len,
                        .n = (uint32_t)r->n,

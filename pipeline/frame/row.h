@@ -38,6 +38,8 @@ int table_col(const table_t *t, const char *col);
 table_t *table_copy(const table_t *t);
 void table_free(table_t *t);
 
+#define ROW_NOTES 4
+
 typedef struct row {
     size_t n;           /* number of fields */
     field_t *f;
@@ -51,9 +53,10 @@ typedef struct row {
     ** remove change fields, and neither makes a plain field less so. */
     size_t plain;
     /* values an earlier stage leaves for later ones of the same chain, so
-    ** that what one has parsed is not parsed again (see stages/plan.h) */
+    ** that what one has parsed or found is not parsed or found again: a
+    ** typed message along the row, never a column (see stages/plan.h) */
     bool noted;
-    int64_t note[3];
+    int64_t note[ROW_NOTES];
     /* private: storage */
     size_t cap;
     buf_t bytes;
@@ -84,7 +87,7 @@ void row_set_raw(row_t *r, const char *raw, size_t len);
 ** aligned. `tag` is the encoder's own (the CSV reader's UTF-8 verdict). */
 typedef struct {
     int64_t line;
-    int64_t note[3];
+    int64_t note[ROW_NOTES];
     uint64_t raw_len;       /* 64 bits: a SQLite row may pass 4 GiB */
     uint64_t bytes_len;
     uint32_t n;

@@ -145,6 +145,21 @@ expect "formats: a multi-member gzip stream is read whole" from_multi_member_gzi
 expect "formats: SQLite input (INTEGER money) gives the same output as CSV" from_sqlite
 expect "formats: SQLite NULL and '' stay apart, REAL money gets two decimals" sqlite_null_and_empty
 expect "formats: --format csv.gz holds the same bytes as csv" gzip_output_is_the_csv
+# match's finding travels on the row, not in a column: an input column
+# named as one it once added is data like any other, carried through
+own_names_carried() {
+    rm -rf "$WORK/own" "$WORK/own-out" && cp -r fixtures/planner-seed "$WORK/own" &&
+        awk -F, 'BEGIN { OFS = "," } { print $0, (NR == 1 ? "phasemig:change" : "x" NR) }' \
+            fixtures/planner-seed/resource_assignments.csv >"$WORK/own/resource_assignments.csv" &&
+        "$PHASEMIG" migrate -q "$WORK/own" "$WORK/own-out" || return 1
+    same <(head -n 1 "$WORK/own-out/resource_assignments.csv") \
+        <(echo "resource_id,project_id,assignment_date,allocation_percentage,capital_percentage,expense_percentage,id,created_at,updated_at,phasemig:change") &&
+        same <(cut -d, -f11 "$WORK/own/resource_assignments.csv") <(cut -d, -f10 "$WORK/own-out/resource_assignments.csv") &&
+        rm -rf "$WORK/seed-out" && "$PHASEMIG" migrate -q fixtures/planner-seed "$WORK/seed-out" &&
+        same "$WORK/seed-out/diff.csv" "$WORK/own-out/diff.csv"
+}
+
+expect "formats: a column named as one match once added (phasemig:change) is carried through" own_names_carried
 expect "formats: --format sqlite has the application's checks, NOT NULLs, unique and indexes" sqlite_output_holds
 expect "formats: --format sqlite: a NULL the application's table does not take is an error, nothing written" sqlite_refuses_null
 expect "formats: 32 columns, 20 of them unknown, are all carried through" many_extra_columns

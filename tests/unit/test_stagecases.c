@@ -110,7 +110,14 @@ typedef struct {
     int *cols;
     size_t ncols;
     buf_t got;
+    const plan_t *plan;         /* match's note, shown as two columns */
 } capture_t;
+
+/* Two names a section may show beside the row's columns: what match
+** noted on it (match_note), its class and its implicit phase's id. */
+#define NOTE_CLASS "match:class"
+#define NOTE_IMPLICIT "match:implicit_phase"
+enum { COL_NOTE_CLASS = -2, COL_NOTE_IMPLICIT = -3 };
 
 static const table_t *capture_header(stage_t *self, const table_t *in)
 {
@@ -122,7 +129,9 @@ static const table_t *capture_header(stage_t *self, const table_t *in)
     c->cols = xmalloc(in->ncols * sizeof *c->cols + sizeof *c->cols);
     c->ncols = 0;
     for (char *t = strtok(names, ","); t; t = strtok(NULL, ","))
-        c->cols[c->ncols++] = table_col(in, t);
+        c->cols[c->ncols++] = strcmp(t, NOTE_CLASS) == 0      ? COL_NOTE_CLASS
+                              : strcmp(t, NOTE_IMPLICIT) == 0 ? COL_NOTE_IMPLICIT
+                                                              : table_col(in, t);
     free(names);
     return in;
 }
@@ -135,7 +144,18 @@ static stage_result_t capture_process(stage_t *self, row_t *row)
     for (size_t i = 0; i < c->ncols; i++) {
         if (i)
             buf_addc(&c->got, ',');
-        if (c->cols[i] < 0)
+        match_class_t class;
+        size_t implicit;
+        bool matched = c->plan && match_noted(row, &class, &implicit);
+        if (c->cols[i] == COL_NOTE_CLASS && matched) {
+            buf_adds(&c->got, MATCH_CLASS_NAMES[class]);
+        } else if (c->cols[i] == COL_NOTE_IMPLICIT && matched) {
+            /* the id of a moved assignment's phase (kept: its own, not shown) */
+            char text[UUID_TEXT_LEN + 1];
+            const phase_t *ph = implicit != NO_INDEX ? &c->plan->phases[implicit] : NULL;
+            if (ph && class == MATCH_MOVED)
+                buf_adds(&c->got, plan_id_text(&ph->id, ph->id_as_read, text));
+        } else if (c->cols[i] < 0)
             buf_adds(&c->got, "?");
         else if (!row->f[c->cols[i]].null)
             buf_add(&c->got, row->f[c->cols[i]].data, row->f[c->cols[i]].len);
@@ -302,6 +322,7 @@ static void run_migrate(const stage_case_t *c, size_t cut, buf_t *out)
     capture_init(&assignments_out, c->has[S_ASSIGNMENTS_OUT]
                                        ? buf_str((buf_t *)&c->section[S_ASSIGNMENTS_OUT])
                                        : "id");
+    assignments_out.plan = plan;
     stage_t *stream[] = {validate_assignments_new(plan, &in.pr, &in.rejected, SCHEMA_OLD),
                          match_new(plan), diff_assignments_new(diff, plan), &assignments_out.base};
     run_cut(csv_of(in.text[S_ASSIGNMENTS], "resource_assignments", &in.pr), stream, 4, cut, &in.pr);
@@ -638,10 +659,7 @@ typedef struct {
 static void run_past_a_full_cell(void *arg)
 {
     full_cell_t *fc = arg;
-    fc->match = match_new(&fc->plan);
-    table_t *header = table_new("resource_assignments", "test");
-    fc->match->header(fc->match, header);   /* match keeps a copy */
-    table_free(header);
+    fc->match = match_new(&fc->plan);   /* no header of its own: the rows go on as they came */
     day_t day;
     date_parse("2024-03-01", 10, &day);
     for (int i = 0; i < 2; i++) {
