@@ -15,5 +15,10 @@
 /* The SQLite database at `path` against schema s in SQLite: its
 ** differences into *out (out->n of them); -1 if it cannot be opened. */
 int inspect_sqlite(const char *path, schema_t s, named_t *out);
+/* The statements pg_dump keeps for an archive's schema (the table of
+** contents' definitions: CREATE TABLE, ALTER TABLE ... ADD CONSTRAINT,
+** CREATE INDEX; others are passed over) against schema s in PostgreSQL:
+** their differences into *out. */
+void inspect_pg_ddl(const char *const *statements, size_t n, schema_t s, named_t *out);
 
 #endif
