@@ -188,8 +188,7 @@ static bool header_has(const table_t *h, const column_id_t *cols, size_t n)
     return true;
 }
 
-/* A name as a quoted SQL identifier: "a""b". */
-static void quoted(buf_t *b, const char *s)
+void ddl_quoted(buf_t *b, const char *s)
 {
     buf_addc(b, '"');
     for (; *s; s++) {
@@ -213,7 +212,7 @@ void ddl_sqlite_create_for(buf_t *b, schema_t s, table_id_t t, const table_t *he
         column_id_t c = schema_column_named(t, header->cols[i]);
         buf_adds(b, n++ ? ", \n\t" : "\n\t");
         if (c == COLUMN_NONE || !schema_has(s, c)) {
-            quoted(b, header->cols[i]);     /* carried through: no type */
+            ddl_quoted(b, header->cols[i]);     /* carried through: no type */
             continue;
         }
         buf_printf(b, "%s ", schema_column_name(c));

@@ -14,6 +14,10 @@
 #include "../pipeline/frame/util.h"
 #include "schema.h"
 
+/* A name as a quoted SQL identifier: "a""b" (any name, from the data
+** too: quoted so, it is one identifier in PostgreSQL and SQLite alike). */
+void ddl_quoted(buf_t *b, const char *s);
+
 /* A column's type as the application declares it: in PostgreSQL
 ** (varchar(255), numeric(15,2), phasetype, ...) and in SQLite through
 ** SQLAlchemy (VARCHAR(255), NUMERIC(15, 2), CHAR(36), VARCHAR(9), ...). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dataset.h"
+#include "ddl.h"
 #include "write_apply.h"
 
 /* The order foreign keys need: a table after those it refers to. Table
@@ -23,24 +24,13 @@ static size_t load_rank(const char *name)
     return T_COUNT;
 }
 
-/* A name as a quoted SQL identifier: "a""b". psql's \copy passes
-** double-quoted words through whole (spaces, commas, parentheses, colons
-** and backslashes included), but it reads one line, so a line break
-** cannot be spelt; nor can an empty name. */
+/* Whether a name can be spelt in psql's \copy as a quoted identifier
+** (ddl_quoted): it passes double-quoted words through whole (spaces,
+** commas, parentheses, colons and backslashes included), but it reads one
+** line, so a line break cannot be spelt; nor can an empty name. */
 static bool identifier_ok(const char *s)
 {
     return *s && !strpbrk(s, "\r\n");
-}
-
-static void add_identifier(buf_t *b, const char *s)
-{
-    buf_addc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            buf_addc(b, '"');
-        buf_addc(b, *s);
-    }
-    buf_addc(b, '"');
 }
 
 /* Text inside a SQL string literal that is also a RAISE format: ' and %
@@ -128,12 +118,12 @@ void write_psql(const char *path, bool gzip, schema_t schema, const psql_table_t
         for (size_t i = 0; i < n; i++) {
             const table_t *h = t[i].header;
             buf_adds(&b, "\\copy ");
-            add_identifier(&b, h->name);
+            ddl_quoted(&b, h->name);
             buf_adds(&b, " (");
             for (size_t c = 0; c < h->ncols; c++) {
                 if (c)
                     buf_adds(&b, ", ");
-                add_identifier(&b, h->cols[c]);
+                ddl_quoted(&b, h->cols[c]);
             }
             if (gzip)
                 buf_printf(&b, ") FROM PROGRAM 'gzip -dc %s.csv.gz'", h->name);

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # tests/bench/apply.sh DIR WORK: the apply scripts on a real planner
 # database of the dataset of CSV files DIR (old schema), beside the time
-# pg_restore takes to restore it. A throwaway server (Debian's postgresql,
-# initdb'd under WORK, Unix socket only, run as postgres when we are root,
-# stopped by a trap); the database as the application has it (`phasemig
+# pg_restore takes to restore it. A throwaway server (tests/pg.sh, its
+# directory under WORK, stopped by a trap); the database as the
+# application has it (`phasemig
 # schema --old`, the tables its keys name, alembic_version at
 # 976e6adbac6f), dumped with pg_dump -Fc. Then, each timed (wall seconds:
 # the work is the server's): pg_restore of the dump into a new database;
@@ -13,26 +13,18 @@
 # stderr) if it cannot.
 set -u
 dir=$1 work=$2
-port=54333
 phasemig=$PWD/phasemig
-as() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-bin=
-for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-    [ -x "$d/initdb" ] && [ -x "$d/pg_restore" ] && { bin=$d; break; }
-done
-[ -n "$bin" ] || { echo "apply.sh: no PostgreSQL (make deps installs it)" >&2; exit 1; }
-mkdir -p "$work" && pg=$(mktemp -d "$work/pg.XXXXXX") || exit 1
-stop() {
-    [ -f "$pg/data/postmaster.pid" ] && as "$bin/pg_ctl" -D "$pg/data" -m immediate -w stop >/dev/null 2>&1
-    rm -rf "$pg"
-}
-trap stop EXIT
+# shellcheck source=tests/pg.sh
+. tests/pg.sh
+PG_PORT=54333
+PG_BIN=$(pg_bin)
+[ -n "$PG_BIN" ] || { echo "apply.sh: no PostgreSQL (make deps installs it)" >&2; exit 1; }
+mkdir -p "$work" && PG_DIR=$(mktemp -d "$work/pg.XXXXXX") && chmod 755 "$work" || exit 1
+trap pg_stop EXIT
 trap 'exit 130' INT TERM HUP
-[ "$(id -u)" -ne 0 ] || chown postgres: "$pg"
-as "$bin/initdb" -D "$pg/data" -U postgres -A trust -E UTF8 --no-locale --no-sync >"$pg/log" 2>&1 &&
-    as "$bin/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w -t 60 \
-        -o "-c listen_addresses='' -c unix_socket_directories='$pg' -p $port -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c maintenance_work_mem=256MB -c max_wal_size=4GB" \
-        start >/dev/null 2>&1 || { cat "$pg/log" "$pg/server.log" >&2; exit 1; }
+pg_start >&2 || exit 1
+bin=$PG_BIN
+pg=$PG_DIR port=$PG_PORT
 export PGHOST=$pg PGPORT=$port PGUSER=postgres
 unset PGOPTIONS PGSERVICE PGCLIENTENCODING
 sql() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
