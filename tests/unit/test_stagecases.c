@@ -144,8 +144,8 @@ static stage_result_t capture_process(stage_t *self, row_t *row)
     for (size_t i = 0; i < c->ncols; i++) {
         if (i)
             buf_addc(&c->got, ',');
-        match_class_t class;
-        size_t implicit;
+        match_class_t class = MATCH_KEPT;
+        size_t implicit = NO_INDEX;
         bool matched = c->plan && match_noted(row, &class, &implicit);
         if (c->cols[i] == COL_NOTE_CLASS && matched) {
             buf_adds(&c->got, MATCH_CLASS_NAMES[class]);
